@@ -1,0 +1,4 @@
+export * from './load-options';
+export * from './compose/compose-definition';
+export * from './ecs-params/ecs-params';
+export * from './compose-fargate-service';

@@ -1,0 +1,117 @@
+/**
+ * The load stage: YAML text to a plain document, the variables it is interpolated with
+ * (the given map or the process environment, filled from `.env`), and interpolation itself.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Token } from 'aws-cdk-lib';
+import { parseDocument } from 'yaml';
+import { parseEnvFile } from './dotenv';
+import { interpolate, Lookup } from './interpolate';
+import { DocPath, Problems } from './problems';
+
+export interface SourceOptions {
+  readonly variables?: { [name: string]: string };
+  readonly projectDirectory?: string;
+}
+
+/** True for a CDK token (a value resolved at deploy time), which is passed through, never parsed. */
+export function isToken(value: unknown): boolean {
+  return (typeof value === 'string' || typeof value === 'number') && Token.isUnresolved(value);
+}
+
+/** Parse YAML (1.2, with anchors and `<<` merge keys). Problems are recorded with line and column. */
+export function parseYaml(text: string, problems: Problems): unknown {
+  if (typeof text !== 'string') {
+    problems.error([], `expected YAML text, got ${typeof text}`);
+    return undefined;
+  }
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false, strict: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const pos = e.linePos?.[0];
+      const where = pos ? `line ${pos.line}, column ${pos.col}` : 'YAML';
+      problems.error([], `${where}: ${e.message.split('\n')[0]}`);
+    }
+    return undefined;
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    problems.error([], `YAML: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Read a file as text, recording a problem (not throwing) when it cannot be read. */
+export function readText(file: string, problems: Problems, where: DocPath, what: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf-8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    problems.error(where, `cannot read ${what} ${JSON.stringify(file)}${code ? ` (${code})` : ''}`);
+    return undefined;
+  }
+}
+
+/**
+ * The variables for interpolation: `variables` when given, else the process environment;
+ * the `.env` file in the project directory fills only what they lack (as compose does).
+ */
+export function buildVariables(options: SourceOptions, problems: Problems): Map<string, string> {
+  const vars = new Map<string, string>();
+  const base = options.variables ?? (process.env as Record<string, string | undefined>);
+  for (const [k, v] of Object.entries(base)) {
+    if (typeof v === 'string') vars.set(k, v);
+  }
+  const dir = options.projectDirectory ?? process.cwd();
+  const dotenv = path.join(dir, '.env');
+  if (fs.existsSync(dotenv) && fs.statSync(dotenv).isFile()) {
+    const parsed = parseEnvFile(fs.readFileSync(dotenv, 'utf-8'));
+    for (const err of parsed.errors) {
+      problems.error([], `.env line ${err.line}: ${err.message}`);
+    }
+    for (const entry of parsed.entries) {
+      if (!vars.has(entry.name) && entry.value !== undefined) vars.set(entry.name, entry.value);
+    }
+  }
+  return vars;
+}
+
+/**
+ * Interpolate every string value of a document (keys stay as written). CDK tokens pass through.
+ * Unset variables become "" with one warning each.
+ */
+export function interpolateTree(doc: unknown, vars: Map<string, string>, problems: Problems): unknown {
+  const warned = new Set<string>();
+  const lookup: Lookup = name => vars.get(name);
+  const walk = (node: unknown, at: (string | number)[]): unknown => {
+    if (typeof node === 'string') {
+      if (isToken(node) || !node.includes('$')) return node;
+      const r = interpolate(node, lookup);
+      for (const name of r.unset) {
+        if (!warned.has(name)) {
+          warned.add(name);
+          problems.warn('unset-variable', at, `variable ${name} is not set: using an empty string`);
+        }
+      }
+      if (r.error !== undefined) {
+        problems.error(at, `cannot interpolate ${JSON.stringify(node)}: ${r.error}`);
+        return node;
+      }
+      return r.value;
+    }
+    if (Array.isArray(node)) return node.map((item, i) => walk(item, [...at, i]));
+    if (isPlainObject(node)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v, [...at, k]);
+      return out;
+    }
+    return node;
+  };
+  return walk(doc, []);
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}

@@ -1,0 +1,233 @@
+/**
+ * The normalize stage for ecs-params documents (ecs-cli's version 1 schema). Unknown keys are
+ * reported (ecs-cli ignored them silently: a typo must not pass unseen).
+ */
+import { isPlainObject, isToken } from './load';
+import { DependencyCondition, DependencyModel, EcsParamsModel, EcsServiceParamsModel, NetworkParamsModel, SecretModel } from './model';
+import { readHealthCheck } from './normalize-compose';
+import { DocPath, Problems, quote } from './problems';
+import { Reader } from './read';
+import { parseInteger, parseMemoryMiB, parseTaskCpuUnits, parseTaskMemoryMiB } from './units';
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SG_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:(ssm|secretsmanager):[a-z0-9-]+:\d{12}:(parameter\/.+|secret:.+)$/;
+const SSM_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2048}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CONDITIONS: DependencyCondition[] = ['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'];
+
+function checkKeys(r: Reader, m: Record<string, unknown>, at: DocPath, allowed: string[], what: string) {
+  for (const key of Object.keys(m)) {
+    if (!allowed.includes(key)) {
+      r.problems.error([...at, key], `unknown ${what} key ${quote(key)}: allowed are ${allowed.join(', ')}`);
+    }
+  }
+}
+
+function role(r: Reader, value: unknown, at: DocPath): string | undefined {
+  const s = r.string(value, at, 'a role name or ARN');
+  if (s === undefined || isToken(s)) return s;
+  if (!(s.startsWith('arn:') ? ROLE_ARN : ROLE_NAME).test(s)) {
+    r.problems.error(at, `expected an IAM role name (like "ecsTaskExecutionRole") or a role ARN (arn:aws:iam::123456789012:role/name), got ${quote(s)}`);
+    return undefined;
+  }
+  return s;
+}
+
+function idList(r: Reader, value: unknown, at: DocPath, re: RegExp, example: string): string[] {
+  const list = r.list(value, at, `a list of IDs like "${example}"`) ?? [];
+  const out: string[] = [];
+  list.forEach((item, i) => {
+    const s = r.string(item, [...at, i], `an ID like "${example}"`);
+    if (s === undefined) return;
+    if (!isToken(s) && !re.test(s)) {
+      r.problems.error([...at, i], `expected an ID like "${example}", got ${quote(s)}`);
+      return;
+    }
+    out.push(s);
+  });
+  return out;
+}
+
+function readNetwork(r: Reader, value: unknown, at: DocPath): NetworkParamsModel | undefined {
+  const nc = r.map(value, at);
+  if (!nc) return undefined;
+  checkKeys(r, nc, at, ['awsvpc_configuration'], 'network_configuration');
+  if (nc.awsvpc_configuration === undefined) return undefined;
+  const aAt = [...at, 'awsvpc_configuration'];
+  const a = r.map(nc.awsvpc_configuration, aAt);
+  if (!a) return undefined;
+  checkKeys(r, a, aAt, ['subnets', 'security_groups', 'assign_public_ip'], 'awsvpc_configuration');
+  const subnets = a.subnets === undefined ? [] : idList(r, a.subnets, [...aAt, 'subnets'], SUBNET_ID, 'subnet-0a1b2c3d4e5f60718');
+  if (a.subnets === undefined || (Array.isArray(a.subnets) && a.subnets.length === 0)) {
+    r.problems.error([...aAt, 'subnets'], 'at least one subnet is required in the network configuration');
+  }
+  const securityGroups = a.security_groups === undefined || a.security_groups === null ? [] : idList(r, a.security_groups, [...aAt, 'security_groups'], SG_ID, 'sg-0acd34feae1cd3bb6');
+  let assignPublicIp: boolean | undefined;
+  if (a.assign_public_ip !== undefined && a.assign_public_ip !== null) {
+    const v = typeof a.assign_public_ip === 'string' ? a.assign_public_ip.toUpperCase() : a.assign_public_ip;
+    if (v === 'ENABLED' || v === true) assignPublicIp = true;
+    else if (v === 'DISABLED' || v === false) assignPublicIp = false;
+    else r.problems.error([...aAt, 'assign_public_ip'], `expected ENABLED or DISABLED, got ${quote(a.assign_public_ip)}`);
+  }
+  return { subnets, securityGroups, assignPublicIp, path: aAt };
+}
+
+function readSecrets(r: Reader, value: unknown, at: DocPath): SecretModel[] {
+  const out: SecretModel[] = [];
+  (r.list(value, at, 'a list of {name, value_from}') ?? []).forEach((item, i) => {
+    const sAt = [...at, i];
+    const m = r.map(item, sAt, 'a mapping with name and value_from');
+    if (!m) return;
+    checkKeys(r, m, sAt, ['name', 'value_from'], 'secret');
+    const name = m.name === undefined ? undefined : r.string(m.name, [...sAt, 'name'], 'an environment variable name');
+    const valueFrom = m.value_from === undefined ? undefined : r.string(m.value_from, [...sAt, 'value_from'], 'a parameter name or ARN');
+    if (m.name === undefined) r.problems.error(sAt, 'a secret needs "name", the environment variable it sets');
+    if (m.value_from === undefined) r.problems.error(sAt, 'a secret needs "value_from": an SSM parameter name or ARN, or a Secrets Manager secret ARN');
+    if (name !== undefined && !ENV_NAME.test(name)) {
+      r.problems.error([...sAt, 'name'], `expected an environment variable name (letters, digits, underscores), got ${quote(name)}`);
+      return;
+    }
+    if (valueFrom !== undefined && !isToken(valueFrom) && !(valueFrom.startsWith('arn:') ? SECRET_ARN : SSM_NAME).test(valueFrom)) {
+      r.problems.error([...sAt, 'value_from'], `expected an SSM parameter name ("/app/db-password"), an SSM parameter ARN, or a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME), got ${quote(valueFrom)}`);
+      return;
+    }
+    if (name !== undefined && valueFrom !== undefined) {
+      if (out.some(s => s.name === name)) r.problems.error([...sAt, 'name'], `secret ${quote(name)} is listed twice`);
+      else out.push({ name, valueFrom, path: sAt });
+    }
+  });
+  return out;
+}
+
+function readDependsOn(r: Reader, value: unknown, at: DocPath): DependencyModel[] {
+  const out: DependencyModel[] = [];
+  (r.list(value, at, 'a list of {container_name, condition}') ?? []).forEach((item, i) => {
+    const dAt = [...at, i];
+    const m = r.map(item, dAt);
+    if (!m) return;
+    checkKeys(r, m, dAt, ['container_name', 'condition'], 'depends_on');
+    const container = m.container_name === undefined ? undefined : r.string(m.container_name, [...dAt, 'container_name']);
+    if (m.container_name === undefined) r.problems.error(dAt, 'needs "container_name"');
+    let condition: DependencyCondition | undefined = 'START';
+    if (m.condition !== undefined) {
+      const c = typeof m.condition === 'string' ? m.condition.toUpperCase() : '';
+      condition = CONDITIONS.find(x => x === c);
+      if (!condition) r.problems.error([...dAt, 'condition'], `expected ${CONDITIONS.join(', ')}, got ${quote(m.condition)}`);
+    }
+    if (container !== undefined && condition) out.push({ container, condition, path: dAt });
+  });
+  return out;
+}
+
+const SERVICE_KEYS = ['essential', 'init_process_enabled', 'cpu_shares', 'mem_limit', 'mem_reservation', 'healthcheck',
+  'secrets', 'depends_on', 'repository_credentials', 'logging', 'firelens_configuration', 'gpu'];
+
+function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsServiceParamsModel | undefined {
+  const out: EcsServiceParamsModel = { name, path: at, secrets: [], dependsOn: [] };
+  if (value === null || value === undefined) return out;
+  const m = r.map(value, at);
+  if (!m) return undefined;
+  checkKeys(r, m, at, SERVICE_KEYS, 'ecs-params service');
+  const o = out as { -readonly [K in keyof EcsServiceParamsModel]: EcsServiceParamsModel[K] };
+  if (m.essential !== undefined) o.essential = r.bool(m.essential, [...at, 'essential']);
+  if (m.init_process_enabled !== undefined) o.initProcessEnabled = r.bool(m.init_process_enabled, [...at, 'init_process_enabled']);
+  if (m.cpu_shares !== undefined) {
+    const n = r.parsed(m.cpu_shares, [...at, 'cpu_shares'], v => parseInteger(v, 'a whole number of CPU units'));
+    // ecs-cli: an ecs-params value overrides compose only when it is > 0.
+    if (n !== undefined && n < 0) r.problems.error([...at, 'cpu_shares'], `must not be negative, got ${n}`);
+    else if (n) o.cpu = n;
+  }
+  for (const [key, field] of [['mem_limit', 'memoryLimitMiB'], ['mem_reservation', 'memoryReservationMiB']] as const) {
+    if (m[key] === undefined) continue;
+    const mib = r.parsed(m[key], [...at, key], parseMemoryMiB);
+    if (mib !== undefined && mib > 0 && mib < 6) {
+      r.problems.error([...at, key], `${quote(m[key])} is ${mib} MiB: ECS needs at least 6 MiB for a container (a bare number is bytes: write "512m" for 512 MiB)`);
+    } else if (mib) {
+      o[field] = mib;
+    }
+  }
+  if (m.healthcheck !== undefined && m.healthcheck !== null) o.healthCheck = readHealthCheck(r, m.healthcheck, [...at, 'healthcheck'], true);
+  if (m.secrets !== undefined && m.secrets !== null) o.secrets = readSecrets(r, m.secrets, [...at, 'secrets']);
+  if (m.depends_on !== undefined && m.depends_on !== null) o.dependsOn = readDependsOn(r, m.depends_on, [...at, 'depends_on']);
+  if (m.gpu !== undefined) r.problems.error([...at, 'gpu'], `cannot be honoured on Fargate (got ${quote(m.gpu)}): Fargate has no GPUs`);
+  for (const key of ['repository_credentials', 'logging', 'firelens_configuration']) {
+    if (m[key] !== undefined) r.problems.error([...at, key], 'not converted yet by this version of cdk-compose-fargate');
+  }
+  return out;
+}
+
+export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsModel | undefined {
+  const r = new Reader(problems);
+  const doc = r.map(raw, [], 'an ecs-params document (a mapping with version, task_definition, run_params)');
+  if (!doc) return undefined;
+  checkKeys(r, doc, [], ['version', 'task_definition', 'run_params'], 'top-level');
+  if (doc.version !== undefined && String(doc.version).trim() !== '1' && String(doc.version).trim() !== '1.0') {
+    problems.error(['version'], `unsupported ecs-params version ${quote(doc.version)}: allowed is 1`);
+  }
+  const model: { -readonly [K in keyof EcsParamsModel]: EcsParamsModel[K] } = { file: problems.file, services: [], warnings: problems.warnings };
+
+  if (doc.task_definition !== undefined && doc.task_definition !== null) {
+    const at: DocPath = ['task_definition'];
+    const td = r.map(doc.task_definition, at);
+    if (td) {
+      checkKeys(r, td, at, ['ecs_network_mode', 'task_role_arn', 'task_execution_role', 'task_size', 'services',
+        'pid_mode', 'ipc_mode', 'docker_volumes', 'efs_volumes', 'placement_constraints'], 'task_definition');
+      if (td.ecs_network_mode !== undefined && td.ecs_network_mode !== null && td.ecs_network_mode !== 'awsvpc') {
+        problems.error([...at, 'ecs_network_mode'], `Fargate tasks use the awsvpc network mode, got ${quote(td.ecs_network_mode)}: write "awsvpc" or leave it out`);
+      }
+      if (td.task_execution_role !== undefined) model.taskExecutionRole = role(r, td.task_execution_role, [...at, 'task_execution_role']);
+      if (td.task_role_arn !== undefined) model.taskRole = role(r, td.task_role_arn, [...at, 'task_role_arn']);
+      if (td.task_size !== undefined && td.task_size !== null) {
+        const sAt = [...at, 'task_size'];
+        const ts = r.map(td.task_size, sAt);
+        if (ts) {
+          checkKeys(r, ts, sAt, ['cpu_limit', 'mem_limit'], 'task_size');
+          if (ts.cpu_limit !== undefined) model.taskCpu = r.parsed(ts.cpu_limit, [...sAt, 'cpu_limit'], parseTaskCpuUnits);
+          if (ts.mem_limit !== undefined) model.taskMemoryMiB = r.parsed(ts.mem_limit, [...sAt, 'mem_limit'], parseTaskMemoryMiB);
+        }
+      }
+      if (td.services !== undefined && td.services !== null) {
+        const svAt = [...at, 'services'];
+        for (const [name, body] of Object.entries(r.map(td.services, svAt) ?? {})) {
+          const svc = readService(r, name, body, [...svAt, name]);
+          if (svc) model.services.push(svc);
+        }
+      }
+      if (td.pid_mode !== undefined && td.pid_mode !== 'task') {
+        problems.error([...at, 'pid_mode'], `Fargate allows only pid_mode "task", got ${quote(td.pid_mode)}`);
+      } else if (td.pid_mode === 'task') {
+        model.pidMode = 'task';
+      }
+      if (td.ipc_mode !== undefined) {
+        problems.error([...at, 'ipc_mode'], `cannot be honoured on Fargate (got ${quote(td.ipc_mode)}): Fargate does not support IPC modes`);
+      }
+      if (td.placement_constraints !== undefined) {
+        problems.error([...at, 'placement_constraints'], 'cannot be honoured on Fargate: Fargate places tasks itself (placement constraints are for EC2)');
+      }
+      for (const key of ['docker_volumes', 'efs_volumes']) {
+        if (td[key] !== undefined) problems.error([...at, key], 'not converted yet by this version of cdk-compose-fargate');
+      }
+    }
+  }
+
+  if (doc.run_params !== undefined && doc.run_params !== null) {
+    const at: DocPath = ['run_params'];
+    const rp = r.map(doc.run_params, at);
+    if (rp) {
+      checkKeys(r, rp, at, ['network_configuration', 'task_placement', 'service_discovery'], 'run_params');
+      if (rp.network_configuration !== undefined && rp.network_configuration !== null) {
+        model.network = readNetwork(r, rp.network_configuration, [...at, 'network_configuration']);
+      }
+      if (rp.task_placement !== undefined) {
+        problems.error([...at, 'task_placement'], 'cannot be honoured on Fargate: Fargate places tasks itself (placement strategies and constraints are for EC2)');
+      }
+      if (rp.service_discovery !== undefined) {
+        problems.error([...at, 'service_discovery'], 'not converted yet by this version of cdk-compose-fargate');
+      }
+    }
+  }
+  return isPlainObject(model) ? model : undefined;
+}

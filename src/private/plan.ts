@@ -1,0 +1,393 @@
+/**
+ * The plan stage: pure functions from the two models to a TaskPlan. No CDK here; the construct
+ * builds resources from the plan. Cross-document checks (ecs-params naming a service compose
+ * lacks, task size against the containers, dependencies) are made here.
+ */
+import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from './fargate';
+import {
+  ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EnvVar, HealthCheckModel, NetworkParamsModel,
+  SecretModel, ServiceModel, UlimitModel,
+} from './model';
+import { Protocol } from './ports';
+import { DocPath, formatPath, Problems, quote } from './problems';
+
+export interface HealthCheckPlan {
+  readonly command: string[];
+  readonly intervalSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly retries?: number;
+  readonly startPeriodSeconds?: number;
+}
+
+export type LogPlan =
+  | {
+    readonly kind: 'awslogs';
+    /** Key of the log group in TaskPlan.logGroups. */
+    readonly group: string;
+    /** The group's name as the compose file wrote it, when it did. */
+    readonly groupName?: string;
+    readonly region?: string;
+    readonly streamPrefix: string;
+    /** Other awslogs options, passed through. */
+    readonly options: Record<string, string>;
+  }
+  | { readonly kind: 'driver'; readonly driver: string; readonly options: Record<string, string> };
+
+export interface PortMappingPlan {
+  readonly containerPort: number;
+  readonly containerPortEnd: number;
+  readonly protocol: Protocol;
+  readonly name?: string;
+}
+
+export interface ContainerPlan {
+  readonly name: string;
+  readonly image: string;
+  readonly essential: boolean;
+  readonly cpu?: number;
+  readonly memoryLimitMiB?: number;
+  readonly memoryReservationMiB?: number;
+  readonly portMappings: PortMappingPlan[];
+  readonly environment: EnvVar[];
+  readonly secrets: SecretModel[];
+  readonly command?: string[];
+  readonly entryPoint?: string[];
+  readonly workingDirectory?: string;
+  readonly user?: string;
+  readonly dockerLabels: Record<string, string>;
+  readonly readonlyRootFilesystem?: boolean;
+  readonly pseudoTerminal?: boolean;
+  readonly interactive?: boolean;
+  readonly initProcessEnabled?: boolean;
+  readonly ulimits: UlimitModel[];
+  readonly stopTimeoutSeconds?: number;
+  readonly healthCheck?: HealthCheckPlan;
+  readonly logging: LogPlan;
+  readonly dependsOn: { readonly container: string; readonly condition: DependencyCondition }[];
+}
+
+export interface LogGroupPlan {
+  /** Unique key; equals the name for named groups. */
+  readonly key: string;
+  /** The log group name from the compose file; undefined: the construct names it. */
+  readonly name?: string;
+  readonly containers: string[];
+}
+
+export interface IngressPlan {
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly protocol: Protocol;
+}
+
+export interface TaskPlan {
+  readonly family: string;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly pidMode?: 'task';
+  readonly containers: ContainerPlan[];
+  readonly logGroups: LogGroupPlan[];
+  readonly ingress: IngressPlan[];
+  readonly desiredCount?: number;
+  readonly executionRole?: string;
+  readonly taskRole?: string;
+  readonly network?: NetworkParamsModel;
+  /** Secrets the execution role must read (valueFrom as written). */
+  readonly secretsToRead: string[];
+}
+
+export interface PlanInput {
+  readonly compose: ComposeModel;
+  readonly ecsParams?: EcsParamsModel;
+  readonly family: string;
+  /** The stack's region, when it is known at synth time. */
+  readonly region?: string;
+}
+
+/** awslogs options ECS accepts. */
+export const AWSLOGS_OPTIONS = [
+  'awslogs-group', 'awslogs-region', 'awslogs-stream-prefix', 'awslogs-create-group', 'awslogs-datetime-format',
+  'awslogs-multiline-pattern', 'mode', 'max-buffer-size', 'awslogs-endpoint',
+];
+/** Log drivers Fargate accepts besides awslogs. */
+export const FARGATE_LOG_DRIVERS = ['awslogs', 'splunk', 'awsfirelens'];
+
+function mergeHealthCheck(
+  compose: HealthCheckModel | undefined, params: HealthCheckModel | undefined, problems: Problems, paramsProblems: Problems,
+): HealthCheckPlan | undefined {
+  if (!compose && !params) return undefined;
+  if (compose?.disabled && !params) return undefined;
+  const pick = <K extends keyof HealthCheckModel>(k: K) => params?.[k] ?? (compose?.disabled ? undefined : compose?.[k]);
+  const command = pick('command') as string[] | undefined;
+  if (!command) {
+    const at = params?.path ?? compose!.path;
+    (params ? paramsProblems : problems).error(at, 'a health check needs a command: give "test" (ECS does not read the image\'s HEALTHCHECK)');
+    return undefined;
+  }
+  return {
+    command,
+    intervalSeconds: pick('intervalSeconds') as number | undefined,
+    timeoutSeconds: pick('timeoutSeconds') as number | undefined,
+    retries: pick('retries') as number | undefined,
+    startPeriodSeconds: pick('startPeriodSeconds') as number | undefined,
+  };
+}
+
+function planLogging(svc: ServiceModel, problems: Problems, groups: Map<string, LogGroupPlan>, stackRegion: string | undefined): LogPlan {
+  const newGroup = (name: string | undefined): string => {
+    const key = name ?? `container:${svc.name}`;
+    const g = groups.get(key);
+    if (g) g.containers.push(svc.name);
+    else groups.set(key, { key, name, containers: [svc.name] });
+    return key;
+  };
+  const logging = svc.logging;
+  if (!logging || !FARGATE_LOG_DRIVERS.includes(logging.driver)) {
+    if (logging) {
+      problems.warn('log-driver', [...logging.path, 'driver'], `the ${quote(logging.driver)} log driver is not available on Fargate (allowed: ${FARGATE_LOG_DRIVERS.join(', ')}): the container logs to CloudWatch Logs (awslogs) instead`);
+    }
+    return { kind: 'awslogs', group: newGroup(undefined), streamPrefix: svc.name, options: {} };
+  }
+  if (logging.driver !== 'awslogs') {
+    return { kind: 'driver', driver: logging.driver, options: logging.options };
+  }
+  const options: Record<string, string> = {};
+  for (const [k, v] of Object.entries(logging.options)) {
+    if (!AWSLOGS_OPTIONS.includes(k)) {
+      problems.error([...logging.path, 'options', k], `unknown awslogs option: allowed are ${AWSLOGS_OPTIONS.join(', ')}`);
+    } else if (!['awslogs-group', 'awslogs-region', 'awslogs-stream-prefix'].includes(k)) {
+      options[k] = v;
+    }
+  }
+  const name = logging.options['awslogs-group'];
+  if (name !== undefined && !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name) && !name.includes('${Token[')) {
+    problems.error([...logging.path, 'options', 'awslogs-group'], `${quote(name)} is not a valid log group name: use letters, digits and . - _ / # (up to 512)`);
+  }
+  const region = logging.options['awslogs-region'];
+  if (region !== undefined && stackRegion !== undefined && region !== stackRegion) {
+    problems.error([...logging.path, 'options', 'awslogs-region'], `${quote(region)} differs from the stack's region ${quote(stackRegion)}, where the construct creates the log group: remove awslogs-region or deploy the stack to ${region}`);
+  }
+  return {
+    kind: 'awslogs',
+    group: newGroup(name),
+    groupName: name,
+    region,
+    streamPrefix: logging.options['awslogs-stream-prefix'] ?? svc.name,
+    options,
+  };
+}
+
+function pathOf(problems: Problems, at: DocPath): string {
+  return `${problems.file ? `${problems.file} ` : ''}${formatPath(at)}`;
+}
+
+/** Resolve the task size: ecs-params when given (validated), else the smallest that fits. */
+function planTaskSize(
+  containers: ContainerPlan[], params: EcsParamsModel | undefined, paramsProblems: Problems,
+): { cpu: number; memory: number } | undefined {
+  const cpuNeed = containers.reduce((s, c) => s + (c.cpu ?? 0), 0);
+  const memNeed = containers.reduce((s, c) => s + (c.memoryReservationMiB ?? c.memoryLimitMiB ?? 0), 0);
+  const maxLimit = containers.reduce((m, c) => Math.max(m, c.memoryLimitMiB ?? 0, c.memoryReservationMiB ?? 0), 0);
+  const minMemory = Math.max(512, memNeed, maxLimit);
+  const cpuAt: DocPath = ['task_definition', 'task_size', 'cpu_limit'];
+  const memAt: DocPath = ['task_definition', 'task_size', 'mem_limit'];
+  const cpu = params?.taskCpu;
+  const mem = params?.taskMemoryMiB;
+  let ok = true;
+  if (cpu !== undefined && !allowedMemory(cpu)) {
+    paramsProblems.error(cpuAt, `Fargate does not offer ${cpu} CPU units: allowed are ${FARGATE_CPU_VALUES.join(', ')}`);
+    ok = false;
+  }
+  if (cpu !== undefined && mem !== undefined && ok) {
+    const allowed = allowedMemory(cpu)!;
+    if (!allowed.includes(mem)) {
+      paramsProblems.error(memAt, `Fargate does not offer ${mem} MiB with ${cpu} CPU units: allowed memory for cpu ${cpu} is ${describeMemory(allowed)} MiB`);
+      ok = false;
+    }
+  }
+  if (mem !== undefined && cpu === undefined && !smallestTaskSize(0, 0, undefined, mem)) {
+    paramsProblems.error(memAt, `Fargate does not offer ${mem} MiB at any CPU size: allowed are 512, 1024, 2048 (cpu 256) up to 122880 (cpu 16384)`);
+    ok = false;
+  }
+  if (!ok) return undefined;
+  if (cpu !== undefined && cpuNeed > cpu) {
+    paramsProblems.error(cpuAt, `${cpu} CPU units is less than the ${cpuNeed} the containers declare (${containers.filter(c => c.cpu).map(c => `${c.name}: ${c.cpu}`).join(', ')})`);
+    ok = false;
+  }
+  if (mem !== undefined && memNeed > mem) {
+    paramsProblems.error(memAt, `${mem} MiB is less than the ${memNeed} MiB the containers reserve (${containers.filter(c => c.memoryReservationMiB ?? c.memoryLimitMiB).map(c => `${c.name}: ${c.memoryReservationMiB ?? c.memoryLimitMiB}`).join(', ')})`);
+    ok = false;
+  } else if (mem !== undefined && maxLimit > mem) {
+    const c = containers.find(x => (x.memoryLimitMiB ?? 0) === maxLimit)!;
+    paramsProblems.error(memAt, `${mem} MiB is less than the ${maxLimit} MiB memory limit of container ${c.name}`);
+    ok = false;
+  }
+  if (!ok) return undefined;
+  const size = smallestTaskSize(Math.max(256, cpuNeed), minMemory, cpu, mem);
+  if (!size) {
+    const at = cpu !== undefined ? cpuAt : mem !== undefined ? memAt : ['task_definition', 'task_size'];
+    paramsProblems.error(at, `no Fargate task size fits the containers (${cpuNeed} CPU units, ${minMemory} MiB)${cpu !== undefined ? ` with cpu ${cpu} (allowed memory ${describeMemory(allowedMemory(cpu)!)} MiB)` : ''}: the largest is 16384 CPU units with 122880 MiB`);
+    return undefined;
+  }
+  return size;
+}
+
+function checkDependencies(containers: ContainerPlan[], sources: Map<string, { problems: Problems; at: DocPath }[]>) {
+  const byName = new Map(containers.map(c => [c.name, c]));
+  for (const c of containers) {
+    const where = sources.get(c.name) ?? [];
+    c.dependsOn.forEach((d, i) => {
+      const src = where[i];
+      if (!src) return;
+      const target = byName.get(d.container);
+      if (d.container === c.name) {
+        src.problems.error(src.at, `container ${c.name} cannot depend on itself`);
+      } else if (!target) {
+        src.problems.error(src.at, `no service ${quote(d.container)} to depend on: the services are ${containers.map(x => x.name).join(', ')}`);
+      } else if (d.condition === 'HEALTHY' && !target.healthCheck) {
+        src.problems.error(src.at, `the HEALTHY condition needs a health check on ${d.container}, which has none`);
+      } else if ((d.condition === 'SUCCESS' || d.condition === 'COMPLETE') && target.essential) {
+        src.problems.error(src.at, `the ${d.condition} condition waits for ${d.container} to exit, so ${d.container} must not be essential (set essential: false for it in ecs-params)`);
+      }
+    });
+  }
+  // Cycles: ECS rejects them at deploy time.
+  const state = new Map<string, number>();
+  const visit = (name: string, trail: string[]): string[] | undefined => {
+    if (state.get(name) === 2) return undefined;
+    if (state.get(name) === 1) return [...trail.slice(trail.indexOf(name)), name];
+    state.set(name, 1);
+    for (const d of byName.get(name)?.dependsOn ?? []) {
+      if (!byName.has(d.container) || d.container === name) continue;
+      const cycle = visit(d.container, [...trail, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, 2);
+    return undefined;
+  };
+  for (const c of containers) {
+    const cycle = visit(c.name, []);
+    if (cycle) {
+      const src = (sources.get(cycle[0]) ?? [])[0];
+      src?.problems.error(src.at, `the containers depend on each other in a cycle: ${cycle.join(' -> ')}`);
+      break;
+    }
+  }
+}
+
+/**
+ * Build the task plan. Problems go to the collector of the document they are in; the caller
+ * throws them together.
+ */
+export function planTask(input: PlanInput, composeProblems: Problems, paramsProblems: Problems): TaskPlan | undefined {
+  const { compose, ecsParams } = input;
+  const params = new Map<string, EcsServiceParamsModel>();
+  for (const p of ecsParams?.services ?? []) {
+    if (!compose.services.some(s => s.name === p.name)) {
+      paramsProblems.error(p.path, `no compose service named ${quote(p.name)}: the compose file defines ${compose.services.map(s => s.name).join(', ')}`);
+    } else {
+      params.set(p.name, p);
+    }
+  }
+
+  const groups = new Map<string, LogGroupPlan>();
+  const depSources = new Map<string, { problems: Problems; at: DocPath }[]>();
+  const containers: ContainerPlan[] = compose.services.map(svc => {
+    const p = params.get(svc.name);
+    const memoryLimitMiB = p?.memoryLimitMiB ?? svc.memoryLimitMiB;
+    const memoryReservationMiB = p?.memoryReservationMiB ?? svc.memoryReservationMiB;
+    if (memoryLimitMiB !== undefined && memoryReservationMiB !== undefined && memoryLimitMiB < memoryReservationMiB) {
+      const fromParams = p?.memoryLimitMiB !== undefined || p?.memoryReservationMiB !== undefined;
+      const at = fromParams ? [...p!.path, p!.memoryLimitMiB !== undefined ? 'mem_limit' : 'mem_reservation'] : svc.sizePaths.memoryLimit ?? svc.path;
+      (fromParams ? paramsProblems : composeProblems).error(at, `the memory limit (${memoryLimitMiB} MiB) is below the reservation (${memoryReservationMiB} MiB): mem_limit must be greater than or equal to mem_reservation`);
+    }
+    // ecs-params depends_on replaces compose's entry for the same container.
+    const deps = new Map<string, { container: string; condition: DependencyCondition; problems: Problems; at: DocPath }>();
+    for (const d of svc.dependsOn) deps.set(d.container, { ...d, problems: composeProblems, at: d.path });
+    for (const d of p?.dependsOn ?? []) deps.set(d.container, { ...d, problems: paramsProblems, at: d.path });
+    depSources.set(svc.name, [...deps.values()].map(d => ({ problems: d.problems, at: d.at })));
+    return {
+      name: svc.name,
+      image: svc.image ?? '',
+      essential: p?.essential ?? true,
+      cpu: p?.cpu ?? svc.cpu,
+      memoryLimitMiB,
+      memoryReservationMiB,
+      portMappings: svc.ports.map(port => ({
+        containerPort: port.containerPort,
+        containerPortEnd: port.containerPortEnd,
+        protocol: port.protocol,
+        name: port.name,
+      })),
+      environment: svc.environment,
+      secrets: p?.secrets ?? [],
+      command: svc.command,
+      entryPoint: svc.entryPoint,
+      workingDirectory: svc.workingDirectory,
+      user: svc.user,
+      dockerLabels: svc.labels,
+      readonlyRootFilesystem: svc.readOnly,
+      pseudoTerminal: svc.tty,
+      interactive: svc.interactive,
+      initProcessEnabled: p?.initProcessEnabled ?? svc.init,
+      ulimits: svc.ulimits,
+      stopTimeoutSeconds: svc.stopTimeoutSeconds,
+      healthCheck: mergeHealthCheck(svc.healthCheck, p?.healthCheck, composeProblems, paramsProblems),
+      logging: planLogging(svc, composeProblems, groups, input.region),
+      dependsOn: [...deps.values()].map(d => ({ container: d.container, condition: d.condition })),
+    };
+  });
+
+  // Secrets may not shadow an environment variable of the same container.
+  for (const c of containers) {
+    for (const s of c.secrets) {
+      if (c.environment.some(e => e.name === s.name)) {
+        paramsProblems.error([...s.path, 'name'], `${s.name} is also set in the compose environment of ${c.name}: ECS refuses a name that is both a variable and a secret`);
+      }
+    }
+  }
+
+  if (containers.length > 0 && !containers.some(c => c.essential)) {
+    paramsProblems.error(['task_definition', 'services'], `every container is marked essential: false (${containers.map(c => c.name).join(', ')}): at least one must be essential`);
+  }
+  checkDependencies(containers, depSources);
+
+  const replicas = compose.services.filter(s => s.replicas !== undefined);
+  let desiredCount: number | undefined;
+  if (replicas.length > 0) {
+    desiredCount = replicas[0].replicas;
+    const other = replicas.find(s => s.replicas !== desiredCount);
+    if (other) {
+      composeProblems.error([...other.path, 'deploy', 'replicas'], `${other.replicas} differs from the ${desiredCount} of ${pathOf(composeProblems, [...replicas[0].path, 'deploy', 'replicas'])}: all services run in one ECS service, so they share one desired count`);
+    }
+  }
+
+  const size = planTaskSize(containers, ecsParams, paramsProblems);
+
+  const ingress: IngressPlan[] = [];
+  for (const svc of compose.services) {
+    for (const port of svc.ports) {
+      if (port.hostIp !== undefined && (port.hostIp === 'localhost' || port.hostIp === '::1' || port.hostIp.startsWith('127.'))) continue;
+      if (!ingress.some(i => i.protocol === port.protocol && i.fromPort === port.containerPort && i.toPort === port.containerPortEnd)) {
+        ingress.push({ fromPort: port.containerPort, toPort: port.containerPortEnd, protocol: port.protocol });
+      }
+    }
+  }
+
+  if (!composeProblems.ok || !paramsProblems.ok || !size) return undefined;
+  const secretsToRead = [...new Set(containers.flatMap(c => c.secrets.map(s => s.valueFrom)))];
+  return {
+    family: input.family,
+    cpu: size.cpu,
+    memoryMiB: size.memory,
+    pidMode: ecsParams?.pidMode,
+    containers,
+    logGroups: [...groups.values()],
+    ingress,
+    desiredCount,
+    executionRole: ecsParams?.taskExecutionRole,
+    taskRole: ecsParams?.taskRole,
+    network: ecsParams?.network,
+    secretsToRead,
+  };
+}

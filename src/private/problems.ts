@@ -1,0 +1,106 @@
+/**
+ * Problem collection: every check records what it found, with the path in the user's file,
+ * and the whole list is thrown at once.
+ */
+
+/** A path into a parsed document, as a list of keys and indexes. */
+export type DocPath = ReadonlyArray<string | number>;
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** `['services', 'web', 'ports', 1]` -> `services.web.ports[1]`; odd keys are quoted. */
+export function formatPath(path: DocPath): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') {
+      out += `[${part}]`;
+    } else if (PLAIN_KEY.test(part)) {
+      out += out === '' ? part : `.${part}`;
+    } else {
+      out += `[${JSON.stringify(part)}]`;
+    }
+  }
+  return out === '' ? '(document)' : out;
+}
+
+/** Quote a value the user gave, for an error message. */
+export function quote(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = String(value);
+  }
+  if (text === undefined) text = String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** One finding: where, and what. */
+export interface Problem {
+  readonly file?: string;
+  readonly path: DocPath;
+  readonly message: string;
+}
+
+/** A warning: a stable id (`cdk-compose-fargate:<id>`), where, and what. */
+export interface Warning {
+  readonly id: string;
+  readonly file?: string;
+  readonly path: DocPath;
+  readonly message: string;
+}
+
+export function formatProblem(p: Problem | Warning): string {
+  const prefix = p.file ? `${p.file}: ` : '';
+  return `${prefix}${formatPath(p.path)}: ${p.message}`;
+}
+
+/**
+ * The library's own error: one line per problem, each starting with the file name (where known)
+ * and the path in it.
+ */
+export class ComposeFargateError extends Error {
+  public readonly problems: Problem[];
+  constructor(problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ComposeFargateError';
+    this.problems = problems;
+    Object.setPrototypeOf(this, ComposeFargateError.prototype);
+  }
+}
+
+/** Collects problems and warnings for one document. */
+export class Problems {
+  public readonly errors: Problem[] = [];
+  public readonly warnings: Warning[] = [];
+  constructor(public readonly file?: string) {}
+
+  public error(path: DocPath, message: string): void {
+    this.errors.push({ file: this.file, path: [...path], message });
+  }
+
+  public warn(id: string, path: DocPath, message: string): void {
+    this.warnings.push({ id, file: this.file, path: [...path], message });
+  }
+
+  public get ok(): boolean {
+    return this.errors.length === 0;
+  }
+
+  /** Throw everything collected so far, if anything. */
+  public throwIfAny(): void {
+    if (this.errors.length > 0) {
+      throw new ComposeFargateError(this.errors);
+    }
+  }
+}
+
+/** Run several collectors' findings as one error. */
+export function throwAll(...collectors: Problems[]): void {
+  const all = collectors.flatMap(c => c.errors);
+  if (all.length > 0) throw new ComposeFargateError(all);
+}
