@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-compose-fargate',
@@ -36,6 +36,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     // Tests and CI must never rewrite snapshots.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // A run with no test is a failure, and CI reads the counts from this JSON report.
+    passWithNoTests: false,
+    extraCliOptions: ['--json', '--outputFile=test-reports/jest.json'],
+    coverageText: false,
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/examples/'],
     },
@@ -47,19 +51,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'examples', 'build-tools', 'projenrc'],
     commandOptions: { fix: false },
   },
-  tsconfigDev: {
-    include: ['examples/**/*.ts'],
-    compilerOptions: {},
-  },
   gitignore: ['cdk.out/', '*.cdk.out/', 'test-reports/', '/.tmp/'],
   npmIgnoreOptions: { ignorePatterns: ['examples/', 'cdk.out/', '.ci/', 'test-reports/'] },
+});
+
+// The examples are type-checked (and linted) against their own tsconfig.
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../test/tsconfig.json',
+    compilerOptions: { rootDir: '..' },
+    include: ['**/*.ts', '../src/**/*.ts'],
+  },
 });
 
 // The main job: synthesize the tutorial example and print what it made.
 project.addTask('tutorial', {
   description: 'Synthesize examples/tutorial to CloudFormation (cdk.out) and print a summary of what was made',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
-  exec: 'ts-node --project tsconfig.dev.json examples/tutorial/app.ts',
+  exec: 'ts-node --project examples/tsconfig.json examples/tutorial/app.ts',
 });
 
 project.synth();

@@ -6,8 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ComposeDefinition } from './compose/compose-definition';
 import { EcsParams } from './ecs-params/ecs-params';
-import { formatProblem, Problems, throwAll } from './private/problems';
 import { ContainerPlan, planTask } from './private/plan';
+import { formatProblem, Problems, throwAll } from './private/problems';
 import { ValueFromSecret } from './private/value-from-secret';
 
 /**

@@ -36,7 +36,9 @@ export function describeMemory(values: readonly number[]): string {
  * The smallest valid size with cpu >= minCpu and memory >= minMemory, optionally with a fixed
  * cpu or memory. Smallest CPU first, then smallest memory.
  */
-export function smallestTaskSize(minCpu: number, minMemory: number, fixedCpu?: number, fixedMemory?: number): { cpu: number; memory: number } | undefined {
+export function smallestTaskSize(
+  minCpu: number, minMemory: number, fixedCpu?: number, fixedMemory?: number,
+): { cpu: number; memory: number } | undefined {
   for (const size of FARGATE_TASK_SIZES) {
     if (fixedCpu !== undefined ? size.cpu !== fixedCpu : size.cpu < minCpu) continue;
     const mem = size.memory.find(m => (fixedMemory !== undefined ? m === fixedMemory : m >= minMemory));

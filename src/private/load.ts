@@ -26,12 +26,12 @@ export function parseYaml(text: string, problems: Problems): unknown {
     problems.error([], `expected YAML text, got ${typeof text}`);
     return undefined;
   }
-  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true, strict: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
       const where = pos ? `line ${pos.line}, column ${pos.col}` : 'YAML';
-      problems.error([], `${where}: ${e.message.split('\n')[0]}`);
+      problems.error([], `${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
     }
     return undefined;
   }

@@ -2,8 +2,8 @@
  * The canonical models that normalization produces from the two documents. Every short syntax
  * is gone by here: ports are numbers, memory is MiB, durations are seconds.
  */
-import { DocPath, Warning } from './problems';
 import { PortSpec } from './ports';
+import { DocPath, Warning } from './problems';
 
 export interface EnvVar {
   readonly name: string;

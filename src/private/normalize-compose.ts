@@ -11,7 +11,7 @@ import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, HealthCheckModel, LoggingModel, PortModel,
   ServiceModel, UlimitModel,
 } from './model';
-import { parseLongPort, parseShortPort } from './ports';
+import { isLoopback, parseLongPort, parseShortPort } from './ports';
 import { DocPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { shellSplit } from './shell-split';
@@ -183,7 +183,9 @@ export function readHealthCheck(r: Reader, value: unknown, at: DocPath, bareSeco
   return { command, intervalSeconds, timeoutSeconds, retries, startPeriodSeconds, disabled: disabled || undefined, path: at };
 }
 
-function readLogging(svc: ServiceBuilder, driverValue: unknown, optionsValue: unknown, at: DocPath, driverAt: DocPath, optionsAt: DocPath): LoggingModel | undefined {
+function readLogging(
+  svc: ServiceBuilder, driverValue: unknown, optionsValue: unknown, at: DocPath, driverAt: DocPath, optionsAt: DocPath,
+): LoggingModel | undefined {
   const r = svc.r;
   const driver = driverValue === undefined || driverValue === null ? undefined : r.string(driverValue, driverAt);
   const options: Record<string, string> = {};
@@ -516,13 +518,19 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
   // Changes what the application does: refused.
   { key: 'privileged', support: 'refused', ecs: '-', note: 'Fargate does not run privileged containers', handle: (svc, v, at) => { if (v === true || v === 'true') refuse('Fargate does not run privileged containers')(svc, v, at); } },
   { key: 'devices', support: 'refused', ecs: '-', note: 'Fargate gives containers no host devices', handle: refuse('Fargate gives containers no host devices') },
-  { key: 'network_mode', support: 'refused', ecs: '-', note: 'Fargate tasks use awsvpc; "bridge" and "awsvpc" are accepted, others refused', handle: (svc, v, at) => {
-    if (v === 'bridge' || v === 'awsvpc' || v === 'default') {
-      svc.r.problems.warn('ignored-key', at, `ignored on Fargate: the task uses awsvpc (got ${quote(v)})`);
-    } else {
-      refuse('Fargate tasks always use the awsvpc network mode: the containers of one task share one network interface')(svc, v, at);
-    }
-  } },
+  {
+    key: 'network_mode',
+    support: 'refused',
+    ecs: '-',
+    note: 'Fargate tasks use awsvpc; "bridge" and "awsvpc" are accepted, others refused',
+    handle: (svc, v, at) => {
+      if (v === 'bridge' || v === 'awsvpc' || v === 'default') {
+        svc.r.problems.warn('ignored-key', at, `ignored on Fargate: the task uses awsvpc (got ${quote(v)})`);
+      } else {
+        refuse('Fargate tasks always use the awsvpc network mode: the containers of one task share one network interface')(svc, v, at);
+      }
+    },
+  },
   { key: 'pid', support: 'refused', ecs: 'pidMode', note: 'Fargate allows only a task-wide PID namespace (ecs-params pid_mode: task)', handle: refuse('Fargate allows only a task-wide PID namespace: set ecs-params task_definition.pid_mode: task') },
   { key: 'ipc', support: 'refused', ecs: 'ipcMode', note: 'Fargate does not support IPC namespaces', handle: refuse('Fargate does not support ipc modes') },
   { key: 'uts', support: 'refused', ecs: '-', note: 'Fargate does not share the host UTS namespace', handle: refuse('Fargate does not share the host UTS namespace') },
@@ -553,10 +561,6 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
 ];
 
 const KEY_INDEX = new Map(COMPOSE_SERVICE_KEYS.map(k => [k.key, k]));
-
-function isLoopback(ip: string): boolean {
-  return ip === 'localhost' || ip === '::1' || /^127\./.test(ip);
-}
 
 function fileExists(file: string): boolean {
   try {
@@ -823,7 +827,7 @@ function suggest(key: string): string {
       bestD = d;
     }
   }
-  return best ? `: did you mean "${best}"?` : `: see the support table for the keys a service may have`;
+  return best ? `: did you mean "${best}"?` : ': see the support table for the keys a service may have';
 }
 
 export function editDistance(a: string, b: string): number {

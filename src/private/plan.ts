@@ -8,7 +8,7 @@ import {
   ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EnvVar, HealthCheckModel, NetworkParamsModel,
   SecretModel, ServiceModel, UlimitModel,
 } from './model';
-import { Protocol } from './ports';
+import { isLoopback, Protocol } from './ports';
 import { DocPath, formatPath, Problems, quote } from './problems';
 
 export interface HealthCheckPlan {
@@ -367,7 +367,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
   const ingress: IngressPlan[] = [];
   for (const svc of compose.services) {
     for (const port of svc.ports) {
-      if (port.hostIp !== undefined && (port.hostIp === 'localhost' || port.hostIp === '::1' || port.hostIp.startsWith('127.'))) continue;
+      if (port.hostIp !== undefined && isLoopback(port.hostIp)) continue;
       if (!ingress.some(i => i.protocol === port.protocol && i.fromPort === port.containerPort && i.toPort === port.containerPortEnd)) {
         ingress.push({ fromPort: port.containerPort, toPort: port.containerPortEnd, protocol: port.protocol });
       }

@@ -1,3 +1,5 @@
+import { quote } from './problems';
+
 /**
  * Compose `ports` entries: the short syntax `[[HOST_IP:][HOST_PORT[-END]]:]CONTAINER_PORT[-END][/PROTOCOL]`,
  * bare numbers, and the long syntax `{ target, published, host_ip, protocol, mode, name, app_protocol }`.
@@ -89,7 +91,9 @@ export function parseShortPort(value: string | number): PortParse {
         hostText = rest;
       }
     }
-    if (hostIp !== undefined && hostIp === '') return { error: SHORT_HELP };
+    if (hostIp !== undefined && !isIpAddress(hostIp)) {
+      return { error: `${JSON.stringify(hostIp)} is not an IP address to bind to; ${SHORT_HELP}` };
+    }
   }
   let host: [number, number] | undefined;
   if (hostText !== undefined && hostText !== '') {
@@ -124,27 +128,30 @@ export function parseLongPort(value: Record<string, unknown>): { spec?: PortSpec
     errors.push([undefined, 'the long syntax needs "target", the container port']);
   } else {
     target = typeof t === 'number' || typeof t === 'string' ? parsePortNumber(String(t).trim()) : undefined;
-    if (target === undefined) errors.push(['target', `expected a port number from 1 to 65535, got ${JSON.stringify(t)}`]);
+    if (target === undefined) errors.push(['target', `expected a port number from 1 to 65535, got ${quote(t)}`]);
   }
   let host: [number, number] | undefined;
   const pub = value.published;
   if (pub !== undefined && pub !== null && pub !== '') {
     host = typeof pub === 'number' || typeof pub === 'string' ? parsePortRange(String(pub)) : undefined;
-    if (!host) errors.push(['published', `expected a port number from 1 to 65535 or a range "8000-8010", got ${JSON.stringify(pub)}`]);
+    if (!host) errors.push(['published', `expected a port number from 1 to 65535 or a range "8000-8010", got ${quote(pub)}`]);
   }
   let protocol: Protocol = 'tcp';
   if (value.protocol !== undefined) {
-    const p = typeof value.protocol === 'string' ? parseProtocol(value.protocol) : `expected "tcp" or "udp", got ${JSON.stringify(value.protocol)}`;
+    const p = typeof value.protocol === 'string' ? parseProtocol(value.protocol) : `expected "tcp" or "udp", got ${quote(value.protocol)}`;
     if (p === 'tcp' || p === 'udp') protocol = p;
     else errors.push(['protocol', p]);
   }
   if (value.mode !== undefined && value.mode !== 'host' && value.mode !== 'ingress') {
-    errors.push(['mode', `expected "host" or "ingress", got ${JSON.stringify(value.mode)}`]);
+    errors.push(['mode', `expected "host" or "ingress", got ${quote(value.mode)}`]);
   }
   for (const key of ['host_ip', 'name', 'app_protocol']) {
     if (value[key] !== undefined && typeof value[key] !== 'string') {
-      errors.push([key, `expected a string, got ${JSON.stringify(value[key])}`]);
+      errors.push([key, `expected a string, got ${quote(value[key])}`]);
     }
+  }
+  if (typeof value.host_ip === 'string' && !isIpAddress(value.host_ip)) {
+    errors.push(['host_ip', `expected an IPv4 or IPv6 address, got ${quote(value.host_ip)}`]);
   }
   if (errors.length > 0 || target === undefined) return { errors };
   return {
@@ -160,4 +167,31 @@ export function parseLongPort(value: Record<string, unknown>): { spec?: PortSpec
       appProtocol: value.app_protocol as string | undefined,
     },
   };
+}
+
+/** An IPv4 or IPv6 address (what docker accepts as a port's host IP). */
+export function isIpAddress(text: string): boolean {
+  if (isIpv4(text)) return true;
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(':')) return false;
+  const doubleColons = text.split('::').length - 1;
+  if (doubleColons > 1) return false;
+  const groups = text.split(':').filter(g => g !== '');
+  let count = groups.length;
+  // an embedded IPv4 address ("::ffff:192.0.2.1") takes the last two groups
+  if (groups.length > 0 && groups[groups.length - 1].includes('.')) {
+    if (!isIpv4(groups.pop()!)) return false;
+    count++;
+  }
+  if (groups.some(g => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  return doubleColons === 1 ? count < 8 : count === 8;
+}
+
+function isIpv4(text: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  return v4 !== null && v4.slice(1).every(o => parseInt(o, 10) <= 255);
+}
+
+/** A loopback address: a port bound to it was meant to be reachable only from the host. */
+export function isLoopback(ip: string): boolean {
+  return ip === '::1' || /^127\./.test(ip);
 }

@@ -55,8 +55,8 @@ export interface Warning {
 }
 
 export function formatProblem(p: Problem | Warning): string {
-  const prefix = p.file ? `${p.file}: ` : '';
-  return `${prefix}${formatPath(p.path)}: ${p.message}`;
+  const parts = [p.file, p.path.length > 0 ? formatPath(p.path) : undefined, p.message];
+  return parts.filter(x => x !== undefined && x !== '').join(': ');
 }
 
 /**

@@ -20,7 +20,7 @@ const MULTIPLIERS: Record<string, number> = {
 };
 
 // docker/go-units RAMInBytes: binary multipliers, case-insensitive, optional "i" and "b".
-const MEMORY_RE = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(?:i?b)?$/i;
+const MEMORY_RE = /^(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?$/i;
 
 const MEMORY_HELP = 'a size like "512m", "0.5GB", "1g" or a number of bytes';
 
@@ -51,7 +51,7 @@ export function parseMemoryMiB(value: unknown): Parsed<number> {
   return ok(Math.floor(bytes.value / MIB));
 }
 
-const TASK_MEMORY_RE = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(i?b)?$/i;
+const TASK_MEMORY_RE = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(i?b?)$/i;
 
 /**
  * ecs-params `task_size.mem_limit`: a number without a unit is MiB (as ECS reads it);
@@ -69,11 +69,12 @@ export function parseTaskMemoryMiB(value: unknown): Parsed<number> {
   const unit = m[2].toLowerCase();
   const n = parseFloat(m[1]);
   if (unit === '' && !m[3]) {
-    if (!Number.isInteger(n)) return fail(`expected ${help}`);
+    if (!Number.isSafeInteger(n) || n <= 0) return fail(`expected ${help}`);
     return ok(n);
   }
   const mib = Math.floor((n * MULTIPLIERS[unit]) / MIB);
   if (!Number.isSafeInteger(mib)) return fail(`${JSON.stringify(value)} is too large`);
+  if (mib <= 0) return fail(`expected ${help}, at least 1 MiB`);
   return ok(mib);
 }
 
@@ -88,10 +89,14 @@ export function parseTaskCpuUnits(value: unknown): Parsed<number> {
   }
   if (typeof value !== 'string') return fail(`expected ${help}`);
   const text = value.trim();
-  if (/^\d+$/.test(text)) return ok(parseInt(text, 10));
+  if (/^\d+$/.test(text)) {
+    const n = parseInt(text, 10);
+    return Number.isSafeInteger(n) && n > 0 ? ok(n) : fail(`expected ${help}`);
+  }
   const m = VCPU_RE.exec(text);
   if (!m) return fail(`expected ${help}`);
   const units = parseFloat(m[1]) * 1024;
+  if (!(units > 0)) return fail(`expected ${help}`);
   if (!Number.isInteger(units)) return fail(`${JSON.stringify(value)} is not a whole number of CPU units (1 vCPU = 1024)`);
   return ok(units);
 }
@@ -109,7 +114,7 @@ export function parseCpusAsUnits(value: unknown): Parsed<number> {
   return ok(units);
 }
 
-/** A non-negative integer given as a YAML number or a numeric string (cpu_shares, retries...). */
+/** An integer given as a YAML number or a numeric string (cpu_shares, retries...); callers check the range. */
 export function parseInteger(value: unknown, help = 'a whole number'): Parsed<number> {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return ok(value);
   if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) {
@@ -119,15 +124,16 @@ export function parseInteger(value: unknown, help = 'a whole number'): Parsed<nu
   return fail(`expected ${help}`);
 }
 
-const DURATION_UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
+// in nanoseconds, as Go's time.ParseDuration counts
+const DURATION_UNITS_NS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  μs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
 };
 const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 
@@ -137,18 +143,22 @@ export function parseGoDurationMs(value: string): Parsed<number> {
   const text = value.trim();
   if (text === '0') return ok(0);
   if (text === '') return fail(`expected ${help}`);
-  let total = 0;
+  let totalNs = 0;
   DURATION_PART.lastIndex = 0;
   let pos = 0;
   while (pos < text.length) {
     DURATION_PART.lastIndex = pos;
     const m = DURATION_PART.exec(text);
     if (!m) return fail(`expected ${help}`);
-    total += parseFloat(m[1]) * DURATION_UNITS[m[2]];
+    // Whole and fraction apart, as Go does: parseFloat("2.05") * 60000 is 122999.99..., not 123000.
+    const unit = DURATION_UNITS_NS[m[2]];
+    const [whole, fraction = ''] = m[1].split('.');
+    const digits = fraction.slice(0, 15);
+    totalNs += Number(whole || '0') * unit + Math.trunc(Number(digits || '0') * (unit / 10 ** digits.length));
     pos = DURATION_PART.lastIndex;
   }
-  if (!Number.isFinite(total)) return fail(`${JSON.stringify(value)} is too long`);
-  return ok(total);
+  if (!Number.isFinite(totalNs)) return fail(`${JSON.stringify(value)} is too long`);
+  return ok(totalNs / 1e6);
 }
 
 /**

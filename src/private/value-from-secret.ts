@@ -8,19 +8,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
  * whose read permission names exactly that parameter or secret.
  */
 export class ValueFromSecret extends ecs.Secret {
-  public readonly arn: string;
-  public readonly hasField?: boolean;
-  private readonly resourceArn: string;
-  private readonly isSecretsManager: boolean;
-
-  constructor(stack: Stack, valueFrom: string) {
-    super();
-    this.arn = valueFrom;
-    this.isSecretsManager = valueFrom.startsWith('arn:') && valueFrom.split(':')[2] === 'secretsmanager';
-    this.hasField = false;
-    this.resourceArn = ValueFromSecret.resourceArnOf(stack, valueFrom, this.isSecretsManager);
-  }
-
   /** The IAM resource ARN for a valueFrom. */
   public static resourceArnOf(stack: Stack, valueFrom: string, isSecretsManager: boolean): string {
     if (Token.isUnresolved(valueFrom)) return valueFrom;
@@ -40,6 +27,19 @@ export class ValueFromSecret extends ecs.Secret {
     const base = parts.slice(0, 6).join(':');
     // A complete secret ARN ends in "-" and six characters; a partial one matches any suffix.
     return /-[A-Za-z0-9]{6}$/.test(name) ? `${base}:${name}` : `${base}:${name}-??????`;
+  }
+
+  public readonly arn: string;
+  public readonly hasField?: boolean;
+  private readonly resourceArn: string;
+  private readonly isSecretsManager: boolean;
+
+  constructor(stack: Stack, valueFrom: string) {
+    super();
+    this.arn = valueFrom;
+    this.isSecretsManager = valueFrom.startsWith('arn:') && valueFrom.split(':')[2] === 'secretsmanager';
+    this.hasField = false;
+    this.resourceArn = ValueFromSecret.resourceArnOf(stack, valueFrom, this.isSecretsManager);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {

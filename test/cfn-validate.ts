@@ -1,0 +1,42 @@
+/**
+ * AWS's offline CloudFormation validator (@aws/cloudformation-validate), for every template the
+ * tests synthesize. One engine per jest worker; a template is written to a temp file (the
+ * validator reads files) and every FATAL, ERROR or WARN finding is returned.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { RegoEngine, StandardDiagnostic, TemplateFile } from '@aws/cloudformation-validate';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+
+let engine: InstanceType<typeof RegoEngine> | undefined;
+let dir: string | undefined;
+let counter = 0;
+
+const FAILING = new Set(['FATAL', 'ERROR', 'WARN']);
+
+/** Findings of severity WARN and above, one line each: "[SEVERITY] RULE: message (LogicalId)". */
+export function validateTemplateJson(template: unknown): string[] {
+  engine ??= new RegoEngine();
+  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-validate-'));
+  const file = path.join(dir, `template-${process.pid}-${counter++}.json`);
+  fs.writeFileSync(file, JSON.stringify(template));
+  try {
+    const report = engine.validateStandard(new TemplateFile(file));
+    const findings = report.diagnostics
+      .filter((d: StandardDiagnostic) => FAILING.has(d.severity))
+      .map((d: StandardDiagnostic) => `[${d.severity}] ${d.ruleId}: ${d.message}${d.entity ? ` (${d.entity.logicalId})` : ''}`);
+    if (report.status !== 'OK') findings.push(`[ERROR] report status ${report.status}`);
+    return findings;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/** Synthesize a stack, fail the test on any validator finding, and return the Template. */
+export function validatedTemplate(stack: Stack): Template {
+  const template = Template.fromStack(stack);
+  expect(validateTemplateJson(template.toJSON())).toEqual([]);
+  return template;
+}
