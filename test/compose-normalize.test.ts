@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ComposeDefinition } from '../src';
+import { errorOf } from './util';
 import { ServiceModel } from '../src/private/model';
 
 const vars = { variables: {} as Record<string, string> };
@@ -11,14 +12,6 @@ function load(yaml: string, variables: Record<string, string> = {}, projectDirec
 }
 function svc(yaml: string, variables: Record<string, string> = {}, projectDirectory?: string): ServiceModel {
   return load(yaml, variables, projectDirectory).services[0];
-}
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('versions', () => {

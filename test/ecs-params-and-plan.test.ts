@@ -2,18 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ComposeDefinition, EcsParams } from '../src';
+import { errorOf } from './util';
 import { smallestTaskSize } from '../src/private/fargate';
 import { planTask, TaskPlan } from '../src/private/plan';
 import { Problems } from '../src/private/problems';
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 /** Plan from YAML; returns the plan or the formatted problems. */
 function plan(composeYaml: string, paramsYaml?: string): { plan?: TaskPlan; errors: string[] } {

@@ -66,6 +66,11 @@ export const ULIMIT_NAMES = [
 /** Fargate raises nofile up to this hard limit. */
 export const FARGATE_MAX_NOFILE = 1048576;
 
+/** Set a variable: a later value replaces an earlier one and moves to the end. */
+function setVar(vars: EnvVar[], name: string, value: string): EnvVar[] {
+  return [...vars.filter(e => e.name !== name), { name, value }];
+}
+
 function set<K extends keyof ServiceModel>(svc: ServiceBuilder, key: K, value: ServiceModel[K] | undefined) {
   if (value !== undefined) (svc.fields as Record<string, unknown>)[key] = value;
 }
@@ -256,8 +261,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
             value = '';
           }
         }
-        svc.environment = svc.environment.filter(e => e.name !== kv.name);
-        svc.environment.push({ name: kv.name, value });
+        svc.environment = setVar(svc.environment, kv.name, value);
       }
     },
   },
@@ -289,9 +293,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
         for (const err of parsed.errors) svc.r.problems.error(entry.at, `${entry.file} line ${err.line}: ${err.message}`);
         for (const e of parsed.entries) {
           const value = e.value ?? svc.ctx.variables.get(e.name);
-          if (value === undefined) continue;
-          svc.envFileVars = svc.envFileVars.filter(x => x.name !== e.name);
-          svc.envFileVars.push({ name: e.name, value });
+          if (value !== undefined) svc.envFileVars = setVar(svc.envFileVars, e.name, value);
         }
       }
     },
