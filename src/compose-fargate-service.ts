@@ -3,10 +3,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeDefinition } from './compose/compose-definition';
 import { EcsParams } from './ecs-params/ecs-params';
-import { ContainerPlan, planTask } from './private/plan';
+import { ContainerPlan, FILE_INIT_IMAGE, planTask, TaskPlan } from './private/plan';
 import { formatProblem, Problems, throwAll } from './private/problems';
 import { ValueFromSecret } from './private/value-from-secret';
 
@@ -137,6 +139,7 @@ export class ComposeFargateService extends Construct {
   public readonly projectName: string;
 
   private readonly containers = new Map<string, ecs.ContainerDefinition>();
+  private readonly retention: logs.RetentionDays;
 
   constructor(scope: Construct, id: string, props: ComposeFargateServiceProps) {
     super(scope, id);
@@ -237,12 +240,37 @@ export class ComposeFargateService extends Construct {
       executionRole: this.executionRole,
       taskRole,
       pidMode: task.pidMode ? ecs.PidMode.TASK : undefined,
-      runtimePlatform: task.pidMode ? { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX } : undefined,
+      runtimePlatform: task.pidMode || task.cpuArchitecture ? {
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        cpuArchitecture: task.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64
+          : task.cpuArchitecture === 'X86_64' ? ecs.CpuArchitecture.X86_64 : undefined,
+      } : undefined,
     });
     this.taskRole = this.taskDefinition.taskRole;
+    for (const v of task.volumes) {
+      this.taskDefinition.addVolume({
+        name: v.name,
+        efsVolumeConfiguration: v.efs ? {
+          fileSystemId: v.efs.fileSystemId,
+          rootDirectory: v.efs.rootDirectory,
+          transitEncryption: v.efs.transitEncryption === undefined ? undefined : v.efs.transitEncryption ? 'ENABLED' : 'DISABLED',
+          transitEncryptionPort: v.efs.transitEncryptionPort,
+          authorizationConfig: v.efs.accessPointId !== undefined || v.efs.iam !== undefined ? {
+            accessPointId: v.efs.accessPointId,
+            iam: v.efs.iam === undefined ? undefined : v.efs.iam ? 'ENABLED' : 'DISABLED',
+          } : undefined,
+        } : undefined,
+      });
+    }
+    for (const g of task.efsGrants) {
+      this.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+        actions: g.write ? ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] : ['elasticfilesystem:ClientMount'],
+        resources: [Stack.of(this).formatArn({ service: 'elasticfilesystem', resource: 'file-system', resourceName: g.fileSystemId })],
+      }));
+    }
 
     // Log groups: one per awslogs group name; containers without logging get one each.
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const retention = this.retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const groups = new Map<string, logs.LogGroup>();
     for (const g of task.logGroups) {
       groups.set(g.key, new logs.LogGroup(this, `${g.containers[0]}LogGroup`, {
@@ -267,6 +295,7 @@ export class ComposeFargateService extends Construct {
         });
       }
     }
+    if (task.fileInit) this.addFileInit(task);
 
     this.service = new ecs.FargateService(this, 'Service', {
       serviceName: this.projectName,
@@ -280,6 +309,7 @@ export class ComposeFargateService extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
     });
+    if (task.serviceDiscovery) this.enableServiceDiscovery(task, params?.file);
     if (removeSecurityGroups) {
       (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
     }
@@ -295,8 +325,91 @@ export class ComposeFargateService extends Construct {
     return this.containers.get(name);
   }
 
+  /** ecs-params run_params.service_discovery: a Cloud Map service in a new or existing namespace. */
+  private enableServiceDiscovery(task: TaskPlan, file: string | undefined) {
+    const sd = task.serviceDiscovery!;
+    const stack = Stack.of(this);
+    let namespace: servicediscovery.INamespace;
+    const priv = sd.privateNamespace;
+    const pub = sd.publicNamespace;
+    if (priv?.id !== undefined || pub?.id !== undefined) {
+      const id = (priv?.id ?? pub?.id)!;
+      const attrs = {
+        namespaceId: id,
+        namespaceName: (priv ?? pub)!.name ?? id,
+        namespaceArn: stack.formatArn({ service: 'servicediscovery', resource: 'namespace', resourceName: id }),
+      };
+      namespace = priv
+        ? servicediscovery.PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, 'Namespace', attrs)
+        : servicediscovery.PublicDnsNamespace.fromPublicDnsNamespaceAttributes(this, 'Namespace', attrs);
+    } else if (priv) {
+      const vpc = priv.vpc !== undefined
+        ? ec2.Vpc.fromVpcAttributes(this, 'NamespaceVpc', { vpcId: priv.vpc, availabilityZones: ['az-of-the-namespace-vpc'] })
+        : this.vpc;
+      if (!vpc) {
+        const problems = new Problems(file);
+        problems.error([...sd.path, 'private_dns_namespace', 'vpc'], 'a new private namespace needs its VPC: give the VPC ID of the ecs-params subnets here, or pass the vpc prop');
+        problems.throwIfAny();
+      }
+      namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: priv.name!, vpc: vpc!, description: priv.description });
+    } else {
+      namespace = new servicediscovery.PublicDnsNamespace(this, 'Namespace', { name: pub!.name! });
+    }
+    const cloudMap = this.service.enableCloudMap({
+      cloudMapNamespace: namespace,
+      name: sd.serviceName ?? this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63),
+      dnsRecordType: sd.dnsType === 'SRV' ? servicediscovery.DnsRecordType.SRV : servicediscovery.DnsRecordType.A,
+      dnsTtl: Duration.seconds(sd.dnsTtl ?? 60),
+      failureThreshold: sd.failureThreshold ?? 1,
+      container: sd.containerName !== undefined ? this.containers.get(sd.containerName) : undefined,
+      containerPort: sd.containerPort,
+    });
+    if (sd.description !== undefined) (cloudMap.node.defaultChild as servicediscovery.CfnService).description = sd.description;
+  }
+
+  /**
+   * The init container that writes compose secrets and configs to files: ECS reads each from
+   * Secrets Manager or SSM into its environment, it writes them into the volumes the services
+   * mount, and exits; the services start after it succeeded.
+   */
+  private addFileInit(task: TaskPlan) {
+    const init = task.fileInit!;
+    const secrets: Record<string, ecs.Secret> = {};
+    const script = ['set -e'];
+    init.files.forEach((f, i) => {
+      const env = `COMPOSE_FILE_${i}`;
+      secrets[env] = f.store === 'ssm' || f.name.startsWith('arn:')
+        ? new ValueFromSecret(Stack.of(this), f.name)
+        : ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this, `FileSecret${i}`, f.name));
+      const file = `${init.mountRoot}/${f.volume}/${f.fileName}`;
+      script.push(`printf '%s' "$${env}" > '${file}'`, `chmod ${f.mode} '${file}'`);
+      if (f.uid !== undefined || f.gid !== undefined) script.push(`chown ${f.uid ?? ''}${f.gid !== undefined ? `:${f.gid}` : ''} '${file}'`);
+    });
+    const group = new logs.LogGroup(this, 'FilesInitLogGroup', { retention: this.retention });
+    this.logGroups.push(group);
+    const container = this.taskDefinition.addContainer(init.containerName, {
+      containerName: init.containerName,
+      image: ecs.ContainerImage.fromRegistry(FILE_INIT_IMAGE),
+      essential: false,
+      entryPoint: ['sh', '-c'],
+      command: [script.join(' && ')],
+      secrets,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: group, streamPrefix: init.containerName }),
+    });
+    const volumes = [...new Set(init.files.map(f => f.volume))];
+    container.addMountPoints(...volumes.map(v => ({ sourceVolume: v, containerPath: `${init.mountRoot}/${v}`, readOnly: false })));
+    for (const c of task.containers) {
+      if (c.mountPoints.some(m => volumes.includes(m.volume))) {
+        this.containers.get(c.name)!.addContainerDependencies({ container, condition: ecs.ContainerDependencyCondition.SUCCESS });
+      }
+    }
+  }
+
   private addContainer(c: ContainerPlan, groups: Map<string, logs.LogGroup>): ecs.ContainerDefinition {
     const stack = Stack.of(this);
+    const logSecrets: Record<string, ecs.Secret> = {};
+    for (const s of c.logSecretOptions) logSecrets[s.name] = new ValueFromSecret(stack, s.valueFrom);
+    const secretOptions = c.logSecretOptions.length > 0 ? logSecrets : undefined;
     let logging: ecs.LogDriver;
     if (c.logging.kind === 'awslogs') {
       logging = new ecs.GenericLogDriver({
@@ -307,18 +420,28 @@ export class ComposeFargateService extends Construct {
           'awslogs-stream-prefix': c.logging.streamPrefix,
           ...c.logging.options,
         },
+        secretOptions,
       });
     } else {
-      logging = new ecs.GenericLogDriver({ logDriver: c.logging.driver, options: c.logging.options });
+      logging = new ecs.GenericLogDriver({ logDriver: c.logging.driver, options: c.logging.options, secretOptions });
     }
     const secrets: Record<string, ecs.Secret> = {};
     for (const s of c.secrets) secrets[s.name] = new ValueFromSecret(stack, s.valueFrom);
+    let linuxParameters: ecs.LinuxParameters | undefined;
+    if (c.initProcessEnabled || c.capAdd.length > 0 || c.capDrop.length > 0) {
+      linuxParameters = new ecs.LinuxParameters(this, `${c.name}LinuxParameters`, { initProcessEnabled: c.initProcessEnabled || undefined });
+      linuxParameters.addCapabilities(...c.capAdd.map(x => x as ecs.Capability));
+      linuxParameters.dropCapabilities(...c.capDrop.map(x => x as ecs.Capability));
+    }
+    const credentials = c.repositoryCredentials
+      ? secretsmanager.Secret.fromSecretPartialArn(this, `${c.name}RepositoryCredentials`, c.repositoryCredentials)
+      : undefined;
     const environment: Record<string, string> = {};
     for (const e of c.environment) environment[e.name] = e.value;
 
-    return this.taskDefinition.addContainer(c.name, {
+    const container = this.taskDefinition.addContainer(c.name, {
       containerName: c.name,
-      image: ecs.ContainerImage.fromRegistry(c.image),
+      image: ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
       essential: c.essential,
       cpu: c.cpu,
       memoryLimitMiB: c.memoryLimitMiB,
@@ -336,9 +459,8 @@ export class ComposeFargateService extends Construct {
       readonlyRootFilesystem: c.readonlyRootFilesystem,
       pseudoTerminal: c.pseudoTerminal,
       interactive: c.interactive,
-      linuxParameters: c.initProcessEnabled
-        ? new ecs.LinuxParameters(this, `${c.name}LinuxParameters`, { initProcessEnabled: true })
-        : undefined,
+      linuxParameters,
+      systemControls: c.sysctls.length > 0 ? c.sysctls.map(x => ({ namespace: x.name, value: x.value })) : undefined,
       stopTimeout: c.stopTimeoutSeconds !== undefined ? Duration.seconds(c.stopTimeoutSeconds) : undefined,
       healthCheck: c.healthCheck ? {
         command: c.healthCheck.command,
@@ -352,6 +474,17 @@ export class ComposeFargateService extends Construct {
         ? c.ulimits.map(u => ({ name: u.name as ecs.UlimitName, softLimit: u.soft, hardLimit: u.hard }))
         : undefined,
     });
+    container.addMountPoints(...c.mountPoints.map(m => ({ sourceVolume: m.volume, containerPath: m.containerPath, readOnly: m.readOnly })));
+    container.addVolumesFrom(...c.volumesFrom.map(v => ({ sourceContainer: v.container, readOnly: v.readOnly })));
+    if (c.firelens) {
+      // The compose service is the log router: ECS's firelensConfiguration on that container.
+      const index = this.taskDefinition.node.children.filter(x => x instanceof ecs.ContainerDefinition).indexOf(container);
+      (this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride(`ContainerDefinitions.${index}.FirelensConfiguration`, {
+        Type: c.firelens.type,
+        Options: Object.keys(c.firelens.options).length > 0 ? c.firelens.options : undefined,
+      });
+    }
+    return container;
   }
 }
 

@@ -46,6 +46,40 @@ export interface DependencyModel {
   readonly path: DocPath;
 }
 
+/** A service's mount of a task volume (compose `volumes`). */
+export interface MountModel {
+  /** The named volume; undefined for an anonymous volume. */
+  readonly source?: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+  readonly path: DocPath;
+}
+
+export interface VolumesFromModel {
+  readonly container: string;
+  readonly readOnly: boolean;
+  readonly path: DocPath;
+}
+
+/** A compose secret or config a service mounts as a file. */
+export interface FileMountModel {
+  /** The top-level secrets/configs key. */
+  readonly source: string;
+  /** Absolute path of the file in the container. */
+  readonly target: string;
+  readonly uid?: string;
+  readonly gid?: string;
+  /** File mode, octal digits ("0444"). */
+  readonly mode?: string;
+  readonly path: DocPath;
+}
+
+export interface SysctlModel {
+  readonly name: string;
+  readonly value: string;
+  readonly path: DocPath;
+}
+
 export interface ServiceModel {
   readonly name: string;
   readonly path: DocPath;
@@ -69,14 +103,44 @@ export interface ServiceModel {
   readonly init?: boolean;
   readonly ulimits: UlimitModel[];
   readonly dependsOn: DependencyModel[];
+  readonly volumes: MountModel[];
+  readonly volumesFrom: VolumesFromModel[];
+  readonly capAdd: string[];
+  readonly capDrop: string[];
+  readonly sysctls: SysctlModel[];
+  /** Compose `platform`, as ECS's CPU architecture. */
+  readonly platform?: { readonly architecture: 'X86_64' | 'ARM64'; readonly path: DocPath };
+  readonly secretFiles: FileMountModel[];
+  readonly configFiles: FileMountModel[];
   /** deploy.replicas: the desired count when no prop says otherwise. */
   readonly replicas?: number;
   /** Where each memory or cpu value came from, for messages. */
   readonly sizePaths: { memoryLimit?: DocPath; memoryReservation?: DocPath; cpu?: DocPath };
 }
 
+/** A top-level compose volume. */
+export interface VolumeDeclarationModel {
+  readonly name: string;
+  /** `external: true`: the volume exists outside the project (ecs-params efs_volumes must define it). */
+  readonly external: boolean;
+  /** Options Fargate cannot honour (driver, driver_opts, labels...), by key. */
+  readonly unsupported: string[];
+  readonly path: DocPath;
+}
+
+/** A top-level compose secret or config: a reference to where it is stored on AWS. */
+export interface StoredFileModel {
+  readonly key: string;
+  /** The name (or ARN) of the Secrets Manager secret (secrets) or SSM parameter (configs). */
+  readonly name: string;
+  readonly path: DocPath;
+}
+
 export interface ComposeModel {
   readonly file?: string;
+  readonly volumes: VolumeDeclarationModel[];
+  readonly secrets: StoredFileModel[];
+  readonly configs: StoredFileModel[];
   /** "1", "2", "3" or "spec" (versionless Compose Specification). */
   readonly version: '1' | '2' | '3' | 'spec';
   /** The `name:` key. */
@@ -88,6 +152,30 @@ export interface ComposeModel {
 export interface SecretModel {
   readonly name: string;
   readonly valueFrom: string;
+  readonly path: DocPath;
+}
+
+export interface EfsVolumeModel {
+  readonly name: string;
+  readonly fileSystemId: string;
+  readonly rootDirectory?: string;
+  readonly transitEncryption?: boolean;
+  readonly transitEncryptionPort?: number;
+  readonly accessPointId?: string;
+  readonly iam?: boolean;
+  readonly path: DocPath;
+}
+
+export interface ServiceDiscoveryModel {
+  readonly containerName?: string;
+  readonly containerPort?: number;
+  readonly privateNamespace?: { readonly id?: string; readonly name?: string; readonly vpc?: string; readonly description?: string };
+  readonly publicNamespace?: { readonly id?: string; readonly name?: string };
+  readonly serviceName?: string;
+  readonly description?: string;
+  readonly dnsType?: 'A' | 'SRV';
+  readonly dnsTtl?: number;
+  readonly failureThreshold?: number;
   readonly path: DocPath;
 }
 
@@ -103,6 +191,10 @@ export interface EcsServiceParamsModel {
   readonly secrets: SecretModel[];
   readonly dependsOn: DependencyModel[];
   readonly initProcessEnabled?: boolean;
+  readonly firelens?: { readonly type: 'fluentbit' | 'fluentd'; readonly options: Record<string, string>; readonly path: DocPath };
+  /** Secrets Manager ARN of the private registry credentials. */
+  readonly repositoryCredentials?: { readonly arn: string; readonly path: DocPath };
+  readonly logSecretOptions: SecretModel[];
 }
 
 export interface NetworkParamsModel {
@@ -120,6 +212,8 @@ export interface EcsParamsModel {
   readonly taskMemoryMiB?: number;
   readonly services: EcsServiceParamsModel[];
   readonly network?: NetworkParamsModel;
+  readonly efsVolumes: EfsVolumeModel[];
+  readonly serviceDiscovery?: ServiceDiscoveryModel;
   /** pid_mode: only "task" on Fargate. */
   readonly pidMode?: 'task';
   readonly warnings: Warning[];

@@ -6,10 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseEnvFile } from './dotenv';
-import { isPlainObject, isToken, readText } from './load';
+import { interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
+import { mergeValue } from './merge';
 import {
-  ComposeModel, DependencyCondition, DependencyModel, EnvVar, HealthCheckModel, LoggingModel, PortModel,
-  ServiceModel, UlimitModel,
+  ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
+  PortModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
 } from './model';
 import { isLoopback, parseLongPort, parseShortPort } from './ports';
 import { DocPath, Problems, quote } from './problems';
@@ -554,15 +555,344 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
   { key: 'credential_spec', support: 'refused', ecs: '-', note: 'gMSA credential specs are for Windows containers', handle: refuse('gMSA credential specs are for Windows containers') },
   { key: 'annotations', support: 'warned', ecs: '-', note: 'OCI annotations are not passed by ECS', handle: warnIgnored('OCI annotations are not passed by ECS') },
   { key: 'attach', support: 'warned', ecs: '-', note: 'there is no terminal to attach to', handle: warnIgnored('there is no terminal to attach to') },
-  ...['build', 'volumes', 'volumes_from', 'tmpfs', 'shm_size', 'cap_add', 'cap_drop', 'sysctls', 'platform',
-    'secrets', 'configs', 'extends', 'develop', 'post_start', 'pre_stop', 'provider', 'use_api_socket', 'models',
-    'label_file', 'gw_priority'].map((key): KeyRule => ({
-    key, support: 'refused', ecs: '-', note: 'not converted yet by this version', handle: refuse('not converted yet by this version of cdk-compose-fargate'),
-  })),
+  {
+    key: 'volumes',
+    support: 'converted',
+    ecs: 'mountPoints, volumes',
+    note: 'named volumes (declared at the top level, or EFS from ecs-params efs_volumes) and anonymous volumes; `:ro`; long syntax with type volume. Host bind mounts are refused: Fargate has no host filesystem',
+    handle: (svc, v, at) => set(svc, 'volumes', readVolumes(svc, v, at)),
+  },
+  {
+    key: 'volumes_from',
+    support: 'converted',
+    ecs: 'volumesFrom',
+    note: '`service[:ro|rw]`; `container:NAME` (a container outside the project) is refused',
+    handle: (svc, v, at) => set(svc, 'volumesFrom', readVolumesFrom(svc, v, at)),
+  },
+  {
+    key: 'cap_add',
+    support: 'converted',
+    ecs: 'linuxParameters.capabilities.add',
+    note: 'Fargate allows adding only SYS_PTRACE',
+    handle: (svc, v, at) => set(svc, 'capAdd', readCapabilities(svc, v, at, true)),
+  },
+  {
+    key: 'cap_drop',
+    support: 'converted',
+    ecs: 'linuxParameters.capabilities.drop',
+    note: 'any Linux capability, or ALL',
+    handle: (svc, v, at) => set(svc, 'capDrop', readCapabilities(svc, v, at, false)),
+  },
+  {
+    key: 'sysctls',
+    support: 'converted',
+    ecs: 'systemControls',
+    note: 'the namespaced ones Fargate supports: net.*, fs.mqueue.*, kernel.msgmax/msgmnb/msgmni/sem/shmall/shmmax/shmmni/shm_rmid_forced; they apply to the whole task',
+    handle: (svc, v, at) => set(svc, 'sysctls', readSysctls(svc, v, at)),
+  },
+  {
+    key: 'platform',
+    support: 'converted',
+    ecs: 'runtimePlatform.cpuArchitecture',
+    note: 'linux/amd64 -> X86_64, linux/arm64 -> ARM64; one architecture per task',
+    handle: (svc, v, at) => {
+      const text = svc.r.string(v, at, 'a platform like "linux/amd64"');
+      if (text === undefined) return;
+      const arch = PLATFORMS[text.trim().toLowerCase()];
+      if (!arch) {
+        svc.r.problems.error(at, `cannot be honoured on Fargate (got ${quote(text)}): Fargate runs linux/amd64 and linux/arm64`);
+        return;
+      }
+      set(svc, 'platform', { architecture: arch, path: at });
+    },
+  },
+  {
+    key: 'secrets',
+    support: 'converted',
+    ecs: 'secrets (read by an init container into files)',
+    note: 'each secret (top-level `external: true` or `name:`: a Secrets Manager secret) is written to /run/secrets/<target> by an init container before the service starts; `file:` and `environment:` secrets are refused (their content would land in the template)',
+    handle: (svc, v, at) => set(svc, 'secretFiles', readFileMounts(svc, v, at, 'secret')),
+  },
+  {
+    key: 'configs',
+    support: 'converted',
+    ecs: 'secrets (read by an init container into files)',
+    note: 'each config (top-level `external: true` or `name:`: an SSM parameter) is written to its target by an init container before the service starts; the target needs a folder of its own; `file:`, `content:` and `environment:` configs are refused',
+    handle: (svc, v, at) => set(svc, 'configFiles', readFileMounts(svc, v, at, 'config')),
+  },
+  {
+    key: 'extends',
+    support: 'converted',
+    ecs: '-',
+    note: 'resolved before conversion: the base service (in this file or `file:`) is merged under this one',
+  },
+  {
+    key: 'label_file',
+    support: 'converted',
+    ecs: 'dockerLabels',
+    note: 'KEY=VALUE files read at synth time; `labels` wins over them',
+    handle: (svc, v, at) => {
+      const labels: Record<string, string> = {};
+      for (const file of svc.r.stringOrList(v, at) ?? []) {
+        const text = readText(path.resolve(svc.ctx.projectDirectory, file), svc.r.problems, at, 'label_file');
+        if (text === undefined) continue;
+        const parsed = parseEnvFile(text);
+        for (const err of parsed.errors) svc.r.problems.error(at, `${file} line ${err.line}: ${err.message}`);
+        for (const e of parsed.entries) labels[e.name] = e.value ?? '';
+      }
+      set(svc, 'labels', { ...labels, ...svc.fields.labels });
+    },
+  },
+  {
+    key: 'tmpfs',
+    support: 'refused',
+    ecs: 'linuxParameters.tmpfs',
+    note: 'ECS does not support tmpfs mounts on Fargate',
+    handle: refuse('ECS does not support tmpfs mounts on Fargate: use a volume (task storage) instead'),
+  },
+  {
+    key: 'shm_size',
+    support: 'refused',
+    ecs: 'linuxParameters.sharedMemorySize',
+    note: 'ECS does not support sharedMemorySize on Fargate (/dev/shm stays at its default size)',
+    handle: refuse('ECS does not support sharedMemorySize on Fargate: /dev/shm keeps its default size'),
+  },
+  {
+    key: 'build',
+    support: 'refused',
+    ecs: '-',
+    note: 'not converted yet by this version: give `image`',
+    handle: (svc, v, at) => {
+      if (svc.raw.image !== undefined) {
+        svc.r.problems.warn('ignored-key', at, 'ignored: the service also names an image, which is used');
+      } else {
+        refuse('not converted yet by this version of cdk-compose-fargate: build the image and give `image`')(svc, v, at);
+      }
+    },
+  },
+  { key: 'develop', support: 'warned', ecs: '-', note: 'file watching is for local development', handle: warnIgnored('file watching is for local development') },
+  { key: 'gw_priority', support: 'warned', ecs: '-', note: 'the task has one network interface', handle: warnIgnored('the task has one network interface') },
+  { key: 'post_start', support: 'refused', ecs: '-', note: 'ECS has no container lifecycle hooks', handle: refuse('ECS has no container lifecycle hooks') },
+  { key: 'pre_stop', support: 'refused', ecs: '-', note: 'ECS has no container lifecycle hooks', handle: refuse('ECS has no container lifecycle hooks') },
+  { key: 'provider', support: 'refused', ecs: '-', note: 'compose provider services run on the local machine', handle: refuse('compose provider services run on the local machine') },
+  { key: 'use_api_socket', support: 'refused', ecs: '-', note: 'there is no Docker engine socket on Fargate', handle: refuse('there is no Docker engine socket on Fargate') },
+  { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine', handle: refuse('compose AI models run on the local machine') },
   { key: 'scale', support: 'warned', ecs: '-', note: 'the desired count of the ECS service (desiredCount, deploy.replicas) sets the number of tasks; containers of one task are not scaled', handle: warnIgnored('containers of one task are not scaled: set deploy.replicas or desiredCount for the number of tasks') },
 ];
 
 const KEY_INDEX = new Map(COMPOSE_SERVICE_KEYS.map(k => [k.key, k]));
+
+const PLATFORMS: Record<string, 'X86_64' | 'ARM64'> = {
+  'linux/amd64': 'X86_64',
+  'linux/x86_64': 'X86_64',
+  'linux/arm64': 'ARM64',
+  'linux/arm64/v8': 'ARM64',
+  'linux/aarch64': 'ARM64',
+};
+
+/** Linux capabilities as ECS names them. */
+export const CAPABILITIES = [
+  'ALL', 'AUDIT_CONTROL', 'AUDIT_WRITE', 'BLOCK_SUSPEND', 'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER',
+  'FSETID', 'IPC_LOCK', 'IPC_OWNER', 'KILL', 'LEASE', 'LINUX_IMMUTABLE', 'MAC_ADMIN', 'MAC_OVERRIDE', 'MKNOD',
+  'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_RAW', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID',
+  'SYS_ADMIN', 'SYS_BOOT', 'SYS_CHROOT', 'SYS_MODULE', 'SYS_NICE', 'SYS_PACCT', 'SYS_PTRACE', 'SYS_RAWIO',
+  'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'SYSLOG', 'WAKE_ALARM',
+];
+/** The only capability Fargate lets a task add. */
+export const FARGATE_ADDABLE_CAPABILITIES = ['SYS_PTRACE'];
+
+const IPC_SYSCTLS = ['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax',
+  'kernel.shmmni', 'kernel.shm_rmid_forced'];
+
+/** Whether Fargate accepts a sysctl (the namespaced ones: IPC and network). */
+export function isFargateSysctl(name: string): boolean {
+  return IPC_SYSCTLS.includes(name) || /^fs\.mqueue\.[a-z0-9_.]+$/.test(name) || /^net\.[A-Za-z0-9_.\-/]+$/.test(name);
+}
+
+/** A host path in a volume source: starts with ".", "/" or "~" (or a Windows drive). */
+function isHostPath(source: string): boolean {
+  return /^[./~]/.test(source) || /^[A-Za-z]:[\\/]/.test(source);
+}
+
+const VOLUME_MODES = ['ro', 'rw', 'z', 'Z', 'nocopy', 'consistent', 'cached', 'delegated', 'shared', 'slave', 'private',
+  'rshared', 'rslave', 'rprivate'];
+
+function readVolumes(svc: ServiceBuilder, v: unknown, at: DocPath) {
+  const r = svc.r;
+  const out: MountModel[] = [];
+  (r.list(v, at, 'a list of volumes') ?? []).forEach((item, i) => {
+    const vAt = [...at, i];
+    let source: string | undefined;
+    let target: string | undefined;
+    let readOnly = false;
+    let type = 'volume';
+    if (typeof item === 'string') {
+      const parts = item.split(':');
+      // a Windows drive letter in the source ("C:\\data:/data") belongs to the source
+      if (parts.length > 2 && /^[A-Za-z]$/.test(parts[0]) && /^[\\/]/.test(parts[1])) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
+      let modeText = '';
+      if (parts.length === 1) {
+        [target] = parts;
+      } else if (parts.length === 2 && !parts[1].startsWith('/')) {
+        [target, modeText] = parts; // TARGET:MODE, an anonymous volume
+      } else if (parts.length === 2) {
+        [source, target] = parts;
+      } else if (parts.length === 3) {
+        [source, target, modeText] = parts;
+      } else {
+        r.problems.error(vAt, `expected "TARGET", "SOURCE:TARGET" or "SOURCE:TARGET:MODE", got ${quote(item)}`);
+        return;
+      }
+      const modes = modeText.split(',').filter(m => m !== '');
+      const bad = modes.filter(m => !VOLUME_MODES.includes(m));
+      if (bad.length > 0) {
+        r.problems.error(vAt, `unknown volume mode ${quote(bad.join(','))} in ${quote(item)}: allowed are ${VOLUME_MODES.join(', ')}`);
+        return;
+      }
+      readOnly = modes.includes('ro');
+      if (source === '') source = undefined;
+      if (source !== undefined && isHostPath(source)) type = 'bind';
+    } else if (isPlainObject(item)) {
+      for (const key of Object.keys(item)) {
+        if (!['type', 'source', 'target', 'read_only', 'consistency', 'bind', 'volume', 'tmpfs', 'image'].includes(key) && !key.startsWith('x-')) {
+          r.problems.error([...vAt, key], 'unknown volume key: allowed are type, source, target, read_only, consistency, bind, volume, tmpfs, image');
+        }
+      }
+      type = item.type === undefined ? 'volume' : r.string(item.type, [...vAt, 'type']) ?? 'volume';
+      source = item.source === undefined || item.source === null ? undefined : r.string(item.source, [...vAt, 'source']);
+      target = r.string(item.target, [...vAt, 'target'], 'the path in the container');
+      if (item.read_only !== undefined) readOnly = r.bool(item.read_only, [...vAt, 'read_only']) ?? false;
+      if (!['volume', 'bind', 'tmpfs', 'npipe', 'cluster', 'image'].includes(type)) {
+        r.problems.error([...vAt, 'type'], `expected volume, bind, tmpfs, npipe, cluster or image, got ${quote(type)}`);
+        return;
+      }
+    } else {
+      r.problems.error(vAt, `expected a volume like "data:/var/lib/data" or a mapping with type/source/target, got ${quote(item)}`);
+      return;
+    }
+    if (type === 'bind') {
+      r.problems.error(vAt, `cannot be honoured on Fargate (got ${quote(item)}): a bind mount of a host path needs a host filesystem, which Fargate does not have; use a named volume (declared under the top-level volumes, backed by ecs-params efs_volumes to keep its data)`);
+      return;
+    }
+    if (type !== 'volume') {
+      r.problems.error(vAt, `cannot be honoured on Fargate (got type ${quote(type)}): ${type === 'tmpfs' ? 'ECS does not support tmpfs mounts on Fargate' : `${type} mounts are not available on Fargate`}`);
+      return;
+    }
+    if (target === undefined) return;
+    if (!target.startsWith('/')) {
+      r.problems.error(vAt, `the container path ${quote(target)} must be absolute`);
+      return;
+    }
+    if (out.some(m => m.target === target)) {
+      r.problems.error(vAt, `${quote(target)} is mounted twice`);
+      return;
+    }
+    out.push({ source, target, readOnly, path: vAt });
+  });
+  return out;
+}
+
+function readVolumesFrom(svc: ServiceBuilder, v: unknown, at: DocPath): VolumesFromModel[] {
+  const out: VolumesFromModel[] = [];
+  (svc.r.list(v, at, 'a list like ["db", "cache:ro"]') ?? []).forEach((item, i) => {
+    const s = svc.r.string(item, [...at, i], 'a service name with an optional ":ro" or ":rw"');
+    if (s === undefined) return;
+    const parts = s.split(':');
+    if (parts[0] === 'container') {
+      svc.r.problems.error([...at, i], `cannot be honoured on Fargate (got ${quote(s)}): a task can share volumes only with its own containers (compose services)`);
+      return;
+    }
+    if (parts.length > 2 || (parts.length === 2 && parts[1] !== 'ro' && parts[1] !== 'rw') || parts[0] === '') {
+      svc.r.problems.error([...at, i], `expected "SERVICE", "SERVICE:ro" or "SERVICE:rw", got ${quote(s)}`);
+      return;
+    }
+    out.push({ container: parts[0], readOnly: parts[1] === 'ro', path: [...at, i] });
+  });
+  return out;
+}
+
+function readCapabilities(svc: ServiceBuilder, v: unknown, at: DocPath, adding: boolean): string[] {
+  const out: string[] = [];
+  (svc.r.list(v, at, 'a list of capabilities') ?? []).forEach((item, i) => {
+    const s = svc.r.string(item, [...at, i], 'a capability name');
+    if (s === undefined) return;
+    const name = s.trim().toUpperCase().replace(/^CAP_/, '');
+    if (!CAPABILITIES.includes(name)) {
+      svc.r.problems.error([...at, i], `unknown capability ${quote(s)}: allowed are ${CAPABILITIES.join(', ')}`);
+    } else if (adding && !FARGATE_ADDABLE_CAPABILITIES.includes(name)) {
+      svc.r.problems.error([...at, i], `cannot be honoured on Fargate (got ${quote(s)}): Fargate allows adding only ${FARGATE_ADDABLE_CAPABILITIES.join(', ')}`);
+    } else if (!out.includes(name)) {
+      out.push(name);
+    }
+  });
+  return out;
+}
+
+function readSysctls(svc: ServiceBuilder, v: unknown, at: DocPath): SysctlModel[] {
+  const out: SysctlModel[] = [];
+  for (const kv of svc.r.keyValues(v, at) ?? []) {
+    if (kv.value === undefined) {
+      svc.r.problems.error(kv.at, `${quote(kv.name)} has no value`);
+    } else if (!isFargateSysctl(kv.name)) {
+      svc.r.problems.error(kv.at, `cannot be honoured on Fargate (got ${quote(kv.name)}): Fargate sets only namespaced sysctls: net.*, fs.mqueue.*, ${IPC_SYSCTLS.join(', ')}`);
+    } else {
+      out.push({ name: kv.name, value: kv.value, path: kv.at });
+    }
+  }
+  return out;
+}
+
+const FILE_MOUNT_KEYS = ['source', 'target', 'uid', 'gid', 'mode'];
+
+function readFileMounts(svc: ServiceBuilder, v: unknown, at: DocPath, kind: 'secret' | 'config'): FileMountModel[] {
+  const r = svc.r;
+  const out: FileMountModel[] = [];
+  (r.list(v, at, `a list of ${kind} names or {source, target}`) ?? []).forEach((item, i) => {
+    const fAt = [...at, i];
+    let source: string | undefined;
+    let target: string | undefined;
+    let uid: string | undefined;
+    let gid: string | undefined;
+    let mode: string | undefined;
+    if (typeof item === 'string') {
+      source = item;
+    } else if (isPlainObject(item)) {
+      for (const key of Object.keys(item)) {
+        if (!FILE_MOUNT_KEYS.includes(key) && !key.startsWith('x-')) r.problems.error([...fAt, key], `unknown ${kind} key: allowed are ${FILE_MOUNT_KEYS.join(', ')}`);
+      }
+      source = r.string(item.source, [...fAt, 'source'], `the name of a top-level ${kind}`);
+      if (item.target !== undefined) target = r.string(item.target, [...fAt, 'target'], 'a file name or absolute path');
+      if (item.uid !== undefined) uid = r.string(item.uid, [...fAt, 'uid'], 'a numeric user id');
+      if (item.gid !== undefined) gid = r.string(item.gid, [...fAt, 'gid'], 'a numeric group id');
+      if (item.mode !== undefined) {
+        // YAML reads 0440 as the number 440 (1.2) or 288 (1.1): accept octal digits as written or a decimal mode
+        const m = item.mode;
+        if (typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= 0o777) mode = m.toString(8).padStart(4, '0');
+        else if (typeof m === 'string' && /^0?[0-7]{3}$/.test(m)) mode = m.padStart(4, '0');
+        else r.problems.error([...fAt, 'mode'], `expected a file mode like "0440", got ${quote(m)}`);
+      }
+      for (const [key, value] of [['uid', uid], ['gid', gid]] as const) {
+        if (value !== undefined && !/^\d+$/.test(value)) r.problems.error([...fAt, key], `expected a numeric id, got ${quote(value)}`);
+      }
+    } else {
+      r.problems.error(fAt, `expected a ${kind} name or a mapping with source and target, got ${quote(item)}`);
+      return;
+    }
+    if (source === undefined) return;
+    const base = kind === 'secret' ? '/run/secrets' : '';
+    const resolved = target === undefined ? `${base}/${source}` : target.startsWith('/') ? target : `${base}/${target}`;
+    if (!/^\/[^\0]*[^/]$/.test(resolved) || resolved.split('/').some(p => p === '..')) {
+      r.problems.error(target === undefined ? fAt : [...fAt, 'target'], `${quote(resolved)} is not a file path`);
+      return;
+    }
+    if (path.posix.dirname(resolved) === '/') {
+      r.problems.error(target === undefined ? fAt : [...fAt, 'target'], `${kind} target ${quote(resolved)} is at the root of the filesystem: on Fargate the file is written into a volume, which needs a folder of its own; give a target like "/etc/app/${path.posix.basename(resolved)}"`);
+      return;
+    }
+    out.push({ source, target: resolved, uid, gid, mode, path: fAt });
+  });
+  return out;
+}
 
 function fileExists(file: string): boolean {
   try {
@@ -695,6 +1025,125 @@ function readDependsOn(svc: ServiceBuilder, v: unknown, at: DocPath): Dependency
   return out;
 }
 
+const VOLUME_DECLARATION_KEYS = ['external', 'name', 'driver', 'driver_opts', 'labels'];
+
+function readVolumeDeclarations(r: Reader, value: unknown): VolumeDeclarationModel[] {
+  const out: VolumeDeclarationModel[] = [];
+  if (value === undefined || value === null) return out;
+  for (const [name, spec] of Object.entries(r.map(value, ['volumes'], 'a mapping of volume names') ?? {})) {
+    const at = ['volumes', name];
+    const unsupported: string[] = [];
+    let external = false;
+    if (spec !== null && spec !== undefined) {
+      const m = r.map(spec, at);
+      for (const [key, v] of Object.entries(m ?? {})) {
+        if (key === 'external') {
+          external = isPlainObject(v) ? true : r.bool(v, [...at, key]) ?? false;
+        } else if (key === 'driver' || key === 'driver_opts' || key === 'labels') {
+          if (!(key === 'driver' && v === 'local') && !(isPlainObject(v) && Object.keys(v).length === 0)) unsupported.push(key);
+        } else if (key !== 'name' && !key.startsWith('x-')) {
+          r.problems.error([...at, key], `unknown volume key: allowed are ${VOLUME_DECLARATION_KEYS.join(', ')}`);
+        }
+      }
+    }
+    out.push({ name, external, unsupported, path: at });
+  }
+  return out;
+}
+
+/** Top-level secrets or configs: only references to what is stored on AWS are accepted. */
+function readStoredFiles(r: Reader, value: unknown, kind: 'secrets' | 'configs'): StoredFileModel[] {
+  const out: StoredFileModel[] = [];
+  if (value === undefined || value === null) return out;
+  const store = kind === 'secrets' ? 'a Secrets Manager secret' : 'an SSM parameter';
+  for (const [key, spec] of Object.entries(r.map(value, [kind], `a mapping of ${kind}`) ?? {})) {
+    const at = [kind, key];
+    const m = r.map(spec, at, 'a mapping with external: true or name:');
+    if (!m) continue;
+    let name: string | undefined;
+    let external = false;
+    for (const [k, v] of Object.entries(m)) {
+      if (k === 'external') {
+        if (isPlainObject(v)) {
+          external = true;
+          if (v.name !== undefined) name = r.string(v.name, [...at, k, 'name']);
+        } else {
+          external = r.bool(v, [...at, k]) ?? false;
+        }
+      } else if (k === 'name') {
+        name = r.string(v, [...at, k], `the name of ${store}`);
+      } else if (k === 'file' || k === 'environment' || k === 'content') {
+        r.problems.error([...at, k], `cannot be honoured: its content would be written into the CloudFormation template; store it as ${store} and declare it with external: true (and name: when the names differ)`);
+      } else if (!['labels', 'driver', 'driver_opts', 'template_driver'].includes(k) && !k.startsWith('x-')) {
+        r.problems.error([...at, k], `unknown ${kind.slice(0, -1)} key: allowed are external, name`);
+      }
+    }
+    if (name === undefined && !external) {
+      if (!['file', 'environment', 'content'].some(k => k in m)) {
+        r.problems.error(at, `says nowhere where it is stored: declare it with external: true (${store} named ${quote(key)}) or name:`);
+      }
+      continue;
+    }
+    out.push({ key, name: name ?? key, path: at });
+  }
+  return out;
+}
+
+/**
+ * Resolve `extends` in a services map: each service is merged over the service it extends (in
+ * the same file, or in `file:`), recursively; cycles are errors.
+ */
+function resolveExtends(
+  services: Record<string, unknown>, servicesAt: DocPath, r: Reader, load: (file: string, at: DocPath) => Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const resolved = new Map<string, unknown>();
+  const resolveIn = (map: Record<string, unknown>, mapAt: DocPath, name: string, trail: string[]): unknown => {
+    const key = `${mapAt.join('.')}#${name}`;
+    if (resolved.has(key)) return resolved.get(key);
+    const body = map[name];
+    if (!isPlainObject(body) || body.extends === undefined) return body;
+    const at = [...mapAt, name, 'extends'];
+    if (trail.includes(key)) {
+      r.problems.error(at, `extends forms a cycle: ${[...trail, key].map(k => k.split('#')[1]).join(' -> ')}`);
+      return body;
+    }
+    let baseName: string | undefined;
+    let file: string | undefined;
+    if (typeof body.extends === 'string') {
+      baseName = body.extends;
+    } else if (isPlainObject(body.extends)) {
+      for (const k of Object.keys(body.extends)) {
+        if (k !== 'service' && k !== 'file') r.problems.error([...at, k], 'unknown extends key: allowed are service, file');
+      }
+      baseName = r.string(body.extends.service, [...at, 'service'], 'the name of the service to extend');
+      if (body.extends.file !== undefined) file = r.string(body.extends.file, [...at, 'file'], 'a compose file path');
+    } else {
+      r.problems.error(at, `expected a service name or {service, file}, got ${quote(body.extends)}`);
+    }
+    const { extends: _ignored, ...own } = body;
+    if (baseName === undefined) return own;
+    let baseMap = map;
+    let baseAt = mapAt;
+    if (file !== undefined) {
+      const loaded = load(file, at);
+      if (!loaded) return own;
+      baseMap = loaded;
+      baseAt = [`(${file})`];
+    }
+    if (!(baseName in baseMap)) {
+      r.problems.error(at, `no service ${quote(baseName)} to extend${file ? ` in ${file}` : ''}`);
+      return own;
+    }
+    const base = resolveIn(baseMap, baseAt, baseName, [...trail, key]);
+    const merged = mergeValue('', base, own);
+    resolved.set(key, merged);
+    return merged;
+  };
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(services)) out[name] = resolveIn(services, servicesAt, name, []);
+  return out;
+}
+
 const VERSION_HELP = 'allowed are "1", "2", "2.x", "3", "3.x", or no version (the Compose Specification)';
 const TOP_LEVEL_KEYS = ['version', 'name', 'services', 'volumes', 'networks', 'secrets', 'configs'];
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -747,6 +1196,22 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     servicesRaw = r.map(doc.services, servicesAt, 'a mapping of service names to services');
   }
   if (!servicesRaw) return undefined;
+  const cache = new Map<string, Record<string, unknown> | undefined>();
+  servicesRaw = resolveExtends(servicesRaw, servicesAt, r, (file, at) => {
+    const abs = path.resolve(ctx.projectDirectory, file);
+    if (cache.has(abs)) return cache.get(abs);
+    const fileProblems = new Problems(path.basename(file));
+    const text = readText(abs, fileProblems, [], 'compose file');
+    let services: Record<string, unknown> | undefined;
+    if (text !== undefined) {
+      const other = interpolateTree(parseYaml(text, fileProblems), ctx.variables, fileProblems);
+      if (isPlainObject(other)) services = isPlainObject(other.services) ? other.services : other;
+    }
+    for (const p of fileProblems.errors) problems.error(at, `${file}: ${p.message}`);
+    if (!services && fileProblems.ok) problems.error(at, `${file} defines no services`);
+    cache.set(abs, services);
+    return services;
+  });
 
   let name: string | undefined;
   if (doc.name !== undefined && version !== '1') {
@@ -783,7 +1248,19 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
   if (services.length === 0 && problems.ok) {
     problems.error(servicesAt, 'the file defines no services: a task needs at least one container');
   }
-  return { file: problems.file, version, name, services, warnings: problems.warnings };
+  const volumes = version === '1' ? [] : readVolumeDeclarations(r, doc.volumes);
+  const secrets = version === '1' ? [] : readStoredFiles(r, doc.secrets, 'secrets');
+  const configs = version === '1' ? [] : readStoredFiles(r, doc.configs, 'configs');
+  for (const svc of services) {
+    for (const [list, declared, kind] of [[svc.secretFiles, secrets, 'secrets'], [svc.configFiles, configs, 'configs']] as const) {
+      for (const f of list) {
+        if (!declared.some(d => d.key === f.source) && !(isPlainObject(doc[kind]) && f.source in (doc[kind] as object))) {
+          problems.error(f.path, `no top-level ${kind.slice(0, -1)} named ${quote(f.source)}: declare it under the top-level ${kind}`);
+        }
+      }
+    }
+  }
+  return { file: problems.file, version, name, services, volumes, secrets, configs, warnings: problems.warnings };
 }
 
 function readService(name: string, at: DocPath, body: Record<string, unknown>, ctx: ComposeContext, r: Reader): ServiceModel | undefined {
@@ -814,6 +1291,13 @@ function readService(name: string, at: DocPath, body: Record<string, unknown>, c
     labels: {},
     ulimits: [],
     dependsOn: [],
+    volumes: [],
+    volumesFrom: [],
+    capAdd: [],
+    capDrop: [],
+    sysctls: [],
+    secretFiles: [],
+    configFiles: [],
     sizePaths: {},
     ...svc.fields,
   } as ServiceModel;

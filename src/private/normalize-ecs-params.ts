@@ -3,7 +3,10 @@
  * reported (ecs-cli ignored them silently: a typo must not pass unseen).
  */
 import { isPlainObject, isToken } from './load';
-import { DependencyCondition, DependencyModel, EcsParamsModel, EcsServiceParamsModel, NetworkParamsModel, SecretModel } from './model';
+import {
+  DependencyCondition, DependencyModel, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, NetworkParamsModel, SecretModel,
+  ServiceDiscoveryModel,
+} from './model';
 import { readHealthCheck } from './normalize-compose';
 import { DocPath, Problems, quote } from './problems';
 import { Reader } from './read';
@@ -16,6 +19,12 @@ const SG_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:(ssm|secretsmanager):[a-z0-9-]+:\d{12}:(parameter\/.+|secret:.+)$/;
 const SSM_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2048}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const OPTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
+const ACCESS_POINT_ID = /^fsap-[0-9a-f]{8,40}$/;
+const NAMESPACE_ID = /^ns-[a-z0-9]{16}$/;
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const CONDITIONS: DependencyCondition[] = ['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'];
 
 function checkKeys(r: Reader, m: Record<string, unknown>, at: DocPath, allowed: string[], what: string) {
@@ -75,19 +84,20 @@ function readNetwork(r: Reader, value: unknown, at: DocPath): NetworkParamsModel
   return { subnets, securityGroups, assignPublicIp, path: aAt };
 }
 
-function readSecrets(r: Reader, value: unknown, at: DocPath): SecretModel[] {
+function readSecrets(r: Reader, value: unknown, at: DocPath, nameWhat = 'an environment variable name'): SecretModel[] {
   const out: SecretModel[] = [];
   (r.list(value, at, 'a list of {name, value_from}') ?? []).forEach((item, i) => {
     const sAt = [...at, i];
     const m = r.map(item, sAt, 'a mapping with name and value_from');
     if (!m) return;
     checkKeys(r, m, sAt, ['name', 'value_from'], 'secret');
-    const name = m.name === undefined ? undefined : r.string(m.name, [...sAt, 'name'], 'an environment variable name');
+    const name = m.name === undefined ? undefined : r.string(m.name, [...sAt, 'name'], nameWhat);
     const valueFrom = m.value_from === undefined ? undefined : r.string(m.value_from, [...sAt, 'value_from'], 'a parameter name or ARN');
     if (m.name === undefined) r.problems.error(sAt, 'a secret needs "name", the environment variable it sets');
     if (m.value_from === undefined) r.problems.error(sAt, 'a secret needs "value_from": an SSM parameter name or ARN, or a Secrets Manager secret ARN');
-    if (name !== undefined && !ENV_NAME.test(name)) {
-      r.problems.error([...sAt, 'name'], `expected an environment variable name (letters, digits, underscores), got ${quote(name)}`);
+    const nameRe = nameWhat === 'an environment variable name' ? ENV_NAME : OPTION_NAME;
+    if (name !== undefined && !nameRe.test(name)) {
+      r.problems.error([...sAt, 'name'], `expected ${nameWhat} (${nameRe === ENV_NAME ? 'letters, digits, underscores' : 'letters, digits, - _ .'}), got ${quote(name)}`);
       return;
     }
     if (valueFrom !== undefined && !isToken(valueFrom) && !(valueFrom.startsWith('arn:') ? SECRET_ARN : SSM_NAME).test(valueFrom)) {
@@ -126,7 +136,7 @@ const SERVICE_KEYS = ['essential', 'init_process_enabled', 'cpu_shares', 'mem_li
   'secrets', 'depends_on', 'repository_credentials', 'logging', 'firelens_configuration', 'gpu'];
 
 function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsServiceParamsModel | undefined {
-  const out: EcsServiceParamsModel = { name, path: at, secrets: [], dependsOn: [] };
+  const out: EcsServiceParamsModel = { name, path: at, secrets: [], dependsOn: [], logSecretOptions: [] };
   if (value === null || value === undefined) return out;
   const m = r.map(value, at);
   if (!m) return undefined;
@@ -153,8 +163,168 @@ function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsS
   if (m.secrets !== undefined && m.secrets !== null) o.secrets = readSecrets(r, m.secrets, [...at, 'secrets']);
   if (m.depends_on !== undefined && m.depends_on !== null) o.dependsOn = readDependsOn(r, m.depends_on, [...at, 'depends_on']);
   if (m.gpu !== undefined) r.problems.error([...at, 'gpu'], `cannot be honoured on Fargate (got ${quote(m.gpu)}): Fargate has no GPUs`);
-  for (const key of ['repository_credentials', 'logging', 'firelens_configuration']) {
-    if (m[key] !== undefined) r.problems.error([...at, key], 'not converted yet by this version of cdk-compose-fargate');
+  if (m.repository_credentials !== undefined && m.repository_credentials !== null) {
+    const rcAt = [...at, 'repository_credentials'];
+    const rc = r.map(m.repository_credentials, rcAt);
+    if (rc) {
+      checkKeys(r, rc, rcAt, ['credentials_parameter'], 'repository_credentials');
+      const arn = r.string(rc.credentials_parameter, [...rcAt, 'credentials_parameter'], 'a Secrets Manager secret ARN');
+      if (arn !== undefined && !isToken(arn) && !SECRETS_MANAGER_ARN.test(arn)) {
+        r.problems.error([...rcAt, 'credentials_parameter'], `expected the ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME), got ${quote(arn)}`);
+      } else if (arn !== undefined) {
+        o.repositoryCredentials = { arn, path: [...rcAt, 'credentials_parameter'] };
+      }
+    }
+  }
+  if (m.logging !== undefined && m.logging !== null) {
+    const lAt = [...at, 'logging'];
+    const l = r.map(m.logging, lAt);
+    if (l) {
+      checkKeys(r, l, lAt, ['secret_options'], 'logging');
+      if (l.secret_options !== undefined && l.secret_options !== null) o.logSecretOptions = readSecrets(r, l.secret_options, [...lAt, 'secret_options'], 'a log driver option name');
+    }
+  }
+  if (m.firelens_configuration !== undefined && m.firelens_configuration !== null) {
+    const fAt = [...at, 'firelens_configuration'];
+    const f = r.map(m.firelens_configuration, fAt);
+    if (f) {
+      checkKeys(r, f, fAt, ['type', 'options'], 'firelens_configuration');
+      const type = r.string(f.type, [...fAt, 'type'], '"fluentbit" or "fluentd"');
+      const options: Record<string, string> = {};
+      for (const kv of f.options === undefined || f.options === null ? [] : r.keyValues(f.options, [...fAt, 'options']) ?? []) {
+        options[kv.name] = kv.value ?? '';
+      }
+      if (options['config-file-type'] !== undefined && options['config-file-type'] !== 'file') {
+        r.problems.error([...fAt, 'options', 'config-file-type'], `Fargate reads FireLens configuration only from a file in the image: expected "file", got ${quote(options['config-file-type'])}`);
+      }
+      if (type !== undefined && type !== 'fluentbit' && type !== 'fluentd') {
+        r.problems.error([...fAt, 'type'], `expected "fluentbit" or "fluentd", got ${quote(type)}`);
+      } else if (type !== undefined) {
+        o.firelens = { type, options, path: fAt };
+      }
+    }
+  }
+  return out;
+}
+
+function enabledDisabled(r: Reader, value: unknown, at: DocPath): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  const v = typeof value === 'string' ? value.toUpperCase() : value;
+  if (v === 'ENABLED' || v === true) return true;
+  if (v === 'DISABLED' || v === false) return false;
+  r.problems.error(at, `expected ENABLED or DISABLED, got ${quote(value)}`);
+  return undefined;
+}
+
+const EFS_KEYS = ['name', 'filesystem_id', 'root_directory', 'transit_encryption', 'transit_encryption_port', 'access_point', 'iam'];
+
+function readEfsVolumes(r: Reader, value: unknown, at: DocPath): EfsVolumeModel[] {
+  const out: EfsVolumeModel[] = [];
+  (r.list(value, at, 'a list of EFS volumes') ?? []).forEach((item, i) => {
+    const vAt = [...at, i];
+    const m = r.map(item, vAt);
+    if (!m) return;
+    checkKeys(r, m, vAt, EFS_KEYS, 'efs_volumes');
+    const name = m.name === undefined ? undefined : r.string(m.name, [...vAt, 'name'], 'a volume name');
+    if (m.name === undefined) r.problems.error(vAt, 'Name is required when specifying an EFS volume');
+    const fileSystemId = m.filesystem_id === undefined ? undefined : r.string(m.filesystem_id, [...vAt, 'filesystem_id'], 'a file system ID');
+    if (m.filesystem_id === undefined) r.problems.error(vAt, 'filesystem_id is required for EFS volumes');
+    if (fileSystemId !== undefined && !isToken(fileSystemId) && !FILE_SYSTEM_ID.test(fileSystemId)) {
+      r.problems.error([...vAt, 'filesystem_id'], `expected a file system ID like "fs-0123456789abcdef0", got ${quote(fileSystemId)}`);
+    }
+    const rootDirectory = m.root_directory === undefined ? undefined : r.string(m.root_directory, [...vAt, 'root_directory'], 'a path in the file system');
+    const accessPointId = m.access_point === undefined ? undefined : r.string(m.access_point, [...vAt, 'access_point'], 'an access point ID');
+    if (accessPointId !== undefined && !isToken(accessPointId) && !ACCESS_POINT_ID.test(accessPointId)) {
+      r.problems.error([...vAt, 'access_point'], `expected an access point ID like "fsap-0123456789abcdef0", got ${quote(accessPointId)}`);
+    }
+    const transitEncryption = enabledDisabled(r, m.transit_encryption, [...vAt, 'transit_encryption']);
+    const iam = enabledDisabled(r, m.iam, [...vAt, 'iam']);
+    let transitEncryptionPort: number | undefined;
+    if (m.transit_encryption_port !== undefined) {
+      transitEncryptionPort = r.inRange(r.parsed(m.transit_encryption_port, [...vAt, 'transit_encryption_port'], v => parseInteger(v, 'a port number')),
+        [...vAt, 'transit_encryption_port'], 1, 65535, 'transit_encryption_port');
+      if (transitEncryption !== true) r.problems.error([...vAt, 'transit_encryption_port'], 'a transit encryption port needs transit_encryption: ENABLED');
+    }
+    if ((iam === true || accessPointId !== undefined) && transitEncryption !== true) {
+      r.problems.error([...vAt, 'transit_encryption'], 'Transit encryption is required when using IAM access or an access point: set transit_encryption: ENABLED');
+    }
+    if (accessPointId !== undefined && rootDirectory !== undefined && rootDirectory !== '/') {
+      r.problems.error([...vAt, 'root_directory'], `with an access point the root directory comes from the access point: leave root_directory out (or "/"), got ${quote(rootDirectory)}`);
+    }
+    if (name !== undefined && out.some(v => v.name === name)) {r.problems.error([...vAt, 'name'], `EFS volume ${quote(name)} is defined twice`);} else if (name !== undefined && fileSystemId !== undefined) {
+      out.push({ name, fileSystemId, rootDirectory, transitEncryption, transitEncryptionPort, accessPointId, iam, path: vAt });
+    }
+  });
+  return out;
+}
+
+function readServiceDiscovery(r: Reader, value: unknown, at: DocPath): ServiceDiscoveryModel | undefined {
+  const m = r.map(value, at);
+  if (!m) return undefined;
+  checkKeys(r, m, at, ['container_name', 'container_port', 'private_dns_namespace', 'public_dns_namespace', 'service_discovery_service'], 'service_discovery');
+  const out: { -readonly [K in keyof ServiceDiscoveryModel]: ServiceDiscoveryModel[K] } = { path: at };
+  if (m.container_name !== undefined) out.containerName = r.string(m.container_name, [...at, 'container_name'], 'a compose service name');
+  if (m.container_port !== undefined) {
+    out.containerPort = r.inRange(r.parsed(m.container_port, [...at, 'container_port'], v => parseInteger(v, 'a port number')), [...at, 'container_port'], 1, 65535, 'container_port');
+  }
+  const ns = (key: 'private_dns_namespace' | 'public_dns_namespace', allowed: string[]) => {
+    if (m[key] === undefined || m[key] === null) return undefined;
+    const nAt = [...at, key];
+    const n = r.map(m[key], nAt);
+    if (!n) return undefined;
+    checkKeys(r, n, nAt, allowed, key);
+    const get = (k: string, what: string) => (n[k] === undefined ? undefined : r.string(n[k], [...nAt, k], what));
+    const res = { id: get('id', 'a namespace ID'), name: get('name', 'a DNS name'), vpc: get('vpc', 'a VPC ID'), description: get('description', 'a description') };
+    if (res.id === undefined && res.name === undefined) r.problems.error(nAt, 'give the id of an existing namespace or the name of a new one');
+    if (res.id !== undefined && !isToken(res.id) && !NAMESPACE_ID.test(res.id)) r.problems.error([...nAt, 'id'], `expected a namespace ID like "ns-0123456789abcdef", got ${quote(res.id)}`);
+    if (res.vpc !== undefined && !isToken(res.vpc) && !VPC_ID.test(res.vpc)) r.problems.error([...nAt, 'vpc'], `expected a VPC ID like "vpc-0123456789abcdef0", got ${quote(res.vpc)}`);
+    return res;
+  };
+  out.privateNamespace = ns('private_dns_namespace', ['id', 'name', 'vpc', 'description']);
+  out.publicNamespace = ns('public_dns_namespace', ['id', 'name']);
+  if (out.privateNamespace && out.publicNamespace) {
+    r.problems.error(at, 'give private_dns_namespace or public_dns_namespace, not both');
+  }
+  if (!out.privateNamespace && !out.publicNamespace) {
+    r.problems.error(at, 'a service discovery configuration needs a private_dns_namespace or a public_dns_namespace');
+  }
+  if (m.service_discovery_service !== undefined && m.service_discovery_service !== null) {
+    const sAt = [...at, 'service_discovery_service'];
+    const sd = r.map(m.service_discovery_service, sAt);
+    if (sd) {
+      checkKeys(r, sd, sAt, ['name', 'description', 'dns_config', 'healthcheck_custom_config'], 'service_discovery_service');
+      if (sd.name !== undefined) out.serviceName = r.string(sd.name, [...sAt, 'name'], 'a DNS label');
+      if (sd.description !== undefined) out.description = r.string(sd.description, [...sAt, 'description']);
+      if (sd.dns_config !== undefined && sd.dns_config !== null) {
+        const dAt = [...sAt, 'dns_config'];
+        const d = r.map(sd.dns_config, dAt);
+        if (d) {
+          checkKeys(r, d, dAt, ['type', 'ttl'], 'dns_config');
+          if (d.type !== undefined) {
+            const t = typeof d.type === 'string' ? d.type.toUpperCase() : '';
+            if (t === 'A' || t === 'SRV') out.dnsType = t;
+            else r.problems.error([...dAt, 'type'], `expected A or SRV, got ${quote(d.type)}`);
+          }
+          if (d.ttl !== undefined) out.dnsTtl = r.inRange(r.parsed(d.ttl, [...dAt, 'ttl'], v => parseInteger(v, 'seconds')), [...dAt, 'ttl'], 0, 2147483647, 'ttl');
+        }
+      }
+      if (sd.healthcheck_custom_config !== undefined && sd.healthcheck_custom_config !== null) {
+        const hAt = [...sAt, 'healthcheck_custom_config'];
+        const h = r.map(sd.healthcheck_custom_config, hAt);
+        if (h) {
+          checkKeys(r, h, hAt, ['failure_threshold'], 'healthcheck_custom_config');
+          if (h.failure_threshold !== undefined) {
+            out.failureThreshold = r.inRange(r.parsed(h.failure_threshold, [...hAt, 'failure_threshold'], v => parseInteger(v)), [...hAt, 'failure_threshold'], 1, 10, 'failure_threshold');
+          }
+        }
+      }
+    }
+  }
+  if (out.serviceName !== undefined && !isToken(out.serviceName) && !/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(out.serviceName)) {
+    r.problems.error([...at, 'service_discovery_service', 'name'], `${quote(out.serviceName)} is not a DNS label: letters, digits and dashes, up to 63`);
+  }
+  if (out.dnsType === 'SRV' && (out.containerName === undefined || out.containerPort === undefined)) {
+    r.problems.error(at, 'SRV records need container_name and container_port');
   }
   return out;
 }
@@ -167,7 +337,9 @@ export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsM
   if (doc.version !== undefined && String(doc.version).trim() !== '1' && String(doc.version).trim() !== '1.0') {
     problems.error(['version'], `unsupported ecs-params version ${quote(doc.version)}: allowed is 1`);
   }
-  const model: { -readonly [K in keyof EcsParamsModel]: EcsParamsModel[K] } = { file: problems.file, services: [], warnings: problems.warnings };
+  const model: { -readonly [K in keyof EcsParamsModel]: EcsParamsModel[K] } = {
+    file: problems.file, services: [], efsVolumes: [], warnings: problems.warnings,
+  };
 
   if (doc.task_definition !== undefined && doc.task_definition !== null) {
     const at: DocPath = ['task_definition'];
@@ -207,9 +379,10 @@ export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsM
       if (td.placement_constraints !== undefined) {
         problems.error([...at, 'placement_constraints'], 'cannot be honoured on Fargate: Fargate places tasks itself (placement constraints are for EC2)');
       }
-      for (const key of ['docker_volumes', 'efs_volumes']) {
-        if (td[key] !== undefined) problems.error([...at, key], 'not converted yet by this version of cdk-compose-fargate');
+      if (td.docker_volumes !== undefined && td.docker_volumes !== null) {
+        problems.error([...at, 'docker_volumes'], 'cannot be honoured on Fargate: Docker volume drivers run on EC2 container instances; on Fargate use efs_volumes, or a compose named volume (task storage)');
       }
+      if (td.efs_volumes !== undefined && td.efs_volumes !== null) model.efsVolumes = readEfsVolumes(r, td.efs_volumes, [...at, 'efs_volumes']);
     }
   }
 
@@ -224,8 +397,8 @@ export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsM
       if (rp.task_placement !== undefined) {
         problems.error([...at, 'task_placement'], 'cannot be honoured on Fargate: Fargate places tasks itself (placement strategies and constraints are for EC2)');
       }
-      if (rp.service_discovery !== undefined) {
-        problems.error([...at, 'service_discovery'], 'not converted yet by this version of cdk-compose-fargate');
+      if (rp.service_discovery !== undefined && rp.service_discovery !== null) {
+        model.serviceDiscovery = readServiceDiscovery(r, rp.service_discovery, [...at, 'service_discovery']);
       }
     }
   }

@@ -5,8 +5,8 @@
  */
 import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from './fargate';
 import {
-  ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EnvVar, HealthCheckModel, NetworkParamsModel,
-  SecretModel, ServiceModel, UlimitModel,
+  ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
+  NetworkParamsModel, SecretModel, ServiceDiscoveryModel, ServiceModel, UlimitModel,
 } from './model';
 import { isLoopback, Protocol } from './ports';
 import { DocPath, formatPath, Problems, quote } from './problems';
@@ -40,8 +40,23 @@ export interface PortMappingPlan {
   readonly name?: string;
 }
 
+export interface MountPointPlan {
+  readonly volume: string;
+  readonly containerPath: string;
+  readonly readOnly: boolean;
+}
+
 export interface ContainerPlan {
   readonly name: string;
+  readonly mountPoints: MountPointPlan[];
+  readonly volumesFrom: { readonly container: string; readonly readOnly: boolean }[];
+  readonly capAdd: string[];
+  readonly capDrop: string[];
+  readonly sysctls: { readonly name: string; readonly value: string }[];
+  readonly firelens?: { readonly type: 'fluentbit' | 'fluentd'; readonly options: Record<string, string> };
+  /** Secrets Manager ARN of private registry credentials. */
+  readonly repositoryCredentials?: string;
+  readonly logSecretOptions: SecretModel[];
   readonly image: string;
   readonly essential: boolean;
   readonly cpu?: number;
@@ -80,6 +95,30 @@ export interface IngressPlan {
   readonly protocol: Protocol;
 }
 
+export interface VolumePlan {
+  readonly name: string;
+  readonly efs?: EfsVolumeModel;
+}
+
+/** A file an init container writes from a Secrets Manager secret or an SSM parameter. */
+export interface InitFilePlan {
+  readonly store: 'secretsmanager' | 'ssm';
+  /** The secret's or parameter's name or ARN. */
+  readonly name: string;
+  readonly volume: string;
+  readonly fileName: string;
+  readonly mode: string;
+  readonly uid?: string;
+  readonly gid?: string;
+}
+
+export interface FileInitPlan {
+  readonly containerName: string;
+  readonly files: InitFilePlan[];
+  /** Folder where the init container mounts each volume it writes. */
+  readonly mountRoot: string;
+}
+
 export interface TaskPlan {
   readonly family: string;
   readonly cpu: number;
@@ -94,7 +133,17 @@ export interface TaskPlan {
   readonly network?: NetworkParamsModel;
   /** Secrets the execution role must read (valueFrom as written). */
   readonly secretsToRead: string[];
+  readonly volumes: VolumePlan[];
+  readonly cpuArchitecture?: 'X86_64' | 'ARM64';
+  /** The init container that writes compose secrets and configs to files. */
+  readonly fileInit?: FileInitPlan;
+  /** EFS file systems with IAM authorization: the task role may mount (and write). */
+  readonly efsGrants: { readonly fileSystemId: string; readonly write: boolean }[];
+  readonly serviceDiscovery?: ServiceDiscoveryModel;
 }
+
+/** The image of the init container that writes compose secrets and configs to files. */
+export const FILE_INIT_IMAGE = 'public.ecr.aws/docker/library/busybox:stable';
 
 export interface PlanInput {
   readonly compose: ComposeModel;
@@ -308,6 +357,14 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     depSources.set(svc.name, [...deps.values()].map(d => ({ problems: d.problems, at: d.at })));
     return {
       name: svc.name,
+      mountPoints: [],
+      volumesFrom: svc.volumesFrom.map(v => ({ container: v.container, readOnly: v.readOnly })),
+      capAdd: svc.capAdd,
+      capDrop: svc.capDrop,
+      sysctls: svc.sysctls.map(x => ({ name: x.name, value: x.value })),
+      firelens: p?.firelens ? { type: p.firelens.type, options: p.firelens.options } : undefined,
+      repositoryCredentials: p?.repositoryCredentials?.arn,
+      logSecretOptions: p?.logSecretOptions ?? [],
       image: svc.image ?? '',
       essential: p?.essential ?? true,
       cpu: p?.cpu ?? svc.cpu,
@@ -352,6 +409,10 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
   }
   checkDependencies(containers, depSources);
 
+  const volumes = planVolumes(compose, ecsParams, containers, composeProblems);
+  const fileInit = planFileInit(compose, containers, volumes, composeProblems);
+  checkTaskWide(compose, ecsParams, containers, composeProblems, paramsProblems);
+
   const replicas = compose.services.filter(s => s.replicas !== undefined);
   let desiredCount: number | undefined;
   if (replicas.length > 0) {
@@ -376,6 +437,15 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
 
   if (!composeProblems.ok || !paramsProblems.ok || !size) return undefined;
   const secretsToRead = [...new Set(containers.flatMap(c => c.secrets.map(s => s.valueFrom)))];
+  const platforms = compose.services.filter(x => x.platform);
+  const efsGrants: { fileSystemId: string; write: boolean }[] = [];
+  for (const v of volumes) {
+    if (!v.efs?.iam) continue;
+    const write = containers.some(c => c.mountPoints.some(m => m.volume === v.name && !m.readOnly));
+    const existing = efsGrants.find(g => g.fileSystemId === v.efs!.fileSystemId);
+    if (existing) existing.write ||= write;
+    else efsGrants.push({ fileSystemId: v.efs.fileSystemId, write });
+  }
   return {
     family: input.family,
     cpu: size.cpu,
@@ -389,5 +459,160 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     taskRole: ecsParams?.taskRole,
     network: ecsParams?.network,
     secretsToRead,
+    volumes,
+    cpuArchitecture: platforms[0]?.platform?.architecture,
+    fileInit,
+    efsGrants,
+    serviceDiscovery: ecsParams?.serviceDiscovery,
   };
+}
+
+/**
+ * Task volumes and each container's mount points: named volumes are EFS when ecs-params defines
+ * them, otherwise task storage (declared at the top level, no driver options); anonymous volumes
+ * get a generated name, as ecs-cli's `volume-N`.
+ */
+function planVolumes(
+  compose: ComposeModel, params: EcsParamsModel | undefined, containers: ContainerPlan[], problems: Problems,
+): VolumePlan[] {
+  const efs = new Map((params?.efsVolumes ?? []).map(v => [v.name, v]));
+  const declared = new Map(compose.volumes.map(v => [v.name, v]));
+  const volumes: VolumePlan[] = [];
+  const warned = new Set<string>();
+  const add = (v: VolumePlan) => {
+    if (!volumes.some(x => x.name === v.name)) volumes.push(v);
+  };
+  let anonymous = 0;
+  for (const svc of compose.services) {
+    const c = containers.find(x => x.name === svc.name)!;
+    for (const m of svc.volumes) {
+      let name: string;
+      if (m.source === undefined) {
+        do name = `volume-${anonymous++}`; while (declared.has(name) || efs.has(name));
+        add({ name });
+      } else {
+        name = m.source;
+        const decl = declared.get(name);
+        if (efs.has(name)) {
+          add({ name, efs: efs.get(name) });
+        } else if (!decl) {
+          problems.error(m.path, `named volume ${quote(name)} is used but not declared: add it under the top-level volumes (task storage), or define it in ecs-params efs_volumes`);
+          continue;
+        } else if (decl.external) {
+          problems.error(decl.path, `external volume ${quote(name)} must be an EFS file system on Fargate: define it in ecs-params task_definition.efs_volumes`);
+          continue;
+        } else if (decl.unsupported.length > 0) {
+          problems.error([...decl.path, decl.unsupported[0]], 'cannot be honoured on Fargate: volume drivers and their options need EC2 container instances; use ecs-params efs_volumes for shared, lasting storage');
+          continue;
+        } else {
+          add({ name });
+          if (!warned.has(name)) {
+            warned.add(name);
+            problems.warn('ephemeral-volume', decl.path, 'task storage on Fargate: its data lives only as long as the task; define it in ecs-params efs_volumes to keep it');
+          }
+        }
+      }
+      c.mountPoints.push({ volume: name, containerPath: m.target, readOnly: m.readOnly });
+    }
+    for (const v of svc.volumesFrom) {
+      if (v.container === svc.name) {problems.error(v.path, `${svc.name} cannot take volumes from itself`);} else if (!compose.services.some(x => x.name === v.container)) {
+        problems.error(v.path, `no service ${quote(v.container)} to take volumes from: the services are ${compose.services.map(x => x.name).join(', ')}`);
+      }
+    }
+  }
+  // ecs-params EFS volumes that no service mounts are still part of the task (as ecs-cli did).
+  for (const v of efs.values()) add({ name: v.name, efs: v });
+  return volumes;
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
+}
+
+/** Compose secrets and configs: files written by one init container into per-folder volumes. */
+function planFileInit(compose: ComposeModel, containers: ContainerPlan[], volumes: VolumePlan[], problems: Problems): FileInitPlan | undefined {
+  const files: InitFilePlan[] = [];
+  for (const svc of compose.services) {
+    const c = containers.find(x => x.name === svc.name)!;
+    const all = [
+      ...svc.secretFiles.map(f => ({ f, store: 'secretsmanager' as const, decl: compose.secrets.find(d => d.key === f.source) })),
+      ...svc.configFiles.map(f => ({ f, store: 'ssm' as const, decl: compose.configs.find(d => d.key === f.source) })),
+    ];
+    const seen = new Map<string, string>();
+    for (const { f, store, decl } of all) {
+      if (!decl) continue; // reported by normalization
+      if (seen.has(f.target)) {
+        problems.error(f.path, `${quote(f.target)} is also the target of ${seen.get(f.target)}: each file needs its own path`);
+        continue;
+      }
+      if (f.target.includes("'")) {
+        problems.error(f.path, `the target ${quote(f.target)} may not contain a single quote`);
+        continue;
+      }
+      seen.set(f.target, f.path.join('.'));
+      const dir = f.target.slice(0, f.target.lastIndexOf('/'));
+      const clash = c.mountPoints.find(m => m.containerPath === dir || dir.startsWith(`${m.containerPath}/`) || m.containerPath.startsWith(`${dir}/`));
+      if (clash && !clash.volume.startsWith(`${svc.name}-files-`)) {
+        problems.error(f.path, `the folder ${quote(dir)} of ${quote(f.target)} overlaps the volume mounted at ${quote(clash.containerPath)}: give the file a folder of its own`);
+        continue;
+      }
+      const volume = `${svc.name}-files-${slug(dir)}`.slice(0, 255);
+      if (!volumes.some(v => v.name === volume)) volumes.push({ name: volume });
+      if (!c.mountPoints.some(m => m.volume === volume)) c.mountPoints.push({ volume, containerPath: dir, readOnly: true });
+      files.push({
+        store,
+        name: decl.name,
+        volume,
+        fileName: f.target.slice(dir.length + 1),
+        mode: f.mode ?? '0444',
+        uid: f.uid,
+        gid: f.gid,
+      });
+    }
+  }
+  if (files.length === 0) return undefined;
+  let containerName = 'compose-files-init';
+  for (let i = 2; containers.some(c => c.name === containerName); i++) containerName = `compose-files-init-${i}`;
+  return { containerName, files, mountRoot: '/compose-files' };
+}
+
+/** Settings ECS applies to the whole task: one value each. */
+function checkTaskWide(
+  compose: ComposeModel, params: EcsParamsModel | undefined, containers: ContainerPlan[], problems: Problems, paramsProblems: Problems,
+) {
+  const sysctl = new Map<string, { value: string; path: DocPath }>();
+  for (const svc of compose.services) {
+    for (const x of svc.sysctls) {
+      const prev = sysctl.get(x.name);
+      if (prev && prev.value !== x.value) {
+        problems.error(x.path, `${quote(x.value)} differs from ${quote(prev.value)} at ${formatPath(prev.path)}: under awsvpc a sysctl applies to every container of the task, so it takes one value`);
+      } else {
+        sysctl.set(x.name, { value: x.value, path: x.path });
+      }
+    }
+  }
+  const platforms = compose.services.filter(x => x.platform);
+  const other = platforms.find(x => x.platform!.architecture !== platforms[0].platform!.architecture);
+  if (other) {
+    problems.error(other.platform!.path, `${other.platform!.architecture} differs from ${platforms[0].platform!.architecture} at ${formatPath(platforms[0].platform!.path)}: a Fargate task runs on one CPU architecture`);
+  }
+  const routers = (params?.services ?? []).filter(p => p.firelens);
+  if (routers.length > 1) {
+    paramsProblems.error(routers[1].firelens!.path, `a task has one FireLens log router, and ${routers[0].name} is already one`);
+  }
+  for (const svc of compose.services) {
+    if (svc.logging?.driver === 'awsfirelens' && routers.length === 0) {
+      problems.error([...svc.logging.path, 'driver'], 'the awsfirelens log driver needs a log router container: give one service firelens_configuration in ecs-params');
+    }
+  }
+  const sd = params?.serviceDiscovery;
+  if (sd?.containerName !== undefined) {
+    const port = sd.containerPort ?? 0;
+    const c = containers.find(x => x.name === sd.containerName);
+    if (!c) {
+      paramsProblems.error([...sd.path, 'container_name'], `no compose service named ${quote(sd.containerName)}: the services are ${containers.map(x => x.name).join(', ')}`);
+    } else if (sd.containerPort !== undefined && !c.portMappings.some(p => p.containerPort <= port && port <= p.containerPortEnd)) {
+      paramsProblems.error([...sd.path, 'container_port'], `${sd.containerName} publishes no port ${sd.containerPort}: list it under the service's ports`);
+    }
+  }
 }

@@ -1,0 +1,147 @@
+/**
+ * Real compose files in the styles people write, end to end: each synthesizes, passes the
+ * CloudFormation validator, and becomes the task its file describes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { validatedTemplate } from './cfn-validate';
+import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+
+function deploy(name: string, variables: Record<string, string> = {}): { stack: Stack; template: Template; svc: ComposeFargateService } {
+  const dir = path.join(FIXTURES, name);
+  const stack = new Stack(new App(), 'S');
+  const params = path.join(dir, 'ecs-params.yml');
+  const svc = new ComposeFargateService(stack, 'App', {
+    compose: ComposeDefinition.fromFile(path.join(dir, 'docker-compose.yml'), { variables }),
+    ecsParams: fs.existsSync(params) ? EcsParams.fromFile(params, { variables }) : undefined,
+  });
+  return { stack, svc, template: validatedTemplate(stack) };
+}
+
+function containers(template: Template): any[] {
+  return Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
+}
+
+describe('a web app with database and cache (webapp)', () => {
+  const { stack, template, svc } = deploy('webapp');
+
+  test('one task, three containers, family from the compose name', () => {
+    expect(svc.projectName).toBe('shop');
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Family: 'shop', Cpu: '1024', Memory: '2048' });
+    expect(containers(template).map(c => c.Name)).toEqual(['web', 'db', 'cache', 'compose-files-init']);
+  });
+
+  test('depends_on conditions and health checks', () => {
+    const web = containers(template).find(c => c.Name === 'web');
+    expect(web.DependsOn).toEqual([
+      { ContainerName: 'db', Condition: 'HEALTHY' },
+      { ContainerName: 'cache', Condition: 'START' },
+      { ContainerName: 'compose-files-init', Condition: 'SUCCESS' },
+    ]);
+    expect(web.Image).toBe('ghcr.io/example/shop-web:1.4.2');
+    expect(web.HealthCheck).toEqual({ Command: ['CMD', 'curl', '-fsS', 'http://localhost:8000/health'], Interval: 30, Timeout: 5, Retries: 3, StartPeriod: 20 });
+  });
+
+  test('db-data is the EFS volume from ecs-params (IAM, access point); cache-data is task storage', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Volumes: Match.arrayWith([
+        { Name: 'db-data', EFSVolumeConfiguration: { FilesystemId: 'fs-0123456789abcdef0', TransitEncryption: 'ENABLED', AuthorizationConfig: { AccessPointId: 'fsap-0123456789abcdef0', IAM: 'ENABLED' } } },
+        { Name: 'cache-data' },
+      ]),
+    });
+    expect(containers(template).find(c => c.Name === 'db').MountPoints).toEqual([{ SourceVolume: 'db-data', ContainerPath: '/var/lib/postgresql/data', ReadOnly: false }]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] })]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('TaskRole') }],
+    });
+    Annotations.fromStack(stack).hasWarning('/S/App', Match.stringLikeRegexp('^docker-compose\\.yml: volumes\\.cache-data: task storage on Fargate'));
+  });
+
+  test('the external secret becomes /run/secrets/django_secret_key, written by the init container', () => {
+    const [web, init] = [containers(template).find(c => c.Name === 'web'), containers(template).find(c => c.Name === 'compose-files-init')];
+    expect(web.MountPoints).toEqual([{ SourceVolume: 'web-files-run-secrets', ContainerPath: '/run/secrets', ReadOnly: true }]);
+    expect(init.Essential).toBe(false);
+    expect(init.Image).toBe('public.ecr.aws/docker/library/busybox:stable');
+    expect(init.Command[0]).toContain("printf '%s' \"$COMPOSE_FILE_0\" > '/compose-files/web-files-run-secrets/django_secret_key'");
+    expect(init.Command[0]).toContain("chmod 0444 '/compose-files/web-files-run-secrets/django_secret_key'");
+    expect(JSON.stringify(init.Secrets)).toContain(':secret:shop/django-secret-key');
+  });
+
+  test('harmless keys are warned about, not silently dropped', () => {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ignored on Fargate')).map(w => String(w.entry.data));
+    expect(warnings.some(w => w.startsWith('docker-compose.yml: services.web.restart'))).toBe(true);
+    expect(warnings.some(w => w.startsWith('docker-compose.yml: services.db.expose'))).toBe(true);
+    expect(warnings.some(w => w.startsWith('docker-compose.yml: networks'))).toBe(true);
+  });
+
+  test('only the published port is open', () => {
+    const sg = Object.values(template.findResources('AWS::EC2::SecurityGroup'))[0];
+    expect(sg.Properties.SecurityGroupIngress.map((r: any) => r.FromPort)).toEqual([8000]);
+  });
+});
+
+describe('a worker with a queue (worker)', () => {
+  const { template } = deploy('worker');
+
+  test('env_file, environment, secrets and HEALTHY dependency from ecs-params', () => {
+    const worker = containers(template).find(c => c.Name === 'worker');
+    expect(worker.Environment).toEqual([
+      { Name: 'CELERY_RESULT_BACKEND', Value: 'rpc://' },
+      { Name: 'TASK_TIME_LIMIT', Value: '300' },
+      { Name: 'BROKER_URL', Value: 'amqp://guest:guest@localhost:5672//' },
+      { Name: 'WORKER_NAME', Value: '' },
+    ]);
+    expect(worker.Secrets).toEqual([{ Name: 'BROKER_PASSWORD', ValueFrom: '/worker/broker-password' }]);
+    expect(worker.DependsOn).toEqual([{ ContainerName: 'rabbitmq', Condition: 'HEALTHY' }]);
+    expect(worker.StopTimeout).toBe(60);
+    expect(worker.LinuxParameters).toEqual({ InitProcessEnabled: true, Capabilities: {} });
+    expect(worker.Ulimits).toEqual([{ Name: 'nofile', SoftLimit: 65536, HardLimit: 65536 }]);
+  });
+
+  test('the broker has its memory limit and health check; the task size fits', () => {
+    const rabbit = containers(template).find(c => c.Name === 'rabbitmq');
+    expect(rabbit.Memory).toBe(512);
+    expect(rabbit.HealthCheck.Command).toEqual(['CMD-SHELL', 'rabbitmq-diagnostics -q ping']);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512' });
+  });
+});
+
+describe('anchors and x- extension blocks (anchors)', () => {
+  const { template } = deploy('anchors');
+  test('merge keys expand; x- blocks are kept out of the conversion', () => {
+    const [api, scheduler] = containers(template);
+    expect(api.Environment).toEqual([
+      { Name: 'APP_ENV', Value: 'production' }, { Name: 'LOG_FORMAT', Value: 'json' }, { Name: 'PORT', Value: '3000' },
+    ]);
+    expect(scheduler.Environment).toEqual([{ Name: 'APP_ENV', Value: 'production' }, { Name: 'LOG_FORMAT', Value: 'json' }]);
+    expect(api.DockerLabels).toEqual({ 'com.example.team': 'platform' });
+    expect(api.LogConfiguration.Options['awslogs-group']).toBe('/compose/anchors');
+    expect(scheduler.LogConfiguration.Options['awslogs-stream-prefix']).toBe('app');
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+  });
+});
+
+describe('a version 2 file with mem_limit (v2-mem-limit)', () => {
+  const { template } = deploy('v2-mem-limit');
+  test('memory and cpu in ecs-cli units; the smallest task that fits', () => {
+    const [app, memcached] = containers(template);
+    expect([app.Memory, app.MemoryReservation, app.Cpu]).toEqual([768, 512, 512]);
+    expect([memcached.Memory, memcached.Cpu]).toEqual([128, 128]);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '1024', Memory: '2048' });
+  });
+});
+
+describe('deploy.resources (deploy-resources)', () => {
+  const { template } = deploy('deploy-resources');
+  test('limits and reservations become container cpu, memory and reservation; replicas the desired count', () => {
+    const [api, sidecar] = containers(template);
+    expect([api.Cpu, api.Memory, api.MemoryReservation]).toEqual([1536, 3072, 1024]);
+    expect([sidecar.Cpu, sidecar.Memory]).toEqual([256, 256]);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '2048', Memory: '4096' });
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
+  });
+});
