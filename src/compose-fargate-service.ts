@@ -394,7 +394,7 @@ export class ComposeFargateService extends Construct {
       entryPoint: ['sh', '-c'],
       command: [script.join(' && ')],
       secrets,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: group, streamPrefix: init.containerName }),
+      logging: this.awslogs(group.logGroupName, Stack.of(this).region, init.containerName, {}),
     });
     const volumes = [...new Set(init.files.map(f => f.volume))];
     container.addMountPoints(...volumes.map(v => ({ sourceVolume: v, containerPath: `${init.mountRoot}/${v}`, readOnly: false })));
@@ -405,6 +405,19 @@ export class ComposeFargateService extends Construct {
     }
   }
 
+  /**
+   * An awslogs driver with the region as written (not always the stack's). No grant: the
+   * execution role's AmazonECSTaskExecutionRolePolicy covers writing logs, and an imported role
+   * is never changed.
+   */
+  private awslogs(group: string, region: string, streamPrefix: string, options: Record<string, string>, secretOptions?: Record<string, ecs.Secret>) {
+    return new ecs.GenericLogDriver({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': group, 'awslogs-region': region, 'awslogs-stream-prefix': streamPrefix, ...options },
+      secretOptions,
+    });
+  }
+
   private addContainer(c: ContainerPlan, groups: Map<string, logs.LogGroup>): ecs.ContainerDefinition {
     const stack = Stack.of(this);
     const logSecrets: Record<string, ecs.Secret> = {};
@@ -412,16 +425,8 @@ export class ComposeFargateService extends Construct {
     const secretOptions = c.logSecretOptions.length > 0 ? logSecrets : undefined;
     let logging: ecs.LogDriver;
     if (c.logging.kind === 'awslogs') {
-      logging = new ecs.GenericLogDriver({
-        logDriver: 'awslogs',
-        options: {
-          'awslogs-group': c.logging.groupName ?? groups.get(c.logging.group)!.logGroupName,
-          'awslogs-region': c.logging.region ?? stack.region,
-          'awslogs-stream-prefix': c.logging.streamPrefix,
-          ...c.logging.options,
-        },
-        secretOptions,
-      });
+      const group = c.logging.groupName ?? groups.get(c.logging.group)!.logGroupName;
+      logging = this.awslogs(group, c.logging.region ?? stack.region, c.logging.streamPrefix, c.logging.options, secretOptions);
     } else {
       logging = new ecs.GenericLogDriver({ logDriver: c.logging.driver, options: c.logging.options, secretOptions });
     }

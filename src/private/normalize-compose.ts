@@ -865,9 +865,10 @@ function readFileMounts(svc: ServiceBuilder, v: unknown, at: DocPath, kind: 'sec
       if (item.uid !== undefined) uid = r.string(item.uid, [...fAt, 'uid'], 'a numeric user id');
       if (item.gid !== undefined) gid = r.string(item.gid, [...fAt, 'gid'], 'a numeric group id');
       if (item.mode !== undefined) {
-        // YAML reads 0440 as the number 440 (1.2) or 288 (1.1): accept octal digits as written or a decimal mode
         const m = item.mode;
-        if (typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= 0o777) mode = m.toString(8).padStart(4, '0');
+        // YAML 1.2 reads `mode: 0440` as the number 440: its digits are the octal mode
+        if (typeof m === 'number' && Number.isInteger(m) && /^[0-7]{1,4}$/.test(String(m))) mode = String(m).padStart(4, '0');
+        else if (typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= 0o777) mode = m.toString(8).padStart(4, '0');
         else if (typeof m === 'string' && /^0?[0-7]{3}$/.test(m)) mode = m.padStart(4, '0');
         else r.problems.error([...fAt, 'mode'], `expected a file mode like "0440", got ${quote(m)}`);
       }
