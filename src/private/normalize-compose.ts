@@ -671,7 +671,14 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     },
   },
   { key: 'develop', support: 'warned', ecs: '-', note: 'file watching is for local development', handle: warnIgnored('file watching is for local development') },
-  { key: 'gw_priority', support: 'warned', ecs: '-', note: 'the task has one network interface', handle: warnIgnored('the task has one network interface') },
+  { key: 'cpu_count', support: 'warned', ecs: '-', note: 'a Windows setting; use cpus for the container\'s CPU', handle: warnIgnored('a Windows setting; use cpus for the container\'s CPU') },
+  { key: 'cpu_percent', support: 'warned', ecs: '-', note: 'a Windows setting; use cpus for the container\'s CPU', handle: warnIgnored('a Windows setting; use cpus for the container\'s CPU') },
+  { key: 'cpu_rt_period', support: 'refused', ecs: '-', note: 'Fargate gives no real-time CPU scheduling', handle: refuse('Fargate gives no real-time CPU scheduling') },
+  { key: 'cpu_rt_runtime', support: 'refused', ecs: '-', note: 'Fargate gives no real-time CPU scheduling', handle: refuse('Fargate gives no real-time CPU scheduling') },
+  { key: 'group_add', support: 'refused', ecs: '-', note: 'ECS sets no supplementary groups (user takes "uid:gid" only)', handle: refuse('ECS sets no supplementary groups: give the group in user as "uid:gid"') },
+  { key: 'pull_refresh_after', support: 'warned', ecs: '-', note: 'ECS pulls the image when a task starts', handle: warnIgnored('ECS pulls the image when a task starts') },
+  { key: 'net', support: 'refused', ecs: '-', note: 'version 1 spelling of network_mode: "bridge" is accepted, others refused', handle: (svc, v, at) => KEY_INDEX.get('network_mode')!.handle!(svc, v, at) },
+  { key: 'dockerfile', support: 'refused', ecs: '-', note: 'version 1 build setting: not converted yet by this version, give `image`', handle: (svc, v, at) => KEY_INDEX.get('build')!.handle!(svc, v, at) },
   { key: 'post_start', support: 'refused', ecs: '-', note: 'ECS has no container lifecycle hooks', handle: refuse('ECS has no container lifecycle hooks') },
   { key: 'pre_stop', support: 'refused', ecs: '-', note: 'ECS has no container lifecycle hooks', handle: refuse('ECS has no container lifecycle hooks') },
   { key: 'provider', support: 'refused', ecs: '-', note: 'compose provider services run on the local machine', handle: refuse('compose provider services run on the local machine') },
@@ -1146,7 +1153,20 @@ function resolveExtends(
 }
 
 const VERSION_HELP = 'allowed are "1", "2", "2.x", "3", "3.x", or no version (the Compose Specification)';
-const TOP_LEVEL_KEYS = ['version', 'name', 'services', 'volumes', 'networks', 'secrets', 'configs'];
+/** The compose file's top-level keys. */
+export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
+  { key: 'version', support: 'converted', ecs: '-', note: '1 (no key, services at the top level), 2, 2.x, 3, 3.x; absent with `services`: the Compose Specification' },
+  { key: 'name', support: 'converted', ecs: 'family, serviceName', note: 'the project name, unless the projectName prop is given' },
+  { key: 'services', support: 'converted', ecs: 'containerDefinitions', note: 'one container per service, in one task definition' },
+  { key: 'volumes', support: 'converted', ecs: 'volumes', note: 'named volumes without driver options: task storage (or EFS from ecs-params efs_volumes); driver, driver_opts, labels and external without EFS are refused' },
+  { key: 'secrets', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: a Secrets Manager secret; `file:` and `environment:` are refused' },
+  { key: 'configs', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: an SSM parameter; `file:`, `content:` and `environment:` are refused' },
+  { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface' },
+  { key: 'include', support: 'refused', ecs: '-', note: 'not read by this version: merge the files with ComposeDefinition.fromFiles([...])' },
+  { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine' },
+  { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks (and anchors in them) are kept for the user and ignored by the conversion' },
+];
+const TOP_LEVEL_KEYS = COMPOSE_TOP_LEVEL_KEYS.filter(k => k.support !== 'refused' && k.key !== 'x-*').map(k => k.key);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 export function detectVersion(raw: Record<string, unknown>, problems: Problems): ComposeModel['version'] | undefined {
@@ -1185,7 +1205,10 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     servicesAt = [];
   } else {
     for (const key of Object.keys(doc)) {
-      if (!TOP_LEVEL_KEYS.includes(key) && !key.startsWith('x-')) {
+      const refused = COMPOSE_TOP_LEVEL_KEYS.find(k => k.key === key && k.support === 'refused');
+      if (refused) {
+        problems.error([key], `cannot be honoured: ${refused.note}`);
+      } else if (!TOP_LEVEL_KEYS.includes(key) && !key.startsWith('x-')) {
         problems.error([key], `unknown top-level key: allowed are ${TOP_LEVEL_KEYS.join(', ')} and x-* extensions`);
       }
     }

@@ -27,7 +27,107 @@ const NAMESPACE_ID = /^ns-[a-z0-9]{16}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const CONDITIONS: DependencyCondition[] = ['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'];
 
-function checkKeys(r: Reader, m: Record<string, unknown>, at: DocPath, allowed: string[], what: string) {
+/** What the construct does with an ecs-params key (paths: `*` a service name, `[]` a list item). */
+export interface ParamsKeyRule {
+  readonly key: string;
+  readonly support: 'converted' | 'refused';
+  readonly ecs: string;
+  readonly note: string;
+}
+
+const rule = (key: string, ecs: string, note = '', support: 'converted' | 'refused' = 'converted'): ParamsKeyRule => ({ key, support, ecs, note });
+
+/** The one source of truth for ecs-params keys: the docs table and the unknown-key checks come from it. */
+export const ECS_PARAMS_KEYS: ParamsKeyRule[] = [
+  rule('version', '-', 'only version 1'),
+  rule('task_definition', '-'),
+  rule('task_definition.ecs_network_mode', 'networkMode', 'awsvpc; anything else is refused on Fargate'),
+  rule('task_definition.task_role_arn', 'taskRoleArn', 'a role name or ARN, imported and never modified'),
+  rule('task_definition.task_execution_role', 'executionRoleArn', 'a role name or ARN, imported and never modified'),
+  rule('task_definition.task_size', 'cpu, memory', "validated against Fargate's CPU/memory combinations; absent: the smallest that fits"),
+  rule('task_definition.task_size.cpu_limit', 'cpu', 'CPU units or "N vCPU"'),
+  rule('task_definition.task_size.mem_limit', 'memory', 'MiB, or a size with a unit ("0.5GB")'),
+  rule('task_definition.services', 'containerDefinitions', 'keyed by compose service name; a name compose lacks is an error'),
+  rule('task_definition.services.*.essential', 'essential', 'default true; at least one container must be essential'),
+  rule('task_definition.services.*.init_process_enabled', 'linuxParameters.initProcessEnabled'),
+  rule('task_definition.services.*.cpu_shares', 'cpu', 'overrides compose'),
+  rule('task_definition.services.*.mem_limit', 'memory', 'bytes when a bare number; overrides compose'),
+  rule('task_definition.services.*.mem_reservation', 'memoryReservation', 'bytes when a bare number; overrides compose'),
+  rule('task_definition.services.*.healthcheck', 'healthCheck', 'overrides the compose health check field by field; times may be whole seconds'),
+  rule('task_definition.services.*.healthcheck.test', 'healthCheck.command', 'a string or a one-element list runs through CMD-SHELL'),
+  rule('task_definition.services.*.healthcheck.command', 'healthCheck.command', 'the same as test; give one of them'),
+  rule('task_definition.services.*.healthcheck.interval', 'healthCheck.interval', '5-300 s'),
+  rule('task_definition.services.*.healthcheck.timeout', 'healthCheck.timeout', '2-120 s'),
+  rule('task_definition.services.*.healthcheck.retries', 'healthCheck.retries', '1-10; 0 means unset'),
+  rule('task_definition.services.*.healthcheck.start_period', 'healthCheck.startPeriod', '0-300 s'),
+  rule('task_definition.services.*.secrets', 'secrets', 'the execution role may read exactly these'),
+  rule('task_definition.services.*.secrets[].name', 'secrets.name', 'the environment variable'),
+  rule('task_definition.services.*.secrets[].value_from', 'secrets.valueFrom', 'an SSM parameter name or ARN, or a Secrets Manager ARN'),
+  rule('task_definition.services.*.depends_on', 'dependsOn', 'replaces the compose depends_on entry for the same container'),
+  rule('task_definition.services.*.depends_on[].container_name', 'dependsOn.containerName', 'a compose service'),
+  rule('task_definition.services.*.depends_on[].condition', 'dependsOn.condition', 'START, COMPLETE, SUCCESS or HEALTHY, checked against the target'),
+  rule('task_definition.services.*.repository_credentials', 'repositoryCredentials', 'the execution role may read that secret'),
+  rule('task_definition.services.*.repository_credentials.credentials_parameter', 'repositoryCredentials.credentialsParameter', 'a Secrets Manager ARN'),
+  rule('task_definition.services.*.logging', 'logConfiguration'),
+  rule('task_definition.services.*.logging.secret_options', 'logConfiguration.secretOptions', 'the execution role may read exactly these'),
+  rule('task_definition.services.*.logging.secret_options[].name', 'secretOptions.name'),
+  rule('task_definition.services.*.logging.secret_options[].value_from', 'secretOptions.valueFrom'),
+  rule('task_definition.services.*.firelens_configuration', 'firelensConfiguration', 'one log router per task'),
+  rule('task_definition.services.*.firelens_configuration.type', 'firelensConfiguration.type', 'fluentbit or fluentd'),
+  rule('task_definition.services.*.firelens_configuration.options', 'firelensConfiguration.options', 'config-file-type must be file on Fargate'),
+  rule('task_definition.services.*.gpu', '-', 'Fargate has no GPUs', 'refused'),
+  rule('task_definition.pid_mode', 'pidMode', 'task only; host is refused'),
+  rule('task_definition.ipc_mode', '-', 'Fargate does not support IPC modes', 'refused'),
+  rule('task_definition.docker_volumes', '-', 'Docker volume drivers run on EC2; use efs_volumes or a compose named volume', 'refused'),
+  rule('task_definition.efs_volumes', 'volumes.efsVolumeConfiguration', 'named in compose volumes; also added when unused, as ecs-cli did'),
+  rule('task_definition.efs_volumes[].name', 'volumes.name', 'required'),
+  rule('task_definition.efs_volumes[].filesystem_id', 'efsVolumeConfiguration.fileSystemId', 'required'),
+  rule('task_definition.efs_volumes[].root_directory', 'efsVolumeConfiguration.rootDirectory', 'not with an access point'),
+  rule('task_definition.efs_volumes[].transit_encryption', 'efsVolumeConfiguration.transitEncryption', 'ENABLED is required with iam or an access point'),
+  rule('task_definition.efs_volumes[].transit_encryption_port', 'efsVolumeConfiguration.transitEncryptionPort'),
+  rule('task_definition.efs_volumes[].access_point', 'authorizationConfig.accessPointId'),
+  rule('task_definition.efs_volumes[].iam', 'authorizationConfig.iam', 'ENABLED: the task role may mount (and write)'),
+  rule('task_definition.placement_constraints', '-', 'Fargate places tasks itself', 'refused'),
+  rule('run_params', '-'),
+  rule('run_params.network_configuration', 'networkConfiguration'),
+  rule('run_params.network_configuration.awsvpc_configuration', 'awsvpcConfiguration'),
+  rule('run_params.network_configuration.awsvpc_configuration.subnets', 'awsvpcConfiguration.subnets', 'at least one; no VPC is created'),
+  rule('run_params.network_configuration.awsvpc_configuration.security_groups', 'awsvpcConfiguration.securityGroups', 'none: the VPC default security group'),
+  rule('run_params.network_configuration.awsvpc_configuration.assign_public_ip', 'awsvpcConfiguration.assignPublicIp', 'ENABLED or DISABLED'),
+  rule('run_params.task_placement', '-', 'Fargate places tasks itself', 'refused'),
+  rule('run_params.service_discovery', 'serviceRegistries', 'a Cloud Map service in a new or existing namespace'),
+  rule('run_params.service_discovery.container_name', 'serviceRegistries.containerName'),
+  rule('run_params.service_discovery.container_port', 'serviceRegistries.containerPort', 'must be a published port of that container'),
+  rule('run_params.service_discovery.private_dns_namespace', 'AWS::ServiceDiscovery::PrivateDnsNamespace', 'id: existing; name: new'),
+  rule('run_params.service_discovery.private_dns_namespace.id', 'namespace id'),
+  rule('run_params.service_discovery.private_dns_namespace.name', 'namespace name'),
+  rule('run_params.service_discovery.private_dns_namespace.vpc', 'namespace VPC', 'default: the VPC of the service'),
+  rule('run_params.service_discovery.private_dns_namespace.description', 'namespace description'),
+  rule('run_params.service_discovery.public_dns_namespace', 'AWS::ServiceDiscovery::PublicDnsNamespace', 'id: existing; name: new'),
+  rule('run_params.service_discovery.public_dns_namespace.id', 'namespace id'),
+  rule('run_params.service_discovery.public_dns_namespace.name', 'namespace name'),
+  rule('run_params.service_discovery.service_discovery_service', 'AWS::ServiceDiscovery::Service'),
+  rule('run_params.service_discovery.service_discovery_service.name', 'Name', 'default: the project name'),
+  rule('run_params.service_discovery.service_discovery_service.description', 'Description'),
+  rule('run_params.service_discovery.service_discovery_service.dns_config', 'DnsConfig'),
+  rule('run_params.service_discovery.service_discovery_service.dns_config.type', 'DnsRecords.Type', 'A (default) or SRV'),
+  rule('run_params.service_discovery.service_discovery_service.dns_config.ttl', 'DnsRecords.TTL', 'default 60'),
+  rule('run_params.service_discovery.service_discovery_service.healthcheck_custom_config', 'HealthCheckCustomConfig'),
+  rule('run_params.service_discovery.service_discovery_service.healthcheck_custom_config.failure_threshold', 'FailureThreshold', '1-10, default 1'),
+];
+
+/** The keys allowed directly under a schema path ('' for the top level). */
+export function paramsKeysUnder(schemaPath: string): string[] {
+  const prefix = schemaPath === '' ? '' : `${schemaPath}.`;
+  return ECS_PARAMS_KEYS
+    .filter(k => k.key.startsWith(prefix))
+    .map(k => k.key.slice(prefix.length))
+    .filter(rest => !rest.includes('.'))
+    .map(rest => rest.replace(/\[\]$/, ''));
+}
+
+function checkKeys(r: Reader, m: Record<string, unknown>, at: DocPath, schemaPath: string, what: string) {
+  const allowed = paramsKeysUnder(schemaPath);
   for (const key of Object.keys(m)) {
     if (!allowed.includes(key)) {
       r.problems.error([...at, key], `unknown ${what} key ${quote(key)}: allowed are ${allowed.join(', ')}`);
@@ -63,12 +163,12 @@ function idList(r: Reader, value: unknown, at: DocPath, re: RegExp, example: str
 function readNetwork(r: Reader, value: unknown, at: DocPath): NetworkParamsModel | undefined {
   const nc = r.map(value, at);
   if (!nc) return undefined;
-  checkKeys(r, nc, at, ['awsvpc_configuration'], 'network_configuration');
+  checkKeys(r, nc, at, 'run_params.network_configuration', 'network_configuration');
   if (nc.awsvpc_configuration === undefined) return undefined;
   const aAt = [...at, 'awsvpc_configuration'];
   const a = r.map(nc.awsvpc_configuration, aAt);
   if (!a) return undefined;
-  checkKeys(r, a, aAt, ['subnets', 'security_groups', 'assign_public_ip'], 'awsvpc_configuration');
+  checkKeys(r, a, aAt, 'run_params.network_configuration.awsvpc_configuration', 'awsvpc_configuration');
   const subnets = a.subnets === undefined ? [] : idList(r, a.subnets, [...aAt, 'subnets'], SUBNET_ID, 'subnet-0a1b2c3d4e5f60718');
   if (a.subnets === undefined || (Array.isArray(a.subnets) && a.subnets.length === 0)) {
     r.problems.error([...aAt, 'subnets'], 'at least one subnet is required in the network configuration');
@@ -90,7 +190,7 @@ function readSecrets(r: Reader, value: unknown, at: DocPath, nameWhat = 'an envi
     const sAt = [...at, i];
     const m = r.map(item, sAt, 'a mapping with name and value_from');
     if (!m) return;
-    checkKeys(r, m, sAt, ['name', 'value_from'], 'secret');
+    checkKeys(r, m, sAt, 'task_definition.services.*.secrets[]', 'secret');
     const name = m.name === undefined ? undefined : r.string(m.name, [...sAt, 'name'], nameWhat);
     const valueFrom = m.value_from === undefined ? undefined : r.string(m.value_from, [...sAt, 'value_from'], 'a parameter name or ARN');
     if (m.name === undefined) r.problems.error(sAt, 'a secret needs "name", the environment variable it sets');
@@ -118,7 +218,7 @@ function readDependsOn(r: Reader, value: unknown, at: DocPath): DependencyModel[
     const dAt = [...at, i];
     const m = r.map(item, dAt);
     if (!m) return;
-    checkKeys(r, m, dAt, ['container_name', 'condition'], 'depends_on');
+    checkKeys(r, m, dAt, 'task_definition.services.*.depends_on[]', 'depends_on');
     const container = m.container_name === undefined ? undefined : r.string(m.container_name, [...dAt, 'container_name']);
     if (m.container_name === undefined) r.problems.error(dAt, 'needs "container_name"');
     let condition: DependencyCondition | undefined = 'START';
@@ -132,15 +232,12 @@ function readDependsOn(r: Reader, value: unknown, at: DocPath): DependencyModel[
   return out;
 }
 
-const SERVICE_KEYS = ['essential', 'init_process_enabled', 'cpu_shares', 'mem_limit', 'mem_reservation', 'healthcheck',
-  'secrets', 'depends_on', 'repository_credentials', 'logging', 'firelens_configuration', 'gpu'];
-
 function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsServiceParamsModel | undefined {
   const out: EcsServiceParamsModel = { name, path: at, secrets: [], dependsOn: [], logSecretOptions: [] };
   if (value === null || value === undefined) return out;
   const m = r.map(value, at);
   if (!m) return undefined;
-  checkKeys(r, m, at, SERVICE_KEYS, 'ecs-params service');
+  checkKeys(r, m, at, 'task_definition.services.*', 'ecs-params service');
   const o = out as { -readonly [K in keyof EcsServiceParamsModel]: EcsServiceParamsModel[K] };
   if (m.essential !== undefined) o.essential = r.bool(m.essential, [...at, 'essential']);
   if (m.init_process_enabled !== undefined) o.initProcessEnabled = r.bool(m.init_process_enabled, [...at, 'init_process_enabled']);
@@ -167,7 +264,7 @@ function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsS
     const rcAt = [...at, 'repository_credentials'];
     const rc = r.map(m.repository_credentials, rcAt);
     if (rc) {
-      checkKeys(r, rc, rcAt, ['credentials_parameter'], 'repository_credentials');
+      checkKeys(r, rc, rcAt, 'task_definition.services.*.repository_credentials', 'repository_credentials');
       const arn = r.string(rc.credentials_parameter, [...rcAt, 'credentials_parameter'], 'a Secrets Manager secret ARN');
       if (arn !== undefined && !isToken(arn) && !SECRETS_MANAGER_ARN.test(arn)) {
         r.problems.error([...rcAt, 'credentials_parameter'], `expected the ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME), got ${quote(arn)}`);
@@ -180,7 +277,7 @@ function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsS
     const lAt = [...at, 'logging'];
     const l = r.map(m.logging, lAt);
     if (l) {
-      checkKeys(r, l, lAt, ['secret_options'], 'logging');
+      checkKeys(r, l, lAt, 'task_definition.services.*.logging', 'logging');
       if (l.secret_options !== undefined && l.secret_options !== null) o.logSecretOptions = readSecrets(r, l.secret_options, [...lAt, 'secret_options'], 'a log driver option name');
     }
   }
@@ -188,7 +285,7 @@ function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsS
     const fAt = [...at, 'firelens_configuration'];
     const f = r.map(m.firelens_configuration, fAt);
     if (f) {
-      checkKeys(r, f, fAt, ['type', 'options'], 'firelens_configuration');
+      checkKeys(r, f, fAt, 'task_definition.services.*.firelens_configuration', 'firelens_configuration');
       const type = r.string(f.type, [...fAt, 'type'], '"fluentbit" or "fluentd"');
       const options: Record<string, string> = {};
       for (const kv of f.options === undefined || f.options === null ? [] : r.keyValues(f.options, [...fAt, 'options']) ?? []) {
@@ -216,15 +313,13 @@ function enabledDisabled(r: Reader, value: unknown, at: DocPath): boolean | unde
   return undefined;
 }
 
-const EFS_KEYS = ['name', 'filesystem_id', 'root_directory', 'transit_encryption', 'transit_encryption_port', 'access_point', 'iam'];
-
 function readEfsVolumes(r: Reader, value: unknown, at: DocPath): EfsVolumeModel[] {
   const out: EfsVolumeModel[] = [];
   (r.list(value, at, 'a list of EFS volumes') ?? []).forEach((item, i) => {
     const vAt = [...at, i];
     const m = r.map(item, vAt);
     if (!m) return;
-    checkKeys(r, m, vAt, EFS_KEYS, 'efs_volumes');
+    checkKeys(r, m, vAt, 'task_definition.efs_volumes[]', 'efs_volumes');
     const name = m.name === undefined ? undefined : r.string(m.name, [...vAt, 'name'], 'a volume name');
     if (m.name === undefined) r.problems.error(vAt, 'Name is required when specifying an EFS volume');
     const fileSystemId = m.filesystem_id === undefined ? undefined : r.string(m.filesystem_id, [...vAt, 'filesystem_id'], 'a file system ID');
@@ -261,18 +356,18 @@ function readEfsVolumes(r: Reader, value: unknown, at: DocPath): EfsVolumeModel[
 function readServiceDiscovery(r: Reader, value: unknown, at: DocPath): ServiceDiscoveryModel | undefined {
   const m = r.map(value, at);
   if (!m) return undefined;
-  checkKeys(r, m, at, ['container_name', 'container_port', 'private_dns_namespace', 'public_dns_namespace', 'service_discovery_service'], 'service_discovery');
+  checkKeys(r, m, at, 'run_params.service_discovery', 'service_discovery');
   const out: { -readonly [K in keyof ServiceDiscoveryModel]: ServiceDiscoveryModel[K] } = { path: at };
   if (m.container_name !== undefined) out.containerName = r.string(m.container_name, [...at, 'container_name'], 'a compose service name');
   if (m.container_port !== undefined) {
     out.containerPort = r.inRange(r.parsed(m.container_port, [...at, 'container_port'], v => parseInteger(v, 'a port number')), [...at, 'container_port'], 1, 65535, 'container_port');
   }
-  const ns = (key: 'private_dns_namespace' | 'public_dns_namespace', allowed: string[]) => {
+  const ns = (key: 'private_dns_namespace' | 'public_dns_namespace') => {
     if (m[key] === undefined || m[key] === null) return undefined;
     const nAt = [...at, key];
     const n = r.map(m[key], nAt);
     if (!n) return undefined;
-    checkKeys(r, n, nAt, allowed, key);
+    checkKeys(r, n, nAt, `run_params.service_discovery.${key}`, key);
     const get = (k: string, what: string) => (n[k] === undefined ? undefined : r.string(n[k], [...nAt, k], what));
     const res = { id: get('id', 'a namespace ID'), name: get('name', 'a DNS name'), vpc: get('vpc', 'a VPC ID'), description: get('description', 'a description') };
     if (res.id === undefined && res.name === undefined) r.problems.error(nAt, 'give the id of an existing namespace or the name of a new one');
@@ -280,8 +375,8 @@ function readServiceDiscovery(r: Reader, value: unknown, at: DocPath): ServiceDi
     if (res.vpc !== undefined && !isToken(res.vpc) && !VPC_ID.test(res.vpc)) r.problems.error([...nAt, 'vpc'], `expected a VPC ID like "vpc-0123456789abcdef0", got ${quote(res.vpc)}`);
     return res;
   };
-  out.privateNamespace = ns('private_dns_namespace', ['id', 'name', 'vpc', 'description']);
-  out.publicNamespace = ns('public_dns_namespace', ['id', 'name']);
+  out.privateNamespace = ns('private_dns_namespace');
+  out.publicNamespace = ns('public_dns_namespace');
   if (out.privateNamespace && out.publicNamespace) {
     r.problems.error(at, 'give private_dns_namespace or public_dns_namespace, not both');
   }
@@ -292,14 +387,14 @@ function readServiceDiscovery(r: Reader, value: unknown, at: DocPath): ServiceDi
     const sAt = [...at, 'service_discovery_service'];
     const sd = r.map(m.service_discovery_service, sAt);
     if (sd) {
-      checkKeys(r, sd, sAt, ['name', 'description', 'dns_config', 'healthcheck_custom_config'], 'service_discovery_service');
+      checkKeys(r, sd, sAt, 'run_params.service_discovery.service_discovery_service', 'service_discovery_service');
       if (sd.name !== undefined) out.serviceName = r.string(sd.name, [...sAt, 'name'], 'a DNS label');
       if (sd.description !== undefined) out.description = r.string(sd.description, [...sAt, 'description']);
       if (sd.dns_config !== undefined && sd.dns_config !== null) {
         const dAt = [...sAt, 'dns_config'];
         const d = r.map(sd.dns_config, dAt);
         if (d) {
-          checkKeys(r, d, dAt, ['type', 'ttl'], 'dns_config');
+          checkKeys(r, d, dAt, 'run_params.service_discovery.service_discovery_service.dns_config', 'dns_config');
           if (d.type !== undefined) {
             const t = typeof d.type === 'string' ? d.type.toUpperCase() : '';
             if (t === 'A' || t === 'SRV') out.dnsType = t;
@@ -312,7 +407,7 @@ function readServiceDiscovery(r: Reader, value: unknown, at: DocPath): ServiceDi
         const hAt = [...sAt, 'healthcheck_custom_config'];
         const h = r.map(sd.healthcheck_custom_config, hAt);
         if (h) {
-          checkKeys(r, h, hAt, ['failure_threshold'], 'healthcheck_custom_config');
+          checkKeys(r, h, hAt, 'run_params.service_discovery.service_discovery_service.healthcheck_custom_config', 'healthcheck_custom_config');
           if (h.failure_threshold !== undefined) {
             out.failureThreshold = r.inRange(r.parsed(h.failure_threshold, [...hAt, 'failure_threshold'], v => parseInteger(v)), [...hAt, 'failure_threshold'], 1, 10, 'failure_threshold');
           }
@@ -333,7 +428,7 @@ export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsM
   const r = new Reader(problems);
   const doc = r.map(raw, [], 'an ecs-params document (a mapping with version, task_definition, run_params)');
   if (!doc) return undefined;
-  checkKeys(r, doc, [], ['version', 'task_definition', 'run_params'], 'top-level');
+  checkKeys(r, doc, [], '', 'top-level');
   if (doc.version !== undefined && String(doc.version).trim() !== '1' && String(doc.version).trim() !== '1.0') {
     problems.error(['version'], `unsupported ecs-params version ${quote(doc.version)}: allowed is 1`);
   }
@@ -345,8 +440,7 @@ export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsM
     const at: DocPath = ['task_definition'];
     const td = r.map(doc.task_definition, at);
     if (td) {
-      checkKeys(r, td, at, ['ecs_network_mode', 'task_role_arn', 'task_execution_role', 'task_size', 'services',
-        'pid_mode', 'ipc_mode', 'docker_volumes', 'efs_volumes', 'placement_constraints'], 'task_definition');
+      checkKeys(r, td, at, 'task_definition', 'task_definition');
       if (td.ecs_network_mode !== undefined && td.ecs_network_mode !== null && td.ecs_network_mode !== 'awsvpc') {
         problems.error([...at, 'ecs_network_mode'], `Fargate tasks use the awsvpc network mode, got ${quote(td.ecs_network_mode)}: write "awsvpc" or leave it out`);
       }
@@ -356,7 +450,7 @@ export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsM
         const sAt = [...at, 'task_size'];
         const ts = r.map(td.task_size, sAt);
         if (ts) {
-          checkKeys(r, ts, sAt, ['cpu_limit', 'mem_limit'], 'task_size');
+          checkKeys(r, ts, sAt, 'task_definition.task_size', 'task_size');
           if (ts.cpu_limit !== undefined) model.taskCpu = r.parsed(ts.cpu_limit, [...sAt, 'cpu_limit'], parseTaskCpuUnits);
           if (ts.mem_limit !== undefined) model.taskMemoryMiB = r.parsed(ts.mem_limit, [...sAt, 'mem_limit'], parseTaskMemoryMiB);
         }
@@ -390,7 +484,7 @@ export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsM
     const at: DocPath = ['run_params'];
     const rp = r.map(doc.run_params, at);
     if (rp) {
-      checkKeys(r, rp, at, ['network_configuration', 'task_placement', 'service_discovery'], 'run_params');
+      checkKeys(r, rp, at, 'run_params', 'run_params');
       if (rp.network_configuration !== undefined && rp.network_configuration !== null) {
         model.network = readNetwork(r, rp.network_configuration, [...at, 'network_configuration']);
       }

@@ -1,0 +1,51 @@
+/**
+ * The support table (compose / ecs-params key -> ECS field -> what happens), rendered from the
+ * tables in code that drive the conversion, so the docs cannot drift from the behaviour.
+ */
+import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, KeyRule } from './normalize-compose';
+import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize-ecs-params';
+
+const SUPPORT_WORDS: Record<string, string> = {
+  converted: 'converted',
+  warned: 'ignored, with a warning',
+  refused: 'refused (error)',
+};
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function rows(rules: ReadonlyArray<KeyRule | ParamsKeyRule>): string[] {
+  return rules.map(r => `| \`${r.key}\` | ${cell(r.ecs)} | ${SUPPORT_WORDS[r.support]} | ${cell(r.note)} |`);
+}
+
+export function renderSupportTable(): string {
+  const header = ['| key | ECS field | on Fargate | notes |', '| --- | --- | --- | --- |'];
+  const services = [...COMPOSE_SERVICE_KEYS].sort((a, b) => a.key.localeCompare(b.key));
+  return [
+    '<!-- Generated from the tables in src/private/normalize-compose.ts and normalize-ecs-params.ts by `npx projen docs:support`. Do not edit. -->',
+    '# What cdk-compose-fargate does with each key',
+    '',
+    'Every key is converted, ignored with a CDK warning (`cdk-compose-fargate:<id>`, where dropping it is harmless',
+    'for a Fargate task), or refused with an error that names it and says why. A key in neither table is',
+    'an error (`unknown service key`), so a typo never passes unseen. `x-` keys are allowed everywhere.',
+    '',
+    '## docker-compose.yml: top level',
+    '',
+    ...header,
+    ...rows(COMPOSE_TOP_LEVEL_KEYS),
+    '',
+    '## docker-compose.yml: service keys',
+    '',
+    ...header,
+    ...rows(services),
+    '',
+    '## ecs-params.yml (version 1)',
+    '',
+    '`*` stands for a compose service name, `[]` for an item of a list.',
+    '',
+    ...header,
+    ...rows(ECS_PARAMS_KEYS),
+    '',
+  ].join('\n');
+}
