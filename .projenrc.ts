@@ -51,8 +51,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'examples', 'build-tools', 'projenrc'],
     commandOptions: { fix: false },
   },
-  gitignore: ['cdk.out/', '*.cdk.out/', 'test-reports/', '/.tmp/'],
-  npmIgnoreOptions: { ignorePatterns: ['examples/', 'cdk.out/', '.ci/', 'test-reports/'] },
+  gitignore: [
+    'cdk.out/', '*.cdk.out/', 'test-reports/', '/.tmp/',
+    // written by the rosetta task (and shipped in the npm package, for pacmak and Construct Hub)
+    '.jsii.tabl.json',
+    // the Python and Java examples' builds
+    '__pycache__/', '.pytest_cache/', '/examples/java/target/',
+  ],
+  npmIgnoreOptions: { ignorePatterns: ['examples/', 'cdk.out/', '.ci/', 'test-reports/', '/rosetta/', '/.tmp/'] },
 });
 
 // The examples are type-checked (and linted) against their own tsconfig.
@@ -69,6 +75,65 @@ project.addTask('tutorial', {
   description: 'Synthesize examples/tutorial to CloudFormation (cdk.out) and print a summary of what was made',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
   exec: 'ts-node --project examples/tsconfig.json examples/tutorial/app.ts',
+});
+
+// jsii-rosetta, strict: every code example in the README and in doc comments must compile (doc
+// comment examples against rosetta/default.ts-fixture) and is translated to Python and Java; the
+// README's Python and Java blocks must be exactly those translations. The build runs it after compile.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile and translate every code example (README, @example) with jsii-rosetta --strict; check the README\'s Python and Java blocks against the translations',
+  steps: [
+    { exec: 'jsii-rosetta extract --strict' },
+    { exec: 'node rosetta/check-readme.js' },
+  ],
+});
+project.postCompileTask.spawn(rosetta);
+
+// The Python and Java examples, run the way their users meet the library: against the packages that
+// `npx projen package:python` / `package:java` just built in dist/, with aws-cdk-lib and constructs (the
+// versions the TypeScript build uses) from PyPI and Maven Central. Nothing is reused from an earlier
+// run: a new venv, no pip cache, a Maven repository and a jsii package cache inside .tmp/.
+const nodeModuleVersion = (pkg: string) => `$(node -p "require('${pkg}/package.json').version")`;
+const exampleEnv = {
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+  JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
+  JSII_RUNTIME_PACKAGE_CACHE_ROOT: '$(echo "$PWD/.tmp/jsii-package-cache")',
+};
+project.addTask('examples:python', {
+  description: 'Install the built wheel (dist/python) into a new venv with aws-cdk-lib, constructs and jsii from PyPI; run and test examples/python',
+  env: { ...exampleEnv, CDK_OUTDIR: '.tmp/python.cdk.out' },
+  steps: [
+    { exec: 'rm -rf .tmp/python-venv .tmp/python.cdk.out test-reports/examples-python.xml' },
+    { exec: 'python3 -m venv .tmp/python-venv' },
+    {
+      exec: '.tmp/python-venv/bin/pip install --no-cache-dir --quiet dist/python/*.whl'
+        + ' -r examples/python/requirements.txt -r examples/python/requirements-dev.txt'
+        + ` "aws-cdk-lib==${nodeModuleVersion('aws-cdk-lib')}" "constructs==${nodeModuleVersion('constructs')}"`,
+    },
+    { exec: '.tmp/python-venv/bin/python -m pytest examples/python -p no:cacheprovider --junitxml=test-reports/examples-python.xml' },
+  ],
+});
+project.addTask('examples:java', {
+  description: 'Build examples/java with Maven against the built artifact (dist/java) and aws-cdk-lib from Maven Central; run its tests',
+  env: exampleEnv,
+  steps: [
+    // Maven keeps what it resolved: drop the previous build of the library, so that it takes dist/java's.
+    { exec: 'rm -rf examples/java/target .tmp/m2/io/github/cdkcomposefargate' },
+    {
+      exec: 'mvn --batch-mode --no-transfer-progress --file examples/java/pom.xml -Dmaven.repo.local="$(pwd)/.tmp/m2"'
+        + ` -Dcdk-compose-fargate.version=${nodeModuleVersion('.')} -Dcdk.version=${nodeModuleVersion('aws-cdk-lib')}`
+        + ` -Dconstructs.version=${nodeModuleVersion('constructs')} test`,
+    },
+  ],
+});
+// The three languages synthesize the same tutorial: the Python and Java templates must be identical to
+// the TypeScript ones (`npx projen tutorial`), which the jest suite validates.
+project.addTask('examples:same-templates', {
+  description: 'Check that examples/python and examples/java synthesized exactly the templates of examples/tutorial (cdk.out)',
+  steps: ['TutorialStack', 'TutorialNewNetworkStack'].flatMap(stack =>
+    ['.tmp/python.cdk.out', 'examples/java/target/cdk.out'].map(outdir =>
+      ({ exec: `cmp cdk.out/${stack}.template.json ${outdir}/${stack}.template.json` }))),
 });
 
 project.synth();
