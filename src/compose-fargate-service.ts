@@ -1,6 +1,8 @@
 import { Annotations, Arn, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,8 +10,10 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeDefinition } from './compose/compose-definition';
 import { EcsParams } from './ecs-params/ecs-params';
+import { addAutoScaling, addLoadBalancing } from './load-balancing';
+import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, ServiceConnectOptions } from './options';
 import { ContainerPlan, FILE_INIT_IMAGE, planTask, TaskPlan } from './private/plan';
-import { formatProblem, Problems, throwAll } from './private/problems';
+import { ComposeFargateError, formatProblem, Problems, throwAll } from './private/problems';
 import { ValueFromSecret } from './private/value-from-secret';
 
 /**
@@ -93,6 +97,86 @@ export interface ComposeFargateServiceProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A load balancer in front of the service (Application or Network), with optional TLS and DNS.
+   * Tasks then accept traffic only from it, and get no public IP when the VPC has private subnets.
+   *
+   * @default - no load balancer: the published ports are open to the internet in the security group
+   */
+  readonly loadBalancer?: LoadBalancerOptions;
+
+  /**
+   * Target groups made elsewhere that the service registers with (ecs-cli's `--target-groups`).
+   *
+   * @default - none
+   */
+  readonly existingTargetGroups?: ExistingTargetGroup[];
+
+  /**
+   * Service auto scaling: CPU, memory and request targets, and schedules (scale to zero at night).
+   *
+   * @default - compose `deploy.x-aws-autoscaling` when given; otherwise none
+   */
+  readonly autoScaling?: AutoScalingOptions;
+
+  /**
+   * Capacity provider strategies, for example FARGATE_SPOT with a FARGATE base. The cluster the
+   * construct creates has both Fargate capacity providers enabled.
+   *
+   * @default - the FARGATE launch type
+   */
+  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
+
+  /**
+   * The Fargate platform version.
+   *
+   * @default - LATEST
+   */
+  readonly platformVersion?: ecs.FargatePlatformVersion;
+
+  /**
+   * The lower limit of running tasks during a deployment, in percent of the desired count.
+   *
+   * @default - compose `deploy.x-aws-min_percent`, else 100
+   */
+  readonly minHealthyPercent?: number;
+
+  /**
+   * The upper limit of running tasks during a deployment, in percent of the desired count.
+   *
+   * @default - compose `deploy.x-aws-max_percent`, else 200
+   */
+  readonly maxHealthyPercent?: number;
+
+  /**
+   * How long ECS ignores failing load balancer health checks of a new task. Needs a load balancer.
+   *
+   * @default - 60 seconds with a load balancer
+   */
+  readonly healthCheckGracePeriod?: Duration;
+
+  /**
+   * CloudWatch alarms that stop (and roll back) a deployment.
+   *
+   * @default - none
+   */
+  readonly deploymentAlarms?: ecs.DeploymentAlarmConfig;
+
+  /**
+   * ECS Exec (`aws ecs execute-command`): the task role gets the permissions it needs.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
+   * ECS Service Connect: other services in the namespace reach this one's published ports by its
+   * compose service names (`http://web:8000`).
+   *
+   * @default - none
+   */
+  readonly serviceConnect?: ServiceConnectOptions;
 }
 
 const FAMILY_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -137,9 +221,36 @@ export class ComposeFargateService extends Construct {
   public readonly logGroups: logs.ILogGroup[];
   /** The project name: task definition family and ECS service name. */
   public readonly projectName: string;
+  /**
+   * The Application Load Balancer the construct created.
+   *
+   * @default - undefined without an Application Load Balancer
+   */
+  public readonly applicationLoadBalancer?: elbv2.ApplicationLoadBalancer;
+  /**
+   * The Network Load Balancer the construct created.
+   *
+   * @default - undefined without a Network Load Balancer
+   */
+  public readonly networkLoadBalancer?: elbv2.NetworkLoadBalancer;
+  /** The target groups the service is registered with (created or existing). */
+  public readonly targetGroups: elbv2.ITargetGroup[];
+  /**
+   * The service's URL (through the load balancer or the domain name).
+   *
+   * @default - undefined without a load balancer
+   */
+  public readonly url?: string;
+  /**
+   * The service's scalable task count, for more scaling policies.
+   *
+   * @default - undefined without autoScaling
+   */
+  public readonly scalableTaskCount?: ecs.ScalableTaskCount;
 
   private readonly containers = new Map<string, ecs.ContainerDefinition>();
   private readonly retention: logs.RetentionDays;
+  private platform?: ecr_assets.Platform;
 
   constructor(scope: Construct, id: string, props: ComposeFargateServiceProps) {
     super(scope, id);
@@ -209,7 +320,8 @@ export class ComposeFargateService extends Construct {
         description: `${this.projectName}: published ports of the compose file`,
         allowAllOutbound: true,
       });
-      for (const ingress of task.ingress) {
+      // With a load balancer, the tasks accept traffic only from it (rules added with the targets).
+      for (const ingress of props.loadBalancer || props.existingTargetGroups?.length ? [] : task.ingress) {
         const port = ingress.protocol === 'udp'
           ? (ingress.fromPort === ingress.toPort ? ec2.Port.udp(ingress.fromPort) : ec2.Port.udpRange(ingress.fromPort, ingress.toPort))
           : (ingress.fromPort === ingress.toPort ? ec2.Port.tcp(ingress.fromPort) : ec2.Port.tcpRange(ingress.fromPort, ingress.toPort));
@@ -247,6 +359,16 @@ export class ComposeFargateService extends Construct {
       } : undefined,
     });
     this.taskRole = this.taskDefinition.taskRole;
+    this.platform = task.cpuArchitecture === 'ARM64' ? ecr_assets.Platform.LINUX_ARM64 : task.cpuArchitecture === 'X86_64' ? ecr_assets.Platform.LINUX_AMD64 : undefined;
+    if ((task.taskRolePolicies.length > 0 || task.taskRoleManagedPolicies.length > 0) && task.taskRole) {
+      throw new ComposeFargateError([{ file: compose.file, path: ['x-aws-role'], message: 'x-aws-role and x-aws-policies need the task role the construct creates, but ecs-params task_role_arn names an existing one' }]);
+    }
+    task.taskRolePolicies.forEach((doc, i) => {
+      new iam.Policy(this, `TaskRolePolicy${i}`, { document: iam.PolicyDocument.fromJson(doc), roles: [this.taskRole] });
+    });
+    for (const arn of task.taskRoleManagedPolicies) {
+      this.taskRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(this, `ManagedPolicy${task.taskRoleManagedPolicies.indexOf(arn)}`, arn));
+    }
     for (const v of task.volumes) {
       this.taskDefinition.addVolume({
         name: v.name,
@@ -270,7 +392,8 @@ export class ComposeFargateService extends Construct {
     }
 
     // Log groups: one per awslogs group name; containers without logging get one each.
-    const retention = this.retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const retention = this.retention =
+      props.logRetention ?? (task.logRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const groups = new Map<string, logs.LogGroup>();
     for (const g of task.logGroups) {
       groups.set(g.key, new logs.LogGroup(this, `${g.containers[0]}LogGroup`, {
@@ -285,7 +408,7 @@ export class ComposeFargateService extends Construct {
     }
 
     for (const c of task.containers) {
-      this.containers.set(c.name, this.addContainer(c, groups));
+      this.containers.set(c.name, this.addContainer(c, groups, props.serviceConnect !== undefined));
     }
     for (const c of task.containers) {
       for (const d of c.dependsOn) {
@@ -297,6 +420,11 @@ export class ComposeFargateService extends Construct {
     }
     if (task.fileInit) this.addFileInit(task);
 
+    const createdCluster = !props.cluster;
+    if (props.capacityProviderStrategies && createdCluster) (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
+    if (props.healthCheckGracePeriod && !props.loadBalancer && !(props.existingTargetGroups?.length)) {
+      throw propError(['healthCheckGracePeriod'], 'ECS uses a health check grace period only with a load balancer: add loadBalancer or existingTargetGroups, or leave it out');
+    }
     this.service = new ecs.FargateService(this, 'Service', {
       serviceName: this.projectName,
       cluster: this.cluster,
@@ -306,10 +434,41 @@ export class ComposeFargateService extends Construct {
       vpcSubnets,
       securityGroups,
       circuitBreaker: props.circuitBreaker ?? { enable: true, rollback: true },
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
+      minHealthyPercent: props.minHealthyPercent ?? task.minHealthyPercent ?? 100,
+      maxHealthyPercent: props.maxHealthyPercent ?? task.maxHealthyPercent ?? 200,
+      capacityProviderStrategies: props.capacityProviderStrategies,
+      platformVersion: props.platformVersion,
+      healthCheckGracePeriod: props.healthCheckGracePeriod,
+      deploymentAlarms: props.deploymentAlarms,
+      enableExecuteCommand: props.enableExecuteCommand,
     });
+    if (props.enableExecuteCommand && task.taskRole) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:exec-task-role`, 'enableExecuteCommand: the task role comes from ecs-params task_role_arn and is not changed: it must allow ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel');
+    }
     if (task.serviceDiscovery) this.enableServiceDiscovery(task, params?.file);
+    if (props.serviceConnect) this.enableServiceConnect(task, props.serviceConnect, createdCluster);
+
+    const balancing = addLoadBalancing(this, {
+      service: this.service,
+      vpc: this.vpc,
+      task,
+      loadBalancer: props.loadBalancer,
+      existingTargetGroups: props.existingTargetGroups ?? [],
+      containers: this.containers,
+      securityGroup: this.securityGroup,
+    });
+    this.applicationLoadBalancer = balancing.applicationLoadBalancer;
+    this.networkLoadBalancer = balancing.networkLoadBalancer;
+    this.targetGroups = balancing.targetGroups;
+    this.url = balancing.url;
+
+    const scaling = props.autoScaling ?? (task.autoscaling ? {
+      minCapacity: task.autoscaling.min,
+      maxCapacity: task.autoscaling.max,
+      targetCpuUtilizationPercent: task.autoscaling.cpu,
+      targetMemoryUtilizationPercent: task.autoscaling.memory,
+    } : undefined);
+    if (scaling) this.scalableTaskCount = addAutoScaling(this.service, scaling, balancing.applicationTargetGroups[0]);
     if (removeSecurityGroups) {
       (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
     }
@@ -323,6 +482,25 @@ export class ComposeFargateService extends Construct {
    */
   public findContainer(name: string): ecs.ContainerDefinition | undefined {
     return this.containers.get(name);
+  }
+
+  /** Service Connect: each published port is reachable in the namespace as <compose service>:<port>. */
+  private enableServiceConnect(task: TaskPlan, options: ServiceConnectOptions, createdCluster: boolean) {
+    let namespace = options.namespace;
+    if (namespace === undefined) {
+      if (createdCluster) {
+        (this.cluster as ecs.Cluster).addDefaultCloudMapNamespace({
+          name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.internal`,
+          useForServiceConnect: true,
+        });
+      } else if (!this.cluster.defaultCloudMapNamespace) {
+        throw propError(['serviceConnect', 'namespace'], 'the given cluster has no default Cloud Map namespace: name the namespace');
+      }
+    }
+    const services = task.containers.flatMap(c => c.portMappings
+      .filter(p => p.containerPort === p.containerPortEnd)
+      .map(p => ({ portMappingName: p.name ?? `${c.name}-${p.containerPort}`, dnsName: c.name, port: p.containerPort })));
+    this.service.enableServiceConnect({ namespace, services });
   }
 
   /** ecs-params run_params.service_discovery: a Cloud Map service in a new or existing namespace. */
@@ -418,7 +596,7 @@ export class ComposeFargateService extends Construct {
     });
   }
 
-  private addContainer(c: ContainerPlan, groups: Map<string, logs.LogGroup>): ecs.ContainerDefinition {
+  private addContainer(c: ContainerPlan, groups: Map<string, logs.LogGroup>, namePorts: boolean): ecs.ContainerDefinition {
     const stack = Stack.of(this);
     const logSecrets: Record<string, ecs.Secret> = {};
     for (const s of c.logSecretOptions) logSecrets[s.name] = new ValueFromSecret(stack, s.valueFrom);
@@ -446,13 +624,26 @@ export class ComposeFargateService extends Construct {
 
     const container = this.taskDefinition.addContainer(c.name, {
       containerName: c.name,
-      image: ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
+      image: c.build
+        ? ecs.ContainerImage.fromAsset(c.build.context, {
+          file: c.build.dockerfile,
+          buildArgs: Object.keys(c.build.args).length > 0 ? c.build.args : undefined,
+          target: c.build.target,
+          platform: this.platform,
+        })
+        : ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
       essential: c.essential,
       cpu: c.cpu,
       memoryLimitMiB: c.memoryLimitMiB,
       memoryReservationMiB: c.memoryReservationMiB,
       portMappings: c.portMappings.map(p => p.containerPort === p.containerPortEnd
-        ? { containerPort: p.containerPort, hostPort: p.containerPort, protocol: protocol(p.protocol), name: p.name }
+        ? {
+          containerPort: p.containerPort,
+          hostPort: p.containerPort,
+          protocol: protocol(p.protocol),
+          name: p.name ?? (namePorts ? `${c.name}-${p.containerPort}` : undefined),
+          appProtocol: namePorts ? appProtocol(p.appProtocol) : undefined,
+        }
         : { containerPort: ecs.ContainerDefinition.CONTAINER_PORT_USE_RANGE, containerPortRange: `${p.containerPort}-${p.containerPortEnd}`, protocol: protocol(p.protocol), name: p.name }),
       environment: c.environment.length > 0 ? environment : undefined,
       secrets: c.secrets.length > 0 ? secrets : undefined,
@@ -491,6 +682,22 @@ export class ComposeFargateService extends Construct {
     }
     return container;
   }
+}
+
+function appProtocol(p: string | undefined): ecs.AppProtocol | undefined {
+  switch (p) {
+    case 'http': return ecs.AppProtocol.http;
+    case 'http2': return ecs.AppProtocol.http2;
+    case 'grpc': return ecs.AppProtocol.grpc;
+    default: return undefined;
+  }
+}
+
+/** An error about a prop (not a document): the path names the prop. */
+function propError(at: (string | number)[], message: string): Error {
+  const problems = new Problems();
+  problems.error(at, message);
+  return new ComposeFargateError(problems.errors);
 }
 
 function protocol(p: 'tcp' | 'udp'): ecs.Protocol {

@@ -1,4 +1,5 @@
 export * from './load-options';
+export * from './options';
 export * from './compose/compose-definition';
 export * from './ecs-params/ecs-params';
 export * from './compose-fargate-service';

@@ -236,7 +236,7 @@ describe('other service keys', () => {
     ]);
   });
   test('a service without an image is an error', () => {
-    expect(errorOf(() => load('services:\n  web:\n    ports: ["80"]\n'))).toBe('services.web: no "image": each service needs the image to run');
+    expect(errorOf(() => load('services:\n  web:\n    ports: ["80"]\n'))).toBe('services.web: no "image" or "build": each service needs the image to run');
   });
   test('YAML syntax errors name the line', () => {
     expect(errorOf(() => load('services:\n  web:\n    image: [nginx\n'))).toMatch(/^line \d+, column \d+: Flow sequence in block collection must be sufficiently indented and end with a \]$/);

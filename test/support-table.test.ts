@@ -139,8 +139,7 @@ describe('the table is what the code does', () => {
 
   test.each(decidedByTable.map(k => [k.key, k.support]))('%s is %s', (key, support) => {
     expect(sample).toHaveProperty([key]);
-    // build/dockerfile are refused only when there is no image to fall back to
-    const service: Record<string, unknown> = key === 'build' || key === 'dockerfile' ? { [key]: sample[key] } : { image: 'x', [key]: sample[key] };
+    const service: Record<string, unknown> = { image: 'x', [key]: sample[key] };
     const load = () => ComposeDefinition.fromObject({ services: { web: service } }, { variables: {} });
     if (support === 'refused') {
       expect(load).toThrow(new RegExp(`^services\\.web\\.${key}: `));

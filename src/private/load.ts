@@ -30,26 +30,40 @@ export function parseYaml(text: string, problems: Problems): unknown {
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : 'YAML';
-      problems.error([], `${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+      const where = pos ? `line ${pos.line}, column ${pos.col}` : '(document)';
+      problems.errorAt(where, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
     }
     return undefined;
   }
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
-    problems.error([], `YAML: ${(e as Error).message}`);
+    problems.error([], `cannot read the YAML: ${(e as Error).message}`);
     return undefined;
   }
 }
 
+/** The largest file the loaders read (compose, ecs-params, env_file, label_file). */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
 /** Read a file as text, recording a problem (not throwing) when it cannot be read. */
 export function readText(file: string, problems: Problems, where: DocPath, what: string): string | undefined {
+  // A file that cannot be read is reported at the key that names it, or on its own.
+  const report = (message: string) => (where.length > 0 ? problems.error(where, message) : problems.errorAt('', message));
   try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) {
+      report(`cannot read ${what} ${JSON.stringify(file)}: not a regular file`);
+      return undefined;
+    }
+    if (stat.size > MAX_FILE_BYTES) {
+      report(`cannot read ${what} ${JSON.stringify(file)}: ${stat.size} bytes is more than the ${MAX_FILE_BYTES} allowed`);
+      return undefined;
+    }
     return fs.readFileSync(file, 'utf-8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    problems.error(where, `cannot read ${what} ${JSON.stringify(file)}${code ? ` (${code})` : ''}`);
+    report(`cannot read ${what} ${JSON.stringify(file)}${code ? ` (${code})` : ''}`);
     return undefined;
   }
 }
@@ -66,10 +80,11 @@ export function buildVariables(options: SourceOptions, problems: Problems): Map<
   }
   const dir = options.projectDirectory ?? process.cwd();
   const dotenv = path.join(dir, '.env');
-  if (fs.existsSync(dotenv) && fs.statSync(dotenv).isFile()) {
-    const parsed = parseEnvFile(fs.readFileSync(dotenv, 'utf-8'));
+  const text = fs.existsSync(dotenv) ? readText(dotenv, problems, [], '.env file') : undefined;
+  if (text !== undefined) {
+    const parsed = parseEnvFile(text);
     for (const err of parsed.errors) {
-      problems.error([], `.env line ${err.line}: ${err.message}`);
+      problems.errorAt(`.env line ${err.line}`, err.message);
     }
     for (const entry of parsed.entries) {
       if (!vars.has(entry.name) && entry.value !== undefined) vars.set(entry.name, entry.value);

@@ -36,6 +36,19 @@ export interface UlimitModel {
 
 export interface PortModel extends PortSpec {
   readonly path: DocPath;
+  /** Docker ECS's `x-aws-protocol` on a long-syntax port (http, https, tcp, udp...). */
+  readonly awsProtocol?: string;
+}
+
+/** Compose `build`: a CDK image asset built at deploy time. */
+export interface BuildModel {
+  /** Absolute path of the build context. */
+  readonly context: string;
+  /** The Dockerfile, relative to the context. */
+  readonly dockerfile?: string;
+  readonly args: Record<string, string>;
+  readonly target?: string;
+  readonly path: DocPath;
 }
 
 export type DependencyCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
@@ -112,6 +125,18 @@ export interface ServiceModel {
   readonly platform?: { readonly architecture: 'X86_64' | 'ARM64'; readonly path: DocPath };
   readonly secretFiles: FileMountModel[];
   readonly configFiles: FileMountModel[];
+  readonly build?: BuildModel;
+  /** Docker ECS `x-aws-role`: an inline policy document for the task role. */
+  readonly awsRole?: { readonly document: Record<string, unknown>; readonly path: DocPath };
+  /** Docker ECS `x-aws-policies`: managed policy ARNs for the task role. */
+  readonly awsPolicies: string[];
+  /** Docker ECS `x-aws-pull_credentials`: a Secrets Manager ARN with registry credentials. */
+  readonly awsPullCredentials?: { readonly arn: string; readonly path: DocPath };
+  /** Docker ECS `deploy.x-aws-autoscaling`. */
+  readonly awsAutoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number; readonly memory?: number; readonly path: DocPath };
+  /** Docker ECS `deploy.x-aws-min_percent` / `x-aws-max_percent`. */
+  readonly awsMinPercent?: number;
+  readonly awsMaxPercent?: number;
   /** deploy.replicas: the desired count when no prop says otherwise. */
   readonly replicas?: number;
   /** Where each memory or cpu value came from, for messages. */
@@ -141,6 +166,8 @@ export interface ComposeModel {
   readonly volumes: VolumeDeclarationModel[];
   readonly secrets: StoredFileModel[];
   readonly configs: StoredFileModel[];
+  /** Docker ECS `x-aws-logs_retention` (days). */
+  readonly logsRetentionDays?: number;
   /** "1", "2", "3" or "spec" (versionless Compose Specification). */
   readonly version: '1' | '2' | '3' | 'spec';
   /** The `name:` key. */

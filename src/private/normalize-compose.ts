@@ -346,7 +346,12 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
         if (spec.hostIp !== undefined) {
           svc.r.problems.warn('port-host-ip', pAt, `the host IP ${quote(spec.hostIp)} has no meaning under awsvpc and is dropped${isLoopback(spec.hostIp) ? '; the port is mapped but the security group does not open it' : ''}`);
         }
-        ports.push({ ...spec, path: pAt });
+        const awsProtocol = isPlainObject(item) && item['x-aws-protocol'] !== undefined
+          ? svc.r.string(item['x-aws-protocol'], [...pAt, 'x-aws-protocol'], 'http, https, tcp, udp or tls') : undefined;
+        if (awsProtocol !== undefined && !['http', 'https', 'tcp', 'udp', 'tls'].includes(awsProtocol)) {
+          svc.r.problems.error([...pAt, 'x-aws-protocol'], `expected http, https, tcp, udp or tls, got ${quote(awsProtocol)}`);
+        }
+        ports.push({ ...spec, path: pAt, awsProtocol });
       });
       set(svc, 'ports', ports);
     },
@@ -659,16 +664,10 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
   },
   {
     key: 'build',
-    support: 'refused',
-    ecs: '-',
-    note: 'not converted yet by this version: give `image`',
-    handle: (svc, v, at) => {
-      if (svc.raw.image !== undefined) {
-        svc.r.problems.warn('ignored-key', at, 'ignored: the service also names an image, which is used');
-      } else {
-        refuse('not converted yet by this version of cdk-compose-fargate: build the image and give `image`')(svc, v, at);
-      }
-    },
+    support: 'converted',
+    ecs: 'image (a CDK image asset)',
+    note: 'context, dockerfile, args and target become a Docker image asset, built and pushed at deploy time (no Docker needed to synthesize); when `image` is also given, the build is used',
+    handle: (svc, v, at) => set(svc, 'build', readBuild(svc, v, at)),
   },
   { key: 'develop', support: 'warned', ecs: '-', note: 'file watching is for local development', handle: warnIgnored('file watching is for local development') },
   { key: 'cpu_count', support: 'warned', ecs: '-', note: 'a Windows setting; use cpus for the container\'s CPU', handle: warnIgnored('a Windows setting; use cpus for the container\'s CPU') },
@@ -678,7 +677,16 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
   { key: 'group_add', support: 'refused', ecs: '-', note: 'ECS sets no supplementary groups (user takes "uid:gid" only)', handle: refuse('ECS sets no supplementary groups: give the group in user as "uid:gid"') },
   { key: 'pull_refresh_after', support: 'warned', ecs: '-', note: 'ECS pulls the image when a task starts', handle: warnIgnored('ECS pulls the image when a task starts') },
   { key: 'net', support: 'refused', ecs: '-', note: 'version 1 spelling of network_mode: "bridge" is accepted, others refused', handle: (svc, v, at) => KEY_INDEX.get('network_mode')!.handle!(svc, v, at) },
-  { key: 'dockerfile', support: 'refused', ecs: '-', note: 'version 1 build setting: not converted yet by this version, give `image`', handle: (svc, v, at) => KEY_INDEX.get('build')!.handle!(svc, v, at) },
+  {
+    key: 'dockerfile',
+    support: 'converted',
+    ecs: 'image (a CDK image asset)',
+    note: 'version 1 spelling of build.dockerfile',
+    handle: (svc, v, at) => {
+      if (svc.raw.build === undefined) svc.r.problems.error(at, 'a dockerfile needs build: give the build context');
+      else if (typeof svc.raw.build === 'string') set(svc, 'build', readBuild(svc, { context: svc.raw.build, dockerfile: v }, at.slice(0, -1).concat('build')));
+    },
+  },
   { key: 'post_start', support: 'refused', ecs: '-', note: 'ECS has no container lifecycle hooks', handle: refuse('ECS has no container lifecycle hooks') },
   { key: 'pre_stop', support: 'refused', ecs: '-', note: 'ECS has no container lifecycle hooks', handle: refuse('ECS has no container lifecycle hooks') },
   { key: 'provider', support: 'refused', ecs: '-', note: 'compose provider services run on the local machine', handle: refuse('compose provider services run on the local machine') },
@@ -910,6 +918,117 @@ function fileExists(file: string): boolean {
   }
 }
 
+/** Docker's retired ECS integration: the x-aws-* service keys that map onto this construct. */
+export const DOCKER_ECS_SERVICE_KEYS: KeyRule[] = [
+  { key: 'x-aws-role', support: 'converted', ecs: 'task role policy', note: 'an inline IAM policy document attached to the task role' },
+  { key: 'x-aws-policies', support: 'converted', ecs: 'task role managed policies', note: 'managed policy ARNs attached to the task role' },
+  { key: 'x-aws-pull_credentials', support: 'converted', ecs: 'repositoryCredentials', note: 'a Secrets Manager ARN; the execution role may read it' },
+  { key: 'deploy.x-aws-autoscaling', support: 'converted', ecs: 'service auto scaling', note: '{min, max, cpu | memory}: target tracking, unless the autoScaling prop is given' },
+  { key: 'deploy.x-aws-min_percent', support: 'converted', ecs: 'deploymentConfiguration.minimumHealthyPercent', note: 'unless the minHealthyPercent prop is given' },
+  { key: 'deploy.x-aws-max_percent', support: 'converted', ecs: 'deploymentConfiguration.maximumPercent', note: 'unless the maxHealthyPercent prop is given' },
+  { key: 'ports[].x-aws-protocol', support: 'converted', ecs: 'load balancer type', note: 'http/https select an Application Load Balancer, tcp/udp/tls a Network one, when the loadBalancer prop names no type' },
+];
+
+function readAwsServiceKey(svc: ServiceBuilder, key: string, value: unknown, at: DocPath) {
+  const r = svc.r;
+  if (key === 'x-aws-role') {
+    const doc = r.map(value, at, 'an IAM policy document');
+    if (doc && !Array.isArray(doc.Statement) && !isPlainObject(doc.Statement)) {
+      r.problems.error(at, 'an IAM policy document needs a Statement');
+    } else if (doc) {
+      set(svc, 'awsRole', { document: doc, path: at });
+    }
+  } else if (key === 'x-aws-policies') {
+    const arns = r.stringOrList(value, at) ?? [];
+    arns.forEach((arn, i) => {
+      if (!isToken(arn) && !/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn)) {
+        r.problems.error(Array.isArray(value) ? [...at, i] : at, `expected a managed policy ARN like "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", got ${quote(arn)}`);
+      }
+    });
+    set(svc, 'awsPolicies', arns);
+  } else if (key === 'x-aws-pull_credentials') {
+    const arn = r.string(value, at, 'a Secrets Manager secret ARN');
+    if (arn !== undefined && !isToken(arn) && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
+      r.problems.error(at, `expected the ARN of a Secrets Manager secret, got ${quote(arn)}`);
+    } else if (arn !== undefined) {
+      set(svc, 'awsPullCredentials', { arn, path: at });
+    }
+  } else {
+    r.problems.error(at, `unknown Docker ECS key ${quote(key)}: the service keys this construct reads are ${DOCKER_ECS_SERVICE_KEYS.map(k => k.key).join(', ')}`);
+  }
+}
+
+function readAwsAutoscaling(svc: ServiceBuilder, value: unknown, at: DocPath) {
+  const r = svc.r;
+  const m = r.map(value, at, 'a mapping with min, max and cpu or memory');
+  if (!m) return;
+  const num = (key: string, min: number, max: number) =>
+    (m[key] === undefined ? undefined : r.inRange(r.parsed(m[key], [...at, key], x => parseInteger(x)), [...at, key], min, max, key));
+  for (const key of Object.keys(m)) {
+    if (!['min', 'max', 'cpu', 'memory'].includes(key)) r.problems.error([...at, key], 'unknown x-aws-autoscaling key: allowed are min, max, cpu, memory');
+  }
+  const out = { min: num('min', 0, 5000), max: num('max', 1, 5000), cpu: num('cpu', 1, 100), memory: num('memory', 1, 100) };
+  if (m.max === undefined) r.problems.error(at, 'x-aws-autoscaling needs max');
+  if (out.cpu === undefined && out.memory === undefined && m.cpu === undefined && m.memory === undefined) {
+    r.problems.error(at, 'x-aws-autoscaling needs cpu or memory: the target utilization percentage');
+  }
+  if (out.min !== undefined && out.max !== undefined && out.min > out.max) r.problems.error([...at, 'min'], `min (${out.min}) is above max (${out.max})`);
+  if (out.max !== undefined) set(svc, 'awsAutoscaling', { ...out, max: out.max, path: at });
+}
+
+const BUILD_IGNORED = ['cache_from', 'cache_to', 'no_cache', 'labels', 'network', 'pull', 'shm_size', 'extra_hosts', 'isolation',
+  'ssh', 'secrets', 'tags', 'ulimits', 'platforms', 'entitlements', 'privileged', 'additional_contexts'];
+
+function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
+  const r = svc.r;
+  let spec: Record<string, unknown>;
+  if (typeof v === 'string') {spec = { context: v };} else {
+    const m = r.map(v, at, 'a build context path or a mapping with context');
+    if (!m) return undefined;
+    spec = m;
+  }
+  for (const key of Object.keys(spec)) {
+    if (BUILD_IGNORED.includes(key)) {
+      r.problems.warn('ignored-key', [...at, key], 'ignored: the CDK image asset builds with context, dockerfile, args and target');
+    } else if (!['context', 'dockerfile', 'args', 'target', 'dockerfile_inline'].includes(key) && !key.startsWith('x-')) {
+      r.problems.error([...at, key], 'unknown build key: allowed are context, dockerfile, args, target');
+    }
+  }
+  if (spec.dockerfile_inline !== undefined) {
+    r.problems.error([...at, 'dockerfile_inline'], 'cannot be honoured: a CDK image asset builds from a Dockerfile in the context: write it to a file and give dockerfile');
+    return undefined;
+  }
+  const contextText = spec.context === undefined ? '.' : r.string(spec.context, [...at, 'context'], 'a folder');
+  if (contextText === undefined) return undefined;
+  if (/^[a-z]+:\/\//i.test(contextText) || contextText.startsWith('git@')) {
+    r.problems.error(spec.context === undefined ? at : [...at, 'context'], `cannot be honoured: a CDK image asset builds from a local folder, not ${quote(contextText)}`);
+    return undefined;
+  }
+  const context = path.resolve(svc.ctx.projectDirectory, contextText);
+  const dockerfile = spec.dockerfile === undefined ? undefined : r.string(spec.dockerfile, [...at, 'dockerfile'], 'a file in the context');
+  const target = spec.target === undefined ? undefined : r.string(spec.target, [...at, 'target'], 'a build stage');
+  const args: Record<string, string> = {};
+  for (const kv of spec.args === undefined || spec.args === null ? [] : r.keyValues(spec.args, [...at, 'args']) ?? []) {
+    const value = kv.value ?? svc.ctx.variables.get(kv.name);
+    if (value !== undefined) args[kv.name] = value;
+  }
+  let isDir = false;
+  try {
+    isDir = fs.statSync(context).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    r.problems.error(spec.context === undefined ? at : [...at, 'context'], `the build context ${quote(contextText)} is not a folder (looked in ${context})`);
+    return undefined;
+  }
+  if (!fileExists(path.resolve(context, dockerfile ?? 'Dockerfile'))) {
+    r.problems.error(dockerfile === undefined ? at : [...at, 'dockerfile'], `no ${quote(dockerfile ?? 'Dockerfile')} in the build context ${context}`);
+    return undefined;
+  }
+  return { context, dockerfile, args, target, path: at };
+}
+
 function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
   const r = svc.r;
   const d = r.map(v, at);
@@ -953,6 +1072,11 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
       }
     } else if (['restart_policy', 'update_config', 'rollback_config', 'placement', 'labels', 'endpoint_mode'].includes(key)) {
       r.problems.warn('ignored-key', kAt, 'ignored on Fargate: the ECS service has its own deployment and placement settings (see the construct props)');
+    } else if (key === 'x-aws-autoscaling') {
+      readAwsAutoscaling(svc, value, kAt);
+    } else if (key === 'x-aws-min_percent' || key === 'x-aws-max_percent') {
+      const n = r.inRange(r.parsed(value, kAt, x => parseInteger(x, 'a percentage')), kAt, 0, 200, key);
+      if (n !== undefined) svc.fields[key === 'x-aws-min_percent' ? 'awsMinPercent' : 'awsMaxPercent'] = n;
     } else if (!key.startsWith('x-')) {
       r.problems.error(kAt, 'unknown deploy key: allowed are resources, replicas, mode, restart_policy, update_config, rollback_config, placement, labels, endpoint_mode');
     }
@@ -1032,6 +1156,9 @@ function readDependsOn(svc: ServiceBuilder, v: unknown, at: DocPath): Dependency
   }
   return out;
 }
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 const VOLUME_DECLARATION_KEYS = ['external', 'name', 'driver', 'driver_opts', 'labels'];
 
@@ -1153,6 +1280,15 @@ function resolveExtends(
 }
 
 const VERSION_HELP = 'allowed are "1", "2", "2.x", "3", "3.x", or no version (the Compose Specification)';
+/** Docker's retired ECS integration: its top-level x-aws-* keys. */
+export const DOCKER_ECS_TOP_LEVEL_KEYS: KeyRule[] = [
+  { key: 'x-aws-logs_retention', support: 'converted', ecs: 'log group retention', note: 'days, one of CloudWatch\'s retention values; the logRetention prop wins' },
+  { key: 'x-aws-vpc', support: 'refused', ecs: '-', note: 'pass the VPC as the vpc prop (ec2.Vpc.fromLookup)' },
+  { key: 'x-aws-cluster', support: 'refused', ecs: '-', note: 'pass the cluster as the cluster prop (ecs.Cluster.fromClusterAttributes)' },
+  { key: 'x-aws-loadbalancer', support: 'refused', ecs: '-', note: 'the construct creates its load balancer (loadBalancer prop) or registers with existing target groups (existingTargetGroups prop)' },
+  { key: 'x-aws-cloudformation', support: 'refused', ecs: '-', note: 'an untyped CloudFormation overlay: change the resources through the construct\'s members (service, taskDefinition, ...) instead' },
+];
+
 /** The compose file's top-level keys. */
 export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'version', support: 'converted', ecs: '-', note: '1 (no key, services at the top level), 2, 2.x, 3, 3.x; absent with `services`: the Compose Specification' },
@@ -1205,6 +1341,9 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     servicesAt = [];
   } else {
     for (const key of Object.keys(doc)) {
+      const aws = DOCKER_ECS_TOP_LEVEL_KEYS.find(k => k.key === key);
+      if (aws?.support === 'refused') problems.error([key], `cannot be honoured: ${aws.note}`);
+      else if (!aws && key.startsWith('x-aws-')) problems.error([key], `unknown Docker ECS key ${quote(key)}: the top-level keys this construct reads are ${DOCKER_ECS_TOP_LEVEL_KEYS.map(k => k.key).join(', ')}`);
       const refused = COMPOSE_TOP_LEVEL_KEYS.find(k => k.key === key && k.support === 'refused');
       if (refused) {
         problems.error([key], `cannot be honoured: ${refused.note}`);
@@ -1284,7 +1423,17 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
       }
     }
   }
-  return { file: problems.file, version, name, services, volumes, secrets, configs, warnings: problems.warnings };
+  let logsRetentionDays: number | undefined;
+  if (doc['x-aws-logs_retention'] !== undefined) {
+    const at = ['x-aws-logs_retention'];
+    const days = r.parsed(doc['x-aws-logs_retention'], at, x => parseInteger(x, 'a number of days'));
+    if (days !== undefined && !LOG_RETENTION_DAYS.includes(days)) {
+      problems.error(at, `CloudWatch Logs keeps events for ${LOG_RETENTION_DAYS.join(', ')} days, got ${days}`);
+    } else {
+      logsRetentionDays = days;
+    }
+  }
+  return { file: problems.file, version, name, services, volumes, secrets, configs, logsRetentionDays, warnings: problems.warnings };
 }
 
 function readService(name: string, at: DocPath, body: Record<string, unknown>, ctx: ComposeContext, r: Reader): ServiceModel | undefined {
@@ -1293,6 +1442,10 @@ function readService(name: string, at: DocPath, body: Record<string, unknown>, c
   };
   for (const [key, value] of Object.entries(body)) {
     const kAt = [...at, key];
+    if (key.startsWith('x-aws-')) {
+      readAwsServiceKey(svc, key, value, kAt);
+      continue;
+    }
     if (key.startsWith('x-')) continue;
     const rule = KEY_INDEX.get(key);
     if (!rule) {
@@ -1302,8 +1455,11 @@ function readService(name: string, at: DocPath, body: Record<string, unknown>, c
     if (value === null && rule.support === 'converted') continue;
     rule.handle?.(svc, value, kAt);
   }
-  if (svc.fields.image === undefined) {
-    r.problems.error(at, 'no "image": each service needs the image to run');
+  if (svc.fields.image === undefined && svc.fields.build === undefined && body.build === undefined) {
+    r.problems.error(at, 'no "image" or "build": each service needs the image to run');
+  }
+  if (svc.fields.image !== undefined && svc.fields.build !== undefined) {
+    r.problems.warn('image-built', [...at, 'image'], `the image is built from build (a CDK image asset pushed to the CDK assets repository); the name ${quote(svc.fields.image)} is not used`);
   }
   // environment beats env_file.
   const env = [...svc.envFileVars.filter(e => !svc.environment.some(x => x.name === e.name)), ...svc.environment];
@@ -1322,6 +1478,7 @@ function readService(name: string, at: DocPath, body: Record<string, unknown>, c
     sysctls: [],
     secretFiles: [],
     configFiles: [],
+    awsPolicies: [],
     sizePaths: {},
     ...svc.fields,
   } as ServiceModel;

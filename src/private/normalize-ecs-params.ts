@@ -371,6 +371,9 @@ function readServiceDiscovery(r: Reader, value: unknown, at: DocPath): ServiceDi
     const get = (k: string, what: string) => (n[k] === undefined ? undefined : r.string(n[k], [...nAt, k], what));
     const res = { id: get('id', 'a namespace ID'), name: get('name', 'a DNS name'), vpc: get('vpc', 'a VPC ID'), description: get('description', 'a description') };
     if (res.id === undefined && res.name === undefined) r.problems.error(nAt, 'give the id of an existing namespace or the name of a new one');
+    if (res.name !== undefined && !isToken(res.name) && !/^(?!arn:)[!-~]{1,253}$/.test(res.name)) {
+      r.problems.error([...nAt, 'name'], `expected a DNS name like "app.local" (up to 253 characters, no spaces), got ${quote(res.name)}`);
+    }
     if (res.id !== undefined && !isToken(res.id) && !NAMESPACE_ID.test(res.id)) r.problems.error([...nAt, 'id'], `expected a namespace ID like "ns-0123456789abcdef", got ${quote(res.id)}`);
     if (res.vpc !== undefined && !isToken(res.vpc) && !VPC_ID.test(res.vpc)) r.problems.error([...nAt, 'vpc'], `expected a VPC ID like "vpc-0123456789abcdef0", got ${quote(res.vpc)}`);
     return res;

@@ -5,7 +5,7 @@
  */
 import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from './fargate';
 import {
-  ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
+  BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
   NetworkParamsModel, SecretModel, ServiceDiscoveryModel, ServiceModel, UlimitModel,
 } from './model';
 import { isLoopback, Protocol } from './ports';
@@ -38,6 +38,8 @@ export interface PortMappingPlan {
   readonly containerPortEnd: number;
   readonly protocol: Protocol;
   readonly name?: string;
+  /** Compose `app_protocol`. */
+  readonly appProtocol?: string;
 }
 
 export interface MountPointPlan {
@@ -58,6 +60,8 @@ export interface ContainerPlan {
   readonly repositoryCredentials?: string;
   readonly logSecretOptions: SecretModel[];
   readonly image: string;
+  /** Compose build: the image is a CDK asset built from this. */
+  readonly build?: BuildModel;
   readonly essential: boolean;
   readonly cpu?: number;
   readonly memoryLimitMiB?: number;
@@ -140,6 +144,16 @@ export interface TaskPlan {
   /** EFS file systems with IAM authorization: the task role may mount (and write). */
   readonly efsGrants: { readonly fileSystemId: string; readonly write: boolean }[];
   readonly serviceDiscovery?: ServiceDiscoveryModel;
+  /** Docker ECS x-aws-role documents and x-aws-policies ARNs for the task role. */
+  readonly taskRolePolicies: Record<string, unknown>[];
+  readonly taskRoleManagedPolicies: string[];
+  /** Docker ECS deploy.x-aws-autoscaling. */
+  readonly autoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number; readonly memory?: number };
+  readonly minHealthyPercent?: number;
+  readonly maxHealthyPercent?: number;
+  readonly logRetentionDays?: number;
+  /** Docker ECS x-aws-protocol values of the published ports. */
+  readonly portProtocols: string[];
 }
 
 /** The image of the init container that writes compose secrets and configs to files. */
@@ -363,7 +377,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       capDrop: svc.capDrop,
       sysctls: svc.sysctls.map(x => ({ name: x.name, value: x.value })),
       firelens: p?.firelens ? { type: p.firelens.type, options: p.firelens.options } : undefined,
-      repositoryCredentials: p?.repositoryCredentials?.arn,
+      repositoryCredentials: p?.repositoryCredentials?.arn ?? svc.awsPullCredentials?.arn,
+      build: svc.build,
       logSecretOptions: p?.logSecretOptions ?? [],
       image: svc.image ?? '',
       essential: p?.essential ?? true,
@@ -375,6 +390,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
         containerPortEnd: port.containerPortEnd,
         protocol: port.protocol,
         name: port.name,
+        appProtocol: port.appProtocol,
       })),
       environment: svc.environment,
       secrets: p?.secrets ?? [],
@@ -435,6 +451,11 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     }
   }
 
+  for (const x of compose.services) {
+    if (x.awsPullCredentials && params.get(x.name)?.repositoryCredentials) {
+      composeProblems.warn('ignored-key', x.awsPullCredentials.path, 'ecs-params repository_credentials for this service wins');
+    }
+  }
   if (!composeProblems.ok || !paramsProblems.ok || !size) return undefined;
   const secretsToRead = [...new Set(containers.flatMap(c => c.secrets.map(s => s.valueFrom)))];
   const platforms = compose.services.filter(x => x.platform);
@@ -464,6 +485,13 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     fileInit,
     efsGrants,
     serviceDiscovery: ecsParams?.serviceDiscovery,
+    taskRolePolicies: compose.services.flatMap(x => (x.awsRole ? [x.awsRole.document] : [])),
+    taskRoleManagedPolicies: [...new Set(compose.services.flatMap(x => x.awsPolicies))],
+    autoscaling: oneValue(compose, x => x.awsAutoscaling, 'deploy.x-aws-autoscaling', composeProblems),
+    minHealthyPercent: oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems),
+    maxHealthyPercent: oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems),
+    logRetentionDays: compose.logsRetentionDays,
+    portProtocols: [...new Set(compose.services.flatMap(x => x.ports.flatMap(pt => (pt.awsProtocol ? [pt.awsProtocol] : []))))],
   };
 }
 
@@ -615,4 +643,17 @@ function checkTaskWide(
       paramsProblems.error([...sd.path, 'container_port'], `${sd.containerName} publishes no port ${sd.containerPort}: list it under the service's ports`);
     }
   }
+}
+
+/** A setting every service may carry but the one ECS service takes once: all that set it must agree. */
+function oneValue<T>(compose: ComposeModel, get: (s: ServiceModel) => T | undefined, what: string, problems: Problems): T | undefined {
+  const withValue = compose.services.filter(x => get(x) !== undefined);
+  if (withValue.length === 0) return undefined;
+  const key = (v: T | undefined) => JSON.stringify(typeof v === 'object' && v !== null ? { ...v, path: undefined } : v);
+  const first = get(withValue[0]);
+  const other = withValue.find(x => key(get(x)) !== key(first));
+  if (other) {
+    problems.error([...other.path, ...what.split('.')], `differs from ${formatPath([...withValue[0].path, ...what.split('.')])}: the services run in one ECS service, so they share one setting`);
+  }
+  return first;
 }

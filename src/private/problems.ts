@@ -43,6 +43,8 @@ export function quote(value: unknown): string {
 export interface Problem {
   readonly file?: string;
   readonly path: DocPath;
+  /** A place that is not a path: "line 3, column 5" of a YAML syntax error. */
+  readonly location?: string;
   readonly message: string;
 }
 
@@ -55,8 +57,8 @@ export interface Warning {
 }
 
 export function formatProblem(p: Problem | Warning): string {
-  const parts = [p.file, p.path.length > 0 ? formatPath(p.path) : undefined, p.message];
-  return parts.filter(x => x !== undefined && x !== '').join(': ');
+  const where = 'location' in p && p.location !== undefined ? p.location : formatPath(p.path);
+  return [p.file, where, p.message].filter(x => x !== undefined && x !== '').join(': ');
 }
 
 /**
@@ -81,6 +83,11 @@ export class Problems {
 
   public error(path: DocPath, message: string): void {
     this.errors.push({ file: this.file, path: [...path], message });
+  }
+
+  /** A problem at a place in the text, not at a path (YAML syntax). */
+  public errorAt(location: string, message: string): void {
+    this.errors.push({ file: this.file, path: [], location, message });
   }
 
   public warn(id: string, path: DocPath, message: string): void {

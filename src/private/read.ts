@@ -96,7 +96,9 @@ export class Reader {
     }
     if (isPlainObject(value)) {
       for (const [k, v] of Object.entries(value)) {
-        if (v === null || v === undefined) {
+        if (k.trim() === '') {
+          this.problems.error([...at, k], 'a key must not be empty');
+        } else if (v === null || v === undefined) {
           out.push({ name: k, at: [...at, k] });
         } else if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
           out.push({ name: k, value: String(v), at: [...at, k] });

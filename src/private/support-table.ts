@@ -2,7 +2,7 @@
  * The support table (compose / ecs-params key -> ECS field -> what happens), rendered from the
  * tables in code that drive the conversion, so the docs cannot drift from the behaviour.
  */
-import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, KeyRule } from './normalize-compose';
+import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, DOCKER_ECS_SERVICE_KEYS, DOCKER_ECS_TOP_LEVEL_KEYS, KeyRule } from './normalize-compose';
 import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize-ecs-params';
 
 const SUPPORT_WORDS: Record<string, string> = {
@@ -39,6 +39,13 @@ export function renderSupportTable(): string {
     '',
     ...header,
     ...rows(services),
+    '',
+    '## docker-compose.yml: the x-aws-* keys of Docker\'s retired ECS integration',
+    '',
+    'Other `x-aws-*` keys are errors (a typo must not pass unseen); other `x-` keys are ignored.',
+    '',
+    ...header,
+    ...rows([...DOCKER_ECS_TOP_LEVEL_KEYS, ...DOCKER_ECS_SERVICE_KEYS.map(k => ({ ...k, key: `services.*.${k.key}` }))]),
     '',
     '## ecs-params.yml (version 1)',
     '',

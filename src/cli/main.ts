@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * `cdk-compose-fargate`: the library as a command, for people who ran `ecs-cli compose service up`
+ * or `docker compose up` on ECS and have never written a CDK app.
+ *
+ * - `synth`: write the cloud assembly and print what it makes;
+ * - `app`: be the app of `cdk deploy --app "..."` / `cdk destroy`;
+ * - `task-definition`: print the ECS task definition the files make.
+ *
+ * Exit status: 0 done, 1 bad input (every problem on stderr, nothing written), 2 bad command line.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { CommandName, parseArgs, ParsedArgs, PROGRAM, UsageError, usageHint } from './args';
+import { buildProject, resolveInputs } from './project';
+import { environmentOf, summarize } from './summary';
+import { registerTaskDefinitionRequests } from './task-definition';
+
+function version(): string {
+  try {
+    // The same from src/cli and lib/cli.
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Synthesize in a folder of its own, so that nothing reaches the user's output unless all went
+ * well; the folder is removed afterwards.
+ */
+function withScratchAssembly<T>(args: ParsedArgs, use: (assembly: cxapi.CloudAssembly) => T): T {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${PROGRAM}-`));
+  try {
+    const assembly = buildProject(resolveInputs(args, process.env, process.cwd()), scratch).app.synth();
+    const errors = assembly.stacks.flatMap(s => s.messages.filter(m => m.level === cxapi.SynthesisMessageLevel.ERROR));
+    if (errors.length > 0) throw new Error(errors.map(m => `${m.id}: ${String(m.entry.data)}`).join('\n'));
+    return use(assembly);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function synth(args: ParsedArgs): number {
+  const output = args.output ?? 'cdk.out';
+  const summary = withScratchAssembly(args, assembly => {
+    fs.mkdirSync(output, { recursive: true });
+    fs.cpSync(assembly.directory, output, { recursive: true, force: true });
+    return summarize(assembly, output);
+  });
+  process.stdout.write(summary);
+  process.stdout.write(`\nDeploy it: npx cdk deploy --app ${/\s/.test(output) ? JSON.stringify(output) : output}\n`);
+  return 0;
+}
+
+function taskDefinition(args: ParsedArgs): number {
+  const requests = withScratchAssembly(args, assembly => assembly.stacks.flatMap(stack =>
+    registerTaskDefinitionRequests(stack.template, environmentOf(stack))));
+  process.stdout.write(JSON.stringify(requests.length === 1 ? requests[0] : requests, undefined, 2) + '\n');
+  return 0;
+}
+
+function app(args: ParsedArgs): number {
+  if (!process.env[cxapi.OUTDIR_ENV]) {
+    throw new UsageError(`${cxapi.OUTDIR_ENV} is not set: \`app\` is run by the CDK CLI (npx cdk deploy --app "npx ${PROGRAM} app ..."); `
+      + `to write a cloud assembly yourself, run \`${PROGRAM} synth --output DIR\``, 'app');
+  }
+  // new App() reads the output folder and the context from the environment the CDK CLI sets.
+  buildProject(resolveInputs(args, process.env, process.cwd())).app.synth();
+  return 0;
+}
+
+const RUN: Record<CommandName, (args: ParsedArgs) => number> = { 'synth': synth, 'app': app, 'task-definition': taskDefinition };
+
+/**
+ * Run the command line (without `node` and the script name).
+ *
+ * @returns the exit status
+ */
+export async function main(argv: string[]): Promise<number> {
+  let command: CommandName | undefined;
+  try {
+    const parsed = parseArgs(argv, version());
+    if ('text' in parsed) {
+      process.stdout.write(parsed.text);
+      return 0;
+    }
+    command = parsed.command;
+    return RUN[parsed.command](parsed);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${PROGRAM}${e.command ? ` ${e.command}` : ''}: ${e.message}\n${usageHint(e.command)}`);
+      return 2;
+    }
+    const err = e as Error;
+    // A TypeError and its kin are bugs: their stack helps the report.
+    const bug = err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError;
+    process.stderr.write(`${bug ? err.stack : err.message}\n`);
+    if (command === 'synth') process.stderr.write(`${PROGRAM} synth: nothing was written\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then(code => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * From the command line to a CDK app: which files (ecs-cli's and compose's defaults), which
+ * project name, which environment; then the files read and checked, the stack built.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { ParsedArgs } from './args';
+import { ComposeDefinition } from '../compose/compose-definition';
+import { ComposeFargateService } from '../compose-fargate-service';
+import { EcsParams } from '../ecs-params/ecs-params';
+
+/** The compose file names looked for when none is given: ecs-cli's first, then compose's. */
+const DEFAULT_COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yaml', 'compose.yml'];
+const DEFAULT_ECS_PARAMS = 'ecs-params.yml';
+
+/** The construct's id in the stack: the prefix of every logical ID. */
+export const CONSTRUCT_ID = 'Compose';
+
+export interface ProjectInputs {
+  readonly composeFiles: string[];
+  readonly ecsParamsFile?: string;
+  /** From the flag or COMPOSE_PROJECT_NAME; undefined: the compose `name:` or the folder. */
+  readonly projectName?: string;
+  readonly region?: string;
+  readonly account?: string;
+}
+
+/** Where the files and the names come from: flags, then the environment, then the defaults. */
+export function resolveInputs(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: string): ProjectInputs {
+  return {
+    composeFiles: args.files.length > 0 ? args.files : composeFilesFromEnv(env) ?? defaultComposeFiles(cwd),
+    ecsParamsFile: args.ecsParams ?? (fs.existsSync(path.join(cwd, DEFAULT_ECS_PARAMS)) ? DEFAULT_ECS_PARAMS : undefined),
+    projectName: args.projectName ?? nonEmpty(env.COMPOSE_PROJECT_NAME),
+    region: args.region ?? nonEmpty(env.CDK_DEFAULT_REGION),
+    account: nonEmpty(env.CDK_DEFAULT_ACCOUNT),
+  };
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s.trim() === '' ? undefined : s;
+}
+
+/** COMPOSE_FILE, as compose reads it: a list separated by COMPOSE_PATH_SEPARATOR (":", ";" on Windows). */
+function composeFilesFromEnv(env: NodeJS.ProcessEnv): string[] | undefined {
+  const value = nonEmpty(env.COMPOSE_FILE);
+  if (value === undefined) return undefined;
+  const separator = nonEmpty(env.COMPOSE_PATH_SEPARATOR) ?? path.delimiter;
+  const files = value.split(separator).filter(f => f !== '');
+  return files.length > 0 ? files : undefined;
+}
+
+/** The first default file that exists, then its override file when it exists (docker-compose.override.yml). */
+function defaultComposeFiles(cwd: string): string[] {
+  const base = DEFAULT_COMPOSE_FILES.find(f => fs.existsSync(path.join(cwd, f)));
+  // None: the loader reports the file ecs-cli would have read as missing.
+  if (base === undefined) return [DEFAULT_COMPOSE_FILES[0]];
+  const ext = path.extname(base);
+  const override = `${path.basename(base, ext)}.override${ext}`;
+  return fs.existsSync(path.join(cwd, override)) ? [base, override] : [base];
+}
+
+/**
+ * The folder name as a project name: as ecs-cli, the folder of the first compose file, case kept;
+ * as compose, without the characters a task family cannot hold.
+ */
+export function projectNameFromFolder(firstComposeFile: string): string {
+  const name = path.basename(path.dirname(path.resolve(firstComposeFile))).replace(/[^A-Za-z0-9_-]/g, '').replace(/^[-_]+/, '');
+  return name === '' ? 'compose' : name.slice(0, 255);
+}
+
+/** A CloudFormation stack name from the project name: letters, digits and dashes, starting with a letter. */
+export function stackNameOf(projectName: string): string {
+  const name = projectName.replace(/[^A-Za-z0-9-]/g, '-');
+  return (/^[A-Za-z]/.test(name) ? name : `compose-${name}`).slice(0, 128);
+}
+
+export interface ComposeProject {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly service: ComposeFargateService;
+}
+
+/**
+ * Read the files and build the stack. Every problem of both files is thrown at once, before
+ * anything is synthesized.
+ *
+ * @param outdir where the app synthesizes (undefined: $CDK_OUTDIR, as `new App()` reads it)
+ */
+export function buildProject(inputs: ProjectInputs, outdir?: string): ComposeProject {
+  const failures: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (e) {
+      failures.push((e as Error).message);
+      return undefined;
+    }
+  };
+  const compose = attempt(() => ComposeDefinition.fromFiles(inputs.composeFiles));
+  const ecsParams = inputs.ecsParamsFile === undefined ? undefined : attempt(() => EcsParams.fromFile(inputs.ecsParamsFile!));
+  if (failures.length > 0 || compose === undefined) throw new Error(failures.join('\n'));
+
+  const projectName = inputs.projectName ?? compose.projectName ?? projectNameFromFolder(inputs.composeFiles[0]);
+  // autoSynth off: an app that failed half-way must not be synthesized when the process exits.
+  const app = new App({ outdir, autoSynth: false });
+  const env = inputs.region !== undefined || inputs.account !== undefined
+    ? { region: inputs.region, account: inputs.account }
+    : undefined;
+  const stack = new Stack(app, stackNameOf(projectName), {
+    env,
+    description: `docker-compose project ${projectName}, deployed to ECS on Fargate by cdk-compose-fargate`,
+  });
+  const service = new ComposeFargateService(stack, CONSTRUCT_ID, { compose, ecsParams, projectName });
+  // What `aws ecs` and `aws logs` commands need, printed by `cdk deploy`.
+  new CfnOutput(stack, 'ClusterName', { value: service.cluster.clusterName, description: 'the ECS cluster' });
+  new CfnOutput(stack, 'ServiceName', { value: service.service.serviceName, description: 'the ECS service' });
+  return { app, stack, service };
+}

@@ -1,0 +1,327 @@
+/**
+ * The production side of the construct, built from props: load balancers, existing target
+ * groups and auto scaling. Not part of the public API.
+ */
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import { Construct } from 'constructs';
+import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget, LoadBalancerType } from './options';
+import { ContainerPlan, TaskPlan } from './private/plan';
+import { DocPath, Problems } from './private/problems';
+
+export interface LoadBalancingInput {
+  readonly service: ecs.FargateService;
+  readonly vpc?: ec2.IVpc;
+  readonly task: TaskPlan;
+  readonly loadBalancer?: LoadBalancerOptions;
+  readonly existingTargetGroups: ExistingTargetGroup[];
+  readonly containers: Map<string, ecs.ContainerDefinition>;
+  readonly securityGroup?: ec2.ISecurityGroup;
+}
+
+export interface LoadBalancing {
+  readonly applicationLoadBalancer?: elbv2.ApplicationLoadBalancer;
+  readonly networkLoadBalancer?: elbv2.NetworkLoadBalancer;
+  readonly targetGroups: elbv2.ITargetGroup[];
+  readonly applicationTargetGroups: elbv2.ApplicationTargetGroup[];
+  readonly url?: string;
+}
+
+interface ResolvedTarget extends LoadBalancerTarget {
+  readonly listenerPort: number;
+  readonly protocol: 'tcp' | 'udp';
+  readonly container: ContainerPlan;
+  readonly at: DocPath;
+}
+
+/** Throw prop problems as the library's error. */
+function check(problems: Problems) {
+  problems.throwIfAny();
+}
+
+/** The load balancer type: the prop, else Docker's x-aws-protocol, else Application. */
+function balancerType(options: LoadBalancerOptions, task: TaskPlan): LoadBalancerType {
+  if (options.type) return options.type;
+  const protocols = task.portProtocols;
+  if (protocols.length > 0 && protocols.every(p => p === 'tcp' || p === 'udp' || p === 'tls')) return LoadBalancerType.NETWORK;
+  return LoadBalancerType.APPLICATION;
+}
+
+/** Check a target against the containers: it must name a compose service that publishes the port. */
+function findContainer(task: TaskPlan, service: string, port: number, at: DocPath, problems: Problems) {
+  const container = task.containers.find(c => c.name === service);
+  if (!container) {
+    problems.error([...at, 'service'], `no compose service named ${JSON.stringify(service)}: the services are ${task.containers.map(c => c.name).join(', ')}`);
+    return undefined;
+  }
+  const mapping = container.portMappings.find(p => p.containerPort <= port && port <= p.containerPortEnd);
+  if (!mapping) {
+    problems.error([...at, 'containerPort'], `${service} publishes no port ${port}: list it under the service's ports (published: ${container.portMappings.map(p => p.containerPort).join(', ') || 'none'})`);
+    return undefined;
+  }
+  return { container, protocol: mapping.protocol };
+}
+
+function resolveTargets(options: LoadBalancerOptions, type: LoadBalancerType, task: TaskPlan, tls: boolean, problems: Problems): ResolvedTarget[] {
+  const defaultListener = (containerPort: number) => (type === LoadBalancerType.NETWORK ? containerPort : tls ? 443 : 80);
+  const given: LoadBalancerTarget[] = options.targets ?? task.containers.flatMap(c => c.portMappings
+    .filter(p => p.containerPort === p.containerPortEnd && (type === LoadBalancerType.NETWORK || p.protocol === 'tcp'))
+    .map(p => ({ service: c.name, containerPort: p.containerPort })));
+  if (given.length === 0) {
+    problems.error(['loadBalancer', 'targets'], 'nothing to balance: the compose file publishes no port; list targets or publish one under a service\'s ports');
+  }
+  const out: ResolvedTarget[] = [];
+  given.forEach((t, i) => {
+    const at = ['loadBalancer', 'targets', i];
+    const found = findContainer(task, t.service, t.containerPort, at, problems);
+    if (!found) return;
+    if (type === LoadBalancerType.APPLICATION && found.protocol === 'udp') {
+      problems.error([...at, 'containerPort'], `${t.service} publishes ${t.containerPort} as udp: an Application Load Balancer carries HTTP over TCP; use LoadBalancerType.NETWORK`);
+      return;
+    }
+    if (type === LoadBalancerType.NETWORK && (t.pathPattern !== undefined || t.hostHeader !== undefined)) {
+      problems.error([...at], 'pathPattern and hostHeader route HTTP requests: they need LoadBalancerType.APPLICATION');
+      return;
+    }
+    const listenerPort = t.listenerPort ?? defaultListener(t.containerPort);
+    if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
+      problems.error([...at, 'listenerPort'], `expected a port from 1 to 65535, got ${listenerPort}`);
+      return;
+    }
+    out.push({ ...t, listenerPort, protocol: found.protocol, container: found.container, at });
+  });
+  // One default action per listener: targets sharing a listener need path or host conditions.
+  const byListener = new Map<number, ResolvedTarget[]>();
+  for (const t of out) byListener.set(t.listenerPort, [...(byListener.get(t.listenerPort) ?? []), t]);
+  for (const [port, targets] of byListener) {
+    const plain = targets.filter(t => t.pathPattern === undefined && t.hostHeader === undefined);
+    if (plain.length > 1 || (type === LoadBalancerType.NETWORK && targets.length > 1)) {
+      problems.error(plain[1]?.at ?? targets[1].at, `listener port ${port} already sends its traffic to ${plain[0]?.service ?? targets[0].service}:${plain[0]?.containerPort ?? targets[0].containerPort}: give this target another listenerPort${type === LoadBalancerType.APPLICATION ? ', a pathPattern or a hostHeader' : ''}`);
+    }
+  }
+  return out;
+}
+
+/** The health check of a target: from the container's compose healthcheck where it probes a local URL. */
+export function deriveHealthCheck(container: ContainerPlan, containerPort: number): elbv2.HealthCheck | undefined {
+  const hc = container.healthCheck;
+  if (!hc) return undefined;
+  const text = hc.command.slice(1).join(' ');
+  const m = /https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::(\d+))?(\/[^\s'"]*)?/.exec(text);
+  if (!m) return undefined;
+  const port = m[1] === undefined ? (text.includes('https://') ? 443 : 80) : parseInt(m[1], 10);
+  if (port !== containerPort) return undefined;
+  const interval = hc.intervalSeconds;
+  const timeout = hc.timeoutSeconds;
+  // The load balancer's limits: interval 5-300 s, timeout 2-120 s and below the interval.
+  const useTimes = interval !== undefined && timeout !== undefined && timeout < interval;
+  return {
+    path: m[2] ?? '/',
+    interval: useTimes ? Duration.seconds(interval) : undefined,
+    timeout: useTimes ? Duration.seconds(timeout) : undefined,
+    unhealthyThresholdCount: hc.retries !== undefined && hc.retries >= 2 ? hc.retries : undefined,
+  };
+}
+
+export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): LoadBalancing {
+  const { service, task, loadBalancer: options } = input;
+  const targetGroups: elbv2.ITargetGroup[] = [];
+  const applicationTargetGroups: elbv2.ApplicationTargetGroup[] = [];
+  const problems = new Problems();
+  const existing = input.existingTargetGroups.map((e, i) => ({ e, found: findContainer(task, e.service, e.containerPort, ['existingTargetGroups', i], problems) }));
+  check(problems);
+  existing.forEach(({ e }, i) => {
+    const target = service.loadBalancerTarget({ containerName: e.service, containerPort: e.containerPort });
+    if ((e.type ?? LoadBalancerType.APPLICATION) === LoadBalancerType.APPLICATION) {
+      const tg = elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(scope, `ExistingTargetGroup${i}`, { targetGroupArn: e.targetGroupArn });
+      tg.addTarget(target);
+      targetGroups.push(tg);
+    } else {
+      const tg = elbv2.NetworkTargetGroup.fromTargetGroupAttributes(scope, `ExistingTargetGroup${i}`, { targetGroupArn: e.targetGroupArn });
+      tg.addTarget(target);
+      targetGroups.push(tg);
+    }
+    // The load balancer is not known here: admit the port from within the VPC.
+    if (input.securityGroup && input.vpc) {
+      input.securityGroup.addIngressRule(ec2.Peer.ipv4(input.vpc.vpcCidrBlock), ec2.Port.tcp(e.containerPort), `${e.service}:${e.containerPort} from the VPC (existing target group)`);
+    }
+  });
+  if (!options) return { targetGroups, applicationTargetGroups };
+
+  if (!input.vpc) {
+    problems.error(['loadBalancer'], 'a load balancer needs the VPC, and the ecs-params subnets do not name it: pass the vpc prop');
+    check(problems);
+  }
+  const vpc = input.vpc!;
+  if ((options.domainName === undefined) !== (options.domainZone === undefined)) {
+    problems.error(['loadBalancer', options.domainName === undefined ? 'domainName' : 'domainZone'], 'domainName and domainZone go together');
+  }
+  const type = balancerType(options, task);
+  const tls = options.certificate !== undefined || options.domainZone !== undefined;
+  const targets = resolveTargets(options, type, task, tls, problems);
+  check(problems);
+
+  const internetFacing = options.publicLoadBalancer ?? true;
+  const certificate = options.certificate ?? (options.domainName && options.domainZone
+    ? new acm.Certificate(scope, 'Certificate', {
+      domainName: options.domainName,
+      validation: acm.CertificateValidation.fromDns(options.domainZone),
+    })
+    : undefined);
+
+  let lb: elbv2.ApplicationLoadBalancer | elbv2.NetworkLoadBalancer;
+  let scheme: string;
+  if (type === LoadBalancerType.APPLICATION) {
+    const alb = new elbv2.ApplicationLoadBalancer(scope, 'LoadBalancer', { vpc, internetFacing });
+    lb = alb;
+    scheme = certificate ? 'https' : 'http';
+    const listeners = new Map<number, elbv2.ApplicationListener>();
+    let priority = 1;
+    targets.forEach((t, i) => {
+      let listener = listeners.get(t.listenerPort);
+      if (!listener) {
+        const https = certificate !== undefined && t.listenerPort !== 80;
+        listener = alb.addListener(`Listener${t.listenerPort}`, {
+          port: t.listenerPort,
+          protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+          certificates: https ? [certificate!] : undefined,
+          open: internetFacing,
+          defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not Found' }),
+        });
+        if (!internetFacing) listener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock));
+        listeners.set(t.listenerPort, listener);
+      }
+      const tg = new elbv2.ApplicationTargetGroup(scope, `TargetGroup${i}`, {
+        vpc,
+        port: t.containerPort,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.IP,
+        healthCheck: options.healthCheck ?? deriveHealthCheck(t.container, t.containerPort),
+        targets: [service.loadBalancerTarget({ containerName: t.service, containerPort: t.containerPort })],
+      });
+      const conditions = [
+        ...(t.pathPattern !== undefined ? [elbv2.ListenerCondition.pathPatterns([t.pathPattern])] : []),
+        ...(t.hostHeader !== undefined ? [elbv2.ListenerCondition.hostHeaders([t.hostHeader])] : []),
+      ];
+      if (conditions.length > 0) {
+        listener.addTargetGroups(`Rule${i}`, { targetGroups: [tg], conditions, priority: priority++ });
+      } else {
+        listener.addTargetGroups(`Default${i}`, { targetGroups: [tg] });
+      }
+      targetGroups.push(tg);
+      applicationTargetGroups.push(tg);
+    });
+    if (certificate && !listeners.has(80)) {
+      alb.addRedirect({
+        sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+      });
+    }
+  } else {
+    const sg = new ec2.SecurityGroup(scope, 'LoadBalancerSecurityGroup', {
+      vpc,
+      description: 'Network Load Balancer of the service',
+      allowAllOutbound: false,
+    });
+    const nlb = new elbv2.NetworkLoadBalancer(scope, 'LoadBalancer', { vpc, internetFacing, securityGroups: [sg] });
+    lb = nlb;
+    scheme = certificate ? 'tls' : 'tcp';
+    targets.forEach((t, i) => {
+      const udp = t.protocol === 'udp';
+      const listener = nlb.addListener(`Listener${t.listenerPort}`, {
+        port: t.listenerPort,
+        protocol: udp ? elbv2.Protocol.UDP : certificate ? elbv2.Protocol.TLS : elbv2.Protocol.TCP,
+        certificates: !udp && certificate ? [elbv2.ListenerCertificate.fromCertificateManager(certificate)] : undefined,
+      });
+      const tg = new elbv2.NetworkTargetGroup(scope, `TargetGroup${i}`, {
+        vpc,
+        port: t.containerPort,
+        protocol: udp ? elbv2.Protocol.UDP : elbv2.Protocol.TCP,
+        targetType: elbv2.TargetType.IP,
+        healthCheck: options.healthCheck,
+        targets: [service.loadBalancerTarget({ containerName: t.service, containerPort: t.containerPort })],
+      });
+      listener.addTargetGroups(`Default${i}`, tg);
+      const listenerPort = udp ? ec2.Port.udp(t.listenerPort) : ec2.Port.tcp(t.listenerPort);
+      sg.addIngressRule(internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpc.vpcCidrBlock), listenerPort, `listener ${t.listenerPort}`);
+      const containerPort = udp ? ec2.Port.udp(t.containerPort) : ec2.Port.tcp(t.containerPort);
+      sg.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), containerPort, `to ${t.service}:${t.containerPort}`);
+      service.connections.allowFrom(sg, containerPort, `from the load balancer to ${t.service}:${t.containerPort}`);
+      targetGroups.push(tg);
+    });
+  }
+
+  if (options.domainName && options.domainZone) {
+    new route53.ARecord(scope, 'DnsRecord', {
+      zone: options.domainZone,
+      recordName: options.domainName,
+      target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(lb)),
+    });
+  }
+  const host = options.domainName ?? lb.loadBalancerDnsName;
+  const url = `${scheme}://${host}`;
+  new CfnOutput(scope, 'Url', { value: url, description: 'The URL of the service' });
+  return {
+    applicationLoadBalancer: lb instanceof elbv2.ApplicationLoadBalancer ? lb : undefined,
+    networkLoadBalancer: lb instanceof elbv2.NetworkLoadBalancer ? lb : undefined,
+    targetGroups,
+    applicationTargetGroups,
+    url,
+  };
+}
+
+/** Service auto scaling: targets and schedules. */
+export function addAutoScaling(
+  service: ecs.FargateService, options: AutoScalingOptions, requestTargetGroup?: elbv2.ApplicationTargetGroup,
+): ecs.ScalableTaskCount {
+  const problems = new Problems();
+  const at = ['autoScaling'];
+  const min = options.minCapacity ?? 1;
+  if (!Number.isInteger(min) || min < 0) problems.error([...at, 'minCapacity'], `expected a whole number of tasks, 0 or more, got ${min}`);
+  if (!Number.isInteger(options.maxCapacity) || options.maxCapacity < Math.max(1, min)) {
+    problems.error([...at, 'maxCapacity'], `expected a whole number of tasks, at least 1 and at least minCapacity (${min}), got ${options.maxCapacity}`);
+  }
+  for (const key of ['targetCpuUtilizationPercent', 'targetMemoryUtilizationPercent'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(v > 0 && v <= 100)) problems.error([...at, key], `expected a percentage above 0 and at most 100, got ${v}`);
+  }
+  if (options.requestsPerTarget !== undefined) {
+    if (!requestTargetGroup) problems.error([...at, 'requestsPerTarget'], 'request counts come from an Application Load Balancer: add loadBalancer (type APPLICATION)');
+    else if (!(options.requestsPerTarget > 0)) problems.error([...at, 'requestsPerTarget'], `expected a number above 0, got ${options.requestsPerTarget}`);
+  }
+  (options.schedules ?? []).forEach((s, i) => {
+    if (s.minCapacity === undefined && s.maxCapacity === undefined) {
+      problems.error([...at, 'schedules', i], 'a schedule changes minCapacity, maxCapacity or both: give at least one');
+    } else if (s.minCapacity !== undefined && s.maxCapacity !== undefined && s.minCapacity > s.maxCapacity) {
+      problems.error([...at, 'schedules', i], `minCapacity (${s.minCapacity}) is above maxCapacity (${s.maxCapacity})`);
+    }
+    for (const key of ['minCapacity', 'maxCapacity'] as const) {
+      const v = s[key];
+      if (v !== undefined && (!Number.isInteger(v) || v < 0)) problems.error([...at, 'schedules', i, key], `expected a whole number of tasks, 0 or more, got ${v}`);
+    }
+  });
+  check(problems);
+  const scaling = service.autoScaleTaskCount({ minCapacity: min, maxCapacity: options.maxCapacity });
+  const cooldowns = {
+    scaleInCooldown: options.scaleInCooldown ?? Duration.minutes(5),
+    scaleOutCooldown: options.scaleOutCooldown ?? Duration.minutes(1),
+  };
+  if (options.targetCpuUtilizationPercent !== undefined) {
+    scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: options.targetCpuUtilizationPercent, ...cooldowns });
+  }
+  if (options.targetMemoryUtilizationPercent !== undefined) {
+    scaling.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent: options.targetMemoryUtilizationPercent, ...cooldowns });
+  }
+  if (options.requestsPerTarget !== undefined && requestTargetGroup) {
+    scaling.scaleOnRequestCount('RequestScaling', { requestsPerTarget: options.requestsPerTarget, targetGroup: requestTargetGroup, ...cooldowns });
+  }
+  (options.schedules ?? []).forEach((s, i) => {
+    scaling.scaleOnSchedule(`Schedule${i}`, { schedule: s.schedule, minCapacity: s.minCapacity, maxCapacity: s.maxCapacity, timeZone: s.timeZone });
+  });
+  return scaling;
+}
+
