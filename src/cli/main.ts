@@ -34,7 +34,7 @@ function version(): string {
 function withScratchAssembly<T>(args: ParsedArgs, use: (assembly: cxapi.CloudAssembly) => T): T {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${PROGRAM}-`));
   try {
-    const assembly = buildProject(resolveInputs(args, process.env, process.cwd()), scratch).app.synth();
+    const assembly = buildProject(resolveInputs(args, process.env, process.cwd()), scratch).synth();
     const errors = assembly.stacks.flatMap(s => s.messages.filter(m => m.level === cxapi.SynthesisMessageLevel.ERROR));
     if (errors.length > 0) throw new Error(errors.map(m => `${m.id}: ${String(m.entry.data)}`).join('\n'));
     return use(assembly);
@@ -68,7 +68,7 @@ function app(args: ParsedArgs): number {
       + `to write a cloud assembly yourself, run \`${PROGRAM} synth --output DIR\``, 'app');
   }
   // new App() reads the output folder and the context from the environment the CDK CLI sets.
-  buildProject(resolveInputs(args, process.env, process.cwd())).app.synth();
+  buildProject(resolveInputs(args, process.env, process.cwd())).synth();
   return 0;
 }
 

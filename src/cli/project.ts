@@ -15,7 +15,7 @@ const DEFAULT_COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.yaml', 'com
 const DEFAULT_ECS_PARAMS = 'ecs-params.yml';
 
 /** The construct's id in the stack: the prefix of every logical ID. */
-export const CONSTRUCT_ID = 'Compose';
+const CONSTRUCT_ID = 'Compose';
 
 export interface ProjectInputs {
   readonly composeFiles: string[];
@@ -64,30 +64,24 @@ function defaultComposeFiles(cwd: string): string[] {
  * The folder name as a project name: as ecs-cli, the folder of the first compose file, case kept;
  * as compose, without the characters a task family cannot hold.
  */
-export function projectNameFromFolder(firstComposeFile: string): string {
+function projectNameFromFolder(firstComposeFile: string): string {
   const name = path.basename(path.dirname(path.resolve(firstComposeFile))).replace(/[^A-Za-z0-9_-]/g, '').replace(/^[-_]+/, '');
   return name === '' ? 'compose' : name.slice(0, 255);
 }
 
 /** A CloudFormation stack name from the project name: letters, digits and dashes, starting with a letter. */
-export function stackNameOf(projectName: string): string {
+function stackNameOf(projectName: string): string {
   const name = projectName.replace(/[^A-Za-z0-9-]/g, '-');
   return (/^[A-Za-z]/.test(name) ? name : `compose-${name}`).slice(0, 128);
 }
 
-export interface ComposeProject {
-  readonly app: App;
-  readonly stack: Stack;
-  readonly service: ComposeFargateService;
-}
-
 /**
- * Read the files and build the stack. Every problem of both files is thrown at once, before
+ * Read the files and build the app and its one stack. Every problem of both files is thrown at once, before
  * anything is synthesized.
  *
  * @param outdir where the app synthesizes (undefined: $CDK_OUTDIR, as `new App()` reads it)
  */
-export function buildProject(inputs: ProjectInputs, outdir?: string): ComposeProject {
+export function buildProject(inputs: ProjectInputs, outdir?: string): App {
   const failures: string[] = [];
   const attempt = <T>(load: () => T): T | undefined => {
     try {
@@ -115,5 +109,5 @@ export function buildProject(inputs: ProjectInputs, outdir?: string): ComposePro
   // What `aws ecs` and `aws logs` commands need, printed by `cdk deploy`.
   new CfnOutput(stack, 'ClusterName', { value: service.cluster.clusterName, description: 'the ECS cluster' });
   new CfnOutput(stack, 'ServiceName', { value: service.service.serviceName, description: 'the ECS service' });
-  return { app, stack, service };
+  return app;
 }

@@ -7,7 +7,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RenderContext, Renderer, Template } from './task-definition';
 
 /** Columns padded to their widest cell. */
-export function formatTable(header: string[], rows: string[][]): string[] {
+function formatTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
   return [header, ...rows].map(r => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
@@ -22,6 +22,8 @@ export function environmentOf(stack: cxapi.CloudFormationStackArtifact): RenderC
 }
 
 /**
+ * The summary of every stack of the assembly.
+ *
  * @param shownDir the assembly's folder as the user should see it (it may have been synthesized elsewhere)
  */
 export function summarize(assembly: cxapi.CloudAssembly, shownDir: string): string {

@@ -1,0 +1,341 @@
+/**
+ * The `cdk-compose-fargate` command, run as a subprocess on the tutorial's files and on bad input.
+ *
+ * The sources are transpiled once (as ts-node --transpile-only would, per run) into .tmp/, where
+ * node finds the repository's node_modules; every run then starts in well under a second, and all
+ * of them run at once.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { validateTemplateJson } from './cfn-validate';
+import { parseArgs, UsageError } from '../src/cli/args';
+import { Renderer } from '../src/cli/task-definition';
+
+const ROOT = path.join(__dirname, '..');
+const TUTORIAL = path.join(ROOT, 'examples', 'tutorial');
+
+interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let build: string;
+let scratch: string;
+
+/** src/**.ts -> .tmp/cli-test-XXXX/src/**.js, without type checking. */
+function transpileSources(): string {
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+  const out = fs.mkdtempSync(path.join(ROOT, '.tmp', 'cli-test-'));
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  for (const file of walk(path.join(ROOT, 'src'))) {
+    const js = ts.transpileModule(fs.readFileSync(file, 'utf-8'), {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    const target = path.join(out, path.relative(ROOT, file)).replace(/\.ts$/, '.js');
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, js);
+  }
+  // What --version reads (no `name`: jest's module map must not see a second package).
+  fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify({ version: '1.2.3-test' }));
+  return out;
+}
+
+/** Run the command; the environment holds none of the variables it reads unless given. */
+function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' };
+  for (const name of ['COMPOSE_FILE', 'COMPOSE_PATH_SEPARATOR', 'COMPOSE_PROJECT_NAME', 'CDK_OUTDIR', 'CDK_DEFAULT_REGION', 'CDK_DEFAULT_ACCOUNT', 'CDK_CONTEXT_JSON']) {
+    delete env[name];
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(build, 'src', 'cli', 'main.js'), ...args], {
+      cwd: options.cwd ?? scratch,
+      env: { ...env, ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', d => (stdout += d));
+    child.stderr.on('data', d => (stderr += d));
+    child.on('error', reject);
+    child.on('close', code => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A folder with the given files. */
+function project(name: string, files: Record<string, string>): string {
+  const dir = path.join(scratch, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
+const BAD_COMPOSE = 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n';
+const BAD_PARAMS = 'version: 1\ntask_definition:\n  task_sise:\n    cpu_limit: 256\n';
+
+/** Every run, started at once in beforeAll. */
+const RUNS = {
+  // Defaults, as ecs-cli: ./docker-compose.yml, ./ecs-params.yml, the folder's name.
+  synthTutorial: () => cli(['synth', '-o', path.join(scratch, 'tutorial.out')], { cwd: TUTORIAL }),
+  synthNewNetwork: () => cli(['synth', '--file', path.join(TUTORIAL, 'docker-compose.yml'), '--ecs-params', path.join(TUTORIAL, 'ecs-params-new-network.yml'),
+    '--project-name', 'my_project', '--region', 'us-west-1', '--output', 'new-network.out']),
+  taskDefinition: () => cli(['task-definition', '-f', 'docker-compose.yml', '--ecs-params', 'ecs-params.yml', '-p', 'tutorial'], { cwd: TUTORIAL }),
+  app: () => cli(['app', '-f', path.join(TUTORIAL, 'docker-compose.yml'), '--ecs-params', path.join(TUTORIAL, 'ecs-params.yml')],
+    { env: { CDK_OUTDIR: path.join(scratch, 'app.out'), CDK_DEFAULT_REGION: 'us-west-1', CDK_DEFAULT_ACCOUNT: '123456789012' } }),
+  appOtherRegion: () => cli(['app', '-f', path.join(TUTORIAL, 'docker-compose.yml')],
+    { env: { CDK_OUTDIR: path.join(scratch, 'app-other-region.out'), CDK_DEFAULT_REGION: 'eu-west-1' } }),
+  appWithoutCdk: () => cli(['app', '-f', path.join(TUTORIAL, 'docker-compose.yml')]),
+  badSynth: () => cli(['synth', '-o', 'bad.out'], { cwd: project('bad', { 'docker-compose.yml': BAD_COMPOSE, 'ecs-params.yml': BAD_PARAMS }) }),
+  badTaskDefinition: () => cli(['task-definition', '-f', path.join(scratch, 'bad-td', 'docker-compose.yml')], { cwd: project('bad-td', { 'docker-compose.yml': BAD_COMPOSE }) }),
+  missingFile: () => cli(['synth', '-o', 'missing.out'], { cwd: project('empty', {}) }),
+  // COMPOSE_FILE and COMPOSE_PROJECT_NAME, as compose reads them.
+  composeEnv: () => cli(['task-definition'], {
+    cwd: project('env', {
+      'base.yml': 'services:\n  api:\n    image: api:1\n    ports: ["8080"]\n',
+      'prod.yml': 'services:\n  api:\n    image: api:2\n',
+    }),
+    env: { COMPOSE_FILE: 'base.yml;prod.yml', COMPOSE_PATH_SEPARATOR: ';', COMPOSE_PROJECT_NAME: 'from-env' },
+  }),
+  // The default file and its override; the compose name; a warning.
+  overrideAndWarning: () => cli(['synth', '-o', 'out'], {
+    cwd: project('Some Folder', {
+      'docker-compose.yml': 'name: shop\nservices:\n  web:\n    image: web:1\n    restart: always\n',
+      'docker-compose.override.yml': 'services:\n  web:\n    image: web:2\n    mem_limit: 512m\n',
+    }),
+  }),
+  folderName: () => cli(['task-definition'], { cwd: project('My.App', { 'compose.yaml': 'services:\n  web:\n    image: web\n' }) }),
+  helpProgram: () => cli(['--help']),
+  helpSynth: () => cli(['synth', '--help']),
+  helpApp: () => cli(['app', '-h']),
+  helpTaskDefinition: () => cli(['help', 'task-definition']),
+  version: () => cli(['--version']),
+  unknownFlag: () => cli(['synth', '--bogus']),
+  ecsCliFlag: () => cli(['synth', '--cluster-config', 'tutorial-config']),
+  noCommand: () => cli([]),
+};
+
+let results: Record<keyof typeof RUNS, Result>;
+
+beforeAll(async () => {
+  build = transpileSources();
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
+  const entries = await Promise.all(Object.entries(RUNS).map(async ([name, run]) => [name, await run()] as const));
+  results = Object.fromEntries(entries) as typeof results;
+}, 60_000);
+
+afterAll(() => {
+  for (const dir of [build, scratch]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function readJson(file: string): any {
+  return JSON.parse(fs.readFileSync(file, 'utf-8'));
+}
+
+function resourcesOfType(template: any, type: string): any[] {
+  return Object.values(template.Resources).filter((r: any) => r.Type === type);
+}
+
+describe('synth', () => {
+  test('writes the tutorial\'s cloud assembly, with the files ecs-cli would have read', () => {
+    const r = results.synthTutorial;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = path.join(scratch, 'tutorial.out');
+    expect(readJson(path.join(out, 'manifest.json')).artifacts.tutorial.type).toBe('aws:cloudformation:stack');
+    const template = readJson(path.join(out, 'tutorial.template.json'));
+    expect(resourcesOfType(template, 'AWS::ECS::TaskDefinition')[0].Properties).toMatchObject({ Family: 'tutorial', Cpu: '256', Memory: '512' });
+    // The tutorial's ecs-params names the subnets, security group and role: none is created.
+    expect(resourcesOfType(template, 'AWS::EC2::VPC')).toHaveLength(0);
+    expect(validateTemplateJson(template)).toEqual([]);
+  });
+
+  test('prints the containers, image, ports, cpu/memory, log groups and warnings', () => {
+    const out = results.synthTutorial.stdout;
+    expect(out).toContain('Stack tutorial (environment-agnostic): 5 resources');
+    expect(out).toContain('Task definition tutorial: cpu 256 / memory 512 MiB, awsvpc, FARGATE');
+    expect(out).toMatch(/CONTAINER +IMAGE +PORTS +CPU +MEMORY +LOG GROUP/);
+    expect(out).toMatch(/\n {2}web +amazon\/amazon-ecs-sample +80\/tcp +- +- +tutorial\n/);
+    expect(out).toContain('Log groups created:\n  tutorial, events kept 30 days');
+    expect(out).toContain('Warnings: none');
+    expect(out).toContain('Deploy it: npx cdk deploy --app');
+  });
+
+  test('flags: -f, --ecs-params, --project-name, --region and --output', () => {
+    const r = results.synthNewNetwork;
+    expect(r.code).toBe(0);
+    // The stack is named after the project (a stack name has no underscores); the family keeps it.
+    expect(r.stdout).toContain('Stack my-project (aws://unknown-account/us-west-1): ');
+    expect(r.stdout).toContain('Task definition my_project: cpu 256 / memory 512 MiB');
+    const template = readJson(path.join(scratch, 'new-network.out', 'my-project.template.json'));
+    expect(resourcesOfType(template, 'AWS::EC2::VPC')).toHaveLength(1);
+    expect(Object.keys(template.Outputs)).toEqual(['ClusterName', 'ServiceName']);
+    expect(validateTemplateJson(template)).toEqual([]);
+  });
+
+  test('the default compose file with its override, the compose name, and every warning', () => {
+    const r = results.overrideAndWarning;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Stack shop (');
+    expect(r.stdout).toMatch(/\n {2}web +web:2 +- +- +512 +\$\{ComposewebLogGroup[0-9A-F]+\}\n/);
+    expect(r.stdout).toMatch(/\nWarnings \(1\):\n {2}docker-compose\.yml \+ docker-compose\.override\.yml: services\.web\.restart: .*\[ack: cdk-compose-fargate:ignored-key\]\n/);
+  });
+
+  test('bad input: every problem of both files on stderr, exit status 1, nothing written', () => {
+    const r = results.badSynth;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^docker-compose\.yml: services\.web\.ports\[0\]: "8080:80" publishes container port 80 on host port 8080/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ecs-params\.yml: task_definition\.task_sise: /));
+    expect(r.stderr).toContain('nothing was written');
+    expect(fs.existsSync(path.join(scratch, 'bad', 'bad.out'))).toBe(false);
+  });
+
+  test('no compose file: the file ecs-cli would have read is named', () => {
+    const r = results.missingFile;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^docker-compose\.yml: cannot read compose file ".*docker-compose\.yml" \(ENOENT\)/);
+    expect(fs.existsSync(path.join(scratch, 'empty', 'missing.out'))).toBe(false);
+  });
+});
+
+describe('task-definition', () => {
+  test('prints the register-task-definition request of the tutorial', () => {
+    const r = results.taskDefinition;
+    expect(r.code).toBe(0);
+    const td = JSON.parse(r.stdout);
+    expect(Object.keys(td)).toEqual(['family', 'taskRoleArn', 'executionRoleArn', 'networkMode', 'containerDefinitions', 'requiresCompatibilities', 'cpu', 'memory']);
+    expect(td).toMatchObject({
+      family: 'tutorial',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      // ecs-params names the role; the ARN's partition and account are known at deploy time.
+      executionRoleArn: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/ecsTaskExecutionRole',
+    });
+    expect(td.taskRoleArn).toMatch(/^\$\{ComposeTaskDefinitionTaskRole[0-9A-F]+\.Arn\}$/);
+    expect(td.containerDefinitions).toEqual([{
+      name: 'web',
+      image: 'amazon/amazon-ecs-sample',
+      portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }],
+      essential: true,
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': 'tutorial', 'awslogs-region': 'us-west-1', 'awslogs-stream-prefix': 'web' },
+      },
+    }]);
+  });
+
+  test('COMPOSE_FILE (with COMPOSE_PATH_SEPARATOR) and COMPOSE_PROJECT_NAME', () => {
+    const r = results.composeEnv;
+    expect(r.code).toBe(0);
+    const td = JSON.parse(r.stdout);
+    expect(td.family).toBe('from-env');
+    expect(td.containerDefinitions[0]).toMatchObject({ name: 'api', image: 'api:2', portMappings: [{ containerPort: 8080 }] });
+    // A log group the stack names itself: its logical ID.
+    expect(td.containerDefinitions[0].logConfiguration.options['awslogs-group']).toMatch(/^\$\{ComposeapiLogGroup[0-9A-F]+\}$/);
+    expect(td.containerDefinitions[0].logConfiguration.options['awslogs-region']).toBe('${AWS::Region}');
+  });
+
+  test('the folder name, without what a family cannot hold, and compose.yaml', () => {
+    const r = results.folderName;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).family).toBe('MyApp');
+  });
+
+  test('bad input: the library\'s messages, exit status 1, no JSON', () => {
+    const r = results.badTaskDefinition;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^docker-compose\.yml: services\.web\.ports\[0\]: /);
+  });
+});
+
+describe('app', () => {
+  test('writes the assembly to $CDK_OUTDIR, for the account and region the CDK CLI gives', () => {
+    const r = results.app;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const manifest = readJson(path.join(scratch, 'app.out', 'manifest.json'));
+    expect(manifest.artifacts.tutorial.environment).toBe('aws://123456789012/us-west-1');
+    const template = readJson(path.join(scratch, 'app.out', 'tutorial.template.json'));
+    expect(resourcesOfType(template, 'AWS::ECS::Service')).toHaveLength(1);
+  });
+
+  test('a region the compose file\'s awslogs-region contradicts: the library\'s error, nothing written', () => {
+    const r = results.appOtherRegion;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^docker-compose\.yml: services\.web\.logging\.options\.awslogs-region: "us-west-1" differs from the stack's region "eu-west-1"/);
+    expect(fs.existsSync(path.join(scratch, 'app-other-region.out', 'manifest.json'))).toBe(false);
+  });
+});
+
+describe('the command line', () => {
+  test('--help names every flag as ecs-cli named it', () => {
+    for (const flag of ['-f, --file FILE', '--ecs-params FILE', '-p, --project-name NAME', '-r, --region REGION', '-o, --output DIR']) {
+      expect(results.helpSynth.stdout).toContain(flag);
+    }
+    expect(results.helpTaskDefinition.stdout).toContain('${LogicalId.Attribute}');
+  });
+
+  test('--version', () => {
+    expect(results.version).toEqual({ code: 0, stdout: '1.2.3-test\n', stderr: '' });
+  });
+
+  // Help: exit status 0, on stdout. A bad command line: exit status 2, the error and the usage on stderr.
+  test.each([
+    ['helpSynth', 0, 'usage: cdk-compose-fargate synth [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [-o DIR]\n'],
+    ['helpApp', 0, 'usage: cdk-compose-fargate app [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION]\n'],
+    ['helpTaskDefinition', 0, 'usage: cdk-compose-fargate task-definition [-f FILE]...'],
+    ['helpProgram', 0, 'usage: cdk-compose-fargate <command> [flags]\n'],
+    ['unknownFlag', 2, 'cdk-compose-fargate synth: unknown flag --bogus\nusage: cdk-compose-fargate synth '],
+    // An ecs-cli flag with no counterpart: what to do instead.
+    ['ecsCliFlag', 2, 'cdk-compose-fargate synth: --cluster-config (an ecs-cli flag) is not a flag of synth: the stack creates its own cluster'],
+    ['noCommand', 2, 'cdk-compose-fargate: no command given\nusage: cdk-compose-fargate <command>'],
+    // `app` run without the CDK CLI: what to run instead.
+    ['appWithoutCdk', 2, 'cdk-compose-fargate app: CDK_OUTDIR is not set: `app` is run by the CDK CLI'],
+  ] as const)('%s: exit status %d', (run, code, text) => {
+    const r = results[run];
+    expect(r.code).toBe(code);
+    const [shown, silent] = code === 0 ? [r.stdout, r.stderr] : [r.stderr, r.stdout];
+    expect(shown.slice(0, text.length)).toBe(text);
+    expect(silent).toBe('');
+  });
+
+  test('parseArgs: --flag=value, repeated -f, and values that are missing or given twice', () => {
+    expect(parseArgs(['synth', '-f', 'a.yml', '--file=b.yml', '-p', 'x', '--output=o'], '0')).toEqual({ command: 'synth', files: ['a.yml', 'b.yml'], projectName: 'x', output: 'o' });
+    expect(() => parseArgs(['synth', '-f'], '0')).toThrow(new UsageError('-f needs a value (FILE)'));
+    expect(() => parseArgs(['synth', '-p', '-f', 'a'], '0')).toThrow('-p needs a value (NAME)');
+    expect(() => parseArgs(['synth', '-p', 'a', '-p', 'b'], '0')).toThrow('--project-name given twice');
+    expect(() => parseArgs(['task-definition', '-o', 'x'], '0')).toThrow('unknown flag -o');
+    expect(() => parseArgs(['synth', 'docker-compose.yml'], '0')).toThrow('unexpected argument "docker-compose.yml"');
+  });
+});
+
+describe('Renderer', () => {
+  const template = {
+    Resources: {
+      Cluster: { Type: 'AWS::ECS::Cluster' },
+      Group: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: 'named' } },
+    },
+  };
+  const clusterArnPart = (i: number) => ({ 'Fn::Select': [i, { 'Fn::Split': [':', { 'Fn::GetAtt': ['Cluster', 'Arn'] }] }] });
+
+  test('intrinsics as Fn::Sub placeholders; what the environment fixes is filled in', () => {
+    const agnostic = new Renderer(template);
+    expect(agnostic.value({ Ref: 'Cluster' })).toBe('${Cluster}');
+    expect(agnostic.value({ Ref: 'Group' })).toBe('named');
+    expect(agnostic.value({ 'Fn::GetAtt': ['Cluster', 'Arn'] })).toBe('${Cluster.Arn}');
+    expect(agnostic.value({ 'Fn::Join': ['', ['arn:', clusterArnPart(1), ':iam::', clusterArnPart(4), ':role/x']] }))
+      .toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x');
+    expect(agnostic.value({ 'Fn::Sub': ['${A}-${AWS::Region}-${Cluster.Arn}', { A: { Ref: 'Group' } }] })).toBe('named-${AWS::Region}-${Cluster.Arn}');
+    const pinned = new Renderer(template, { region: 'eu-west-1', account: '111122223333' });
+    expect(pinned.value([{ Ref: 'AWS::Region' }, clusterArnPart(3), clusterArnPart(4)])).toEqual(['eu-west-1', 'eu-west-1', '111122223333']);
+  });
+});
