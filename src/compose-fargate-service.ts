@@ -12,7 +12,7 @@ import { ComposeDefinition } from './compose/compose-definition';
 import { EcsParams } from './ecs-params/ecs-params';
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
 import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, ServiceConnectOptions } from './options';
-import { ContainerPlan, FILE_INIT_IMAGE, planTask, TaskPlan } from './private/plan';
+import { ContainerPlan, FILE_INIT_IMAGE, holdsSensitivePort, planTask, TaskPlan } from './private/plan';
 import { ComposeFargateError, formatProblem, Problems, throwAll } from './private/problems';
 import { ValueFromSecret } from './private/value-from-secret';
 
@@ -325,7 +325,12 @@ export class ComposeFargateService extends Construct {
         const port = ingress.protocol === 'udp'
           ? (ingress.fromPort === ingress.toPort ? ec2.Port.udp(ingress.fromPort) : ec2.Port.udpRange(ingress.fromPort, ingress.toPort))
           : (ingress.fromPort === ingress.toPort ? ec2.Port.tcp(ingress.fromPort) : ec2.Port.tcpRange(ingress.fromPort, ingress.toPort));
-        sg.addIngressRule(ec2.Peer.anyIpv4(), port, `published port ${ingress.fromPort === ingress.toPort ? ingress.fromPort : `${ingress.fromPort}-${ingress.toPort}`}/${ingress.protocol}`);
+        const label = `${ingress.fromPort === ingress.toPort ? ingress.fromPort : `${ingress.fromPort}-${ingress.toPort}`}/${ingress.protocol}`;
+        const sensitive = holdsSensitivePort(ingress.fromPort, ingress.toPort);
+        if (sensitive !== undefined) {
+          Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:sensitive-port`, `published port ${label} holds port ${sensitive} (administration or a database): the security group admits it from the VPC only, not from the internet; add rules to securityGroup if you mean to expose it`);
+        }
+        sg.addIngressRule(sensitive !== undefined ? ec2.Peer.ipv4(this.vpc.vpcCidrBlock) : ec2.Peer.anyIpv4(), port, `published port ${label}`);
       }
       this.securityGroup = sg;
       securityGroups = [sg];
@@ -486,15 +491,16 @@ export class ComposeFargateService extends Construct {
 
   /** Service Connect: each published port is reachable in the namespace as <compose service>:<port>. */
   private enableServiceConnect(task: TaskPlan, options: ServiceConnectOptions, createdCluster: boolean) {
-    let namespace = options.namespace;
+    let namespace = options.namespaceName;
     if (namespace === undefined) {
       if (createdCluster) {
         (this.cluster as ecs.Cluster).addDefaultCloudMapNamespace({
           name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.internal`,
+          type: servicediscovery.NamespaceType.HTTP,
           useForServiceConnect: true,
         });
       } else if (!this.cluster.defaultCloudMapNamespace) {
-        throw propError(['serviceConnect', 'namespace'], 'the given cluster has no default Cloud Map namespace: name the namespace');
+        throw propError(['serviceConnect', 'namespaceName'], 'the given cluster has no default Cloud Map namespace: name the namespace');
       }
     }
     const services = task.containers.flatMap(c => c.portMappings

@@ -2,7 +2,7 @@
  * The production side of the construct, built from props: load balancers, existing target
  * groups and auto scaling. Not part of the public API.
  */
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,7 +11,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget, LoadBalancerType } from './options';
-import { ContainerPlan, TaskPlan } from './private/plan';
+import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan';
 import { DocPath, Problems } from './private/problems';
 
 export interface LoadBalancingInput {
@@ -46,7 +46,7 @@ function check(problems: Problems) {
 
 /** The load balancer type: the prop, else Docker's x-aws-protocol, else Application. */
 function balancerType(options: LoadBalancerOptions, task: TaskPlan): LoadBalancerType {
-  if (options.type) return options.type;
+  if (options.loadBalancerType) return options.loadBalancerType;
   const protocols = task.portProtocols;
   if (protocols.length > 0 && protocols.every(p => p === 'tcp' || p === 'udp' || p === 'tls')) return LoadBalancerType.NETWORK;
   return LoadBalancerType.APPLICATION;
@@ -137,7 +137,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
   check(problems);
   existing.forEach(({ e }, i) => {
     const target = service.loadBalancerTarget({ containerName: e.service, containerPort: e.containerPort });
-    if ((e.type ?? LoadBalancerType.APPLICATION) === LoadBalancerType.APPLICATION) {
+    if ((e.loadBalancerType ?? LoadBalancerType.APPLICATION) === LoadBalancerType.APPLICATION) {
       const tg = elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(scope, `ExistingTargetGroup${i}`, { targetGroupArn: e.targetGroupArn });
       tg.addTarget(target);
       targetGroups.push(tg);
@@ -243,11 +243,17 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
         protocol: udp ? elbv2.Protocol.UDP : elbv2.Protocol.TCP,
         targetType: elbv2.TargetType.IP,
         healthCheck: options.healthCheck,
-        targets: [service.loadBalancerTarget({ containerName: t.service, containerPort: t.containerPort })],
+        targets: [service.loadBalancerTarget({
+          containerName: t.service, containerPort: t.containerPort, protocol: udp ? ecs.Protocol.UDP : ecs.Protocol.TCP,
+        })],
       });
       listener.addTargetGroups(`Default${i}`, tg);
       const listenerPort = udp ? ec2.Port.udp(t.listenerPort) : ec2.Port.tcp(t.listenerPort);
-      sg.addIngressRule(internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpc.vpcCidrBlock), listenerPort, `listener ${t.listenerPort}`);
+      const sensitive = holdsSensitivePort(t.listenerPort, t.listenerPort) !== undefined;
+      if (sensitive && internetFacing) {
+        Annotations.of(scope).addWarningV2('cdk-compose-fargate:sensitive-port', `loadBalancer listener ${t.listenerPort} is an administration or database port: its security group admits it from the VPC only, not from the internet; add rules to networkLoadBalancer.connections if you mean to expose it`);
+      }
+      sg.addIngressRule(internetFacing && !sensitive ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpc.vpcCidrBlock), listenerPort, `listener ${t.listenerPort}`);
       const containerPort = udp ? ec2.Port.udp(t.containerPort) : ec2.Port.tcp(t.containerPort);
       sg.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), containerPort, `to ${t.service}:${t.containerPort}`);
       service.connections.allowFrom(sg, containerPort, `from the load balancer to ${t.service}:${t.containerPort}`);

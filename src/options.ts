@@ -49,7 +49,7 @@ export interface LoadBalancerOptions {
    *
    * @default LoadBalancerType.APPLICATION (Docker's `x-aws-protocol: tcp` on every published port selects NETWORK)
    */
-  readonly type?: LoadBalancerType;
+  readonly loadBalancerType?: LoadBalancerType;
 
   /**
    * Where the load balancer sends traffic.
@@ -113,7 +113,7 @@ export interface ExistingTargetGroup {
    *
    * @default LoadBalancerType.APPLICATION
    */
-  readonly type?: LoadBalancerType;
+  readonly loadBalancerType?: LoadBalancerType;
 }
 
 /** A scheduled change of the capacity range: scale to zero at night, back up in the morning. */
@@ -206,5 +206,5 @@ export interface ServiceConnectOptions {
    * @default - the cluster's default namespace; a cluster the construct creates gets
    * `<project name>.internal`
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 }

@@ -251,3 +251,16 @@ describe('warnings and errors', () => {
       .toThrow(/^services\.web\.logging\.options\.awslogs-region: "us-west-1" differs from the stack's region "eu-west-1"/);
   });
 });
+
+describe('published administration and database ports', () => {
+  test('are admitted from the VPC only, with a warning', () => {
+    const { stack } = make('services:\n  db:\n    image: postgres:16\n    ports: ["5432:5432"]\n  web:\n    image: x\n    ports: ["80:80"]\n');
+    const t = validatedTemplate(stack);
+    const sg = Object.values(t.findResources('AWS::EC2::SecurityGroup'))[0];
+    expect(sg.Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ FromPort: 5432, CidrIp: { 'Fn::GetAtt': [expect.stringMatching(/^AppVpc/), 'CidrBlock'] } }),
+      expect.objectContaining({ FromPort: 80, CidrIp: '0.0.0.0/0' }),
+    ]);
+    Annotations.fromStack(stack).hasWarning('/S/App', Match.stringLikeRegexp('published port 5432/tcp holds port 5432 \\(administration or a database\\): the security group admits it from the VPC only'));
+  });
+});

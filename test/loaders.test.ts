@@ -51,8 +51,8 @@ describe('ComposeDefinition.fromObject / EcsParams.fromObject', () => {
 
   test('an empty ecs-params document is no settings; a non-mapping is an error', () => {
     expect(EcsParams.fromYaml('', { variables: {} })._model.services).toEqual([]);
-    expect(() => EcsParams.fromYaml('- a\n- b\n', { variables: {} })).toThrow(/^expected an ecs-params document/);
-    expect(() => ComposeDefinition.fromYaml('just text', { variables: {} })).toThrow(/^expected a compose document/);
+    expect(() => EcsParams.fromYaml('- a\n- b\n', { variables: {} })).toThrow(/^\(document\): expected an ecs-params document/);
+    expect(() => ComposeDefinition.fromYaml('just text', { variables: {} })).toThrow(/^\(document\): expected a compose document/);
   });
 
   test('version 1 log_driver / log_opt', () => {

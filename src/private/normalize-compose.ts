@@ -982,7 +982,10 @@ const BUILD_IGNORED = ['cache_from', 'cache_to', 'no_cache', 'labels', 'network'
 function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
   const r = svc.r;
   let spec: Record<string, unknown>;
-  if (typeof v === 'string') {spec = { context: v };} else {
+  const short = typeof v === 'string';
+  if (typeof v === 'string') {
+    spec = { context: v };
+  } else {
     const m = r.map(v, at, 'a build context path or a mapping with context');
     if (!m) return undefined;
     spec = m;
@@ -1001,7 +1004,7 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
   const contextText = spec.context === undefined ? '.' : r.string(spec.context, [...at, 'context'], 'a folder');
   if (contextText === undefined) return undefined;
   if (/^[a-z]+:\/\//i.test(contextText) || contextText.startsWith('git@')) {
-    r.problems.error(spec.context === undefined ? at : [...at, 'context'], `cannot be honoured: a CDK image asset builds from a local folder, not ${quote(contextText)}`);
+    r.problems.error(spec.context === undefined || short ? at : [...at, 'context'], `cannot be honoured: a CDK image asset builds from a local folder, not ${quote(contextText)}`);
     return undefined;
   }
   const context = path.resolve(svc.ctx.projectDirectory, contextText);
@@ -1019,7 +1022,7 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
     isDir = false;
   }
   if (!isDir) {
-    r.problems.error(spec.context === undefined ? at : [...at, 'context'], `the build context ${quote(contextText)} is not a folder (looked in ${context})`);
+    r.problems.error(spec.context === undefined || short ? at : [...at, 'context'], `the build context ${quote(contextText)} is not a folder (looked in ${context})`);
     return undefined;
   }
   if (!fileExists(path.resolve(context, dockerfile ?? 'Dockerfile'))) {

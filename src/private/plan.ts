@@ -167,6 +167,17 @@ export interface PlanInput {
   readonly region?: string;
 }
 
+/**
+ * Administrative and database ports: a published one is opened to the VPC only, never to the
+ * internet (the ports AWS's CloudFormation validator calls sensitive).
+ */
+export const SENSITIVE_PORTS = [22, 3389, 3306, 5432, 1433, 6379, 27017];
+
+/** Whether a port range holds a sensitive port. */
+export function holdsSensitivePort(from: number, to: number): number | undefined {
+  return SENSITIVE_PORTS.find(p => from <= p && p <= to);
+}
+
 /** awslogs options ECS accepts. */
 export const AWSLOGS_OPTIONS = [
   'awslogs-group', 'awslogs-region', 'awslogs-stream-prefix', 'awslogs-create-group', 'awslogs-datetime-format',
