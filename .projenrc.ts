@@ -21,7 +21,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The YAML parser is an implementation detail: bundled, never in the public API.
   bundledDeps: ['yaml'],
-  devDeps: ['fast-check', '@aws/cloudformation-validate'],
+  devDeps: ['fast-check', '@aws/cloudformation-validate', 'cdk-nag@^3.0.2'],
+
+  // The command for ecs-cli users: `npx cdk-compose-fargate synth|app|task-definition`.
+  bin: { 'cdk-compose-fargate': 'lib/cli/main.js' },
 
   publishToPypi: {
     distName: 'cdk-compose-fargate',
@@ -75,6 +78,12 @@ project.addTask('tutorial', {
   description: 'Synthesize examples/tutorial to CloudFormation (cdk.out) and print a summary of what was made',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
   exec: 'ts-node --project examples/tsconfig.json examples/tutorial/app.ts',
+});
+
+// docs/support.md is generated from the key tables in code (a test fails when it is stale).
+project.addTask('docs:support', {
+  description: 'Write docs/support.md (what happens to each compose and ecs-params key) from the tables in code',
+  exec: 'ts-node --project test/tsconfig.json test/tools/write-support-table.ts',
 });
 
 // jsii-rosetta, strict: every code example in the README and in doc comments must compile (doc

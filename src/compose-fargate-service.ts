@@ -92,6 +92,13 @@ export interface ComposeFargateServiceProps {
   readonly circuitBreaker?: ecs.DeploymentCircuitBreaker;
 
   /**
+   * CloudWatch Container Insights on the cluster the construct creates (ignored with `cluster`).
+   *
+   * @default true
+   */
+  readonly containerInsights?: boolean;
+
+  /**
    * How long the log groups the construct creates keep their events.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -292,7 +299,10 @@ export class ComposeFargateService extends Construct {
       vpcId: 'vpc-of-ecs-params-subnets',
       availabilityZones: ['az-of-ecs-params-subnets'],
     });
-    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc });
+    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
+      vpc,
+      containerInsightsV2: props.containerInsights === false ? ecs.ContainerInsights.DISABLED : ecs.ContainerInsights.ENABLED,
+    });
 
     let vpcSubnets: ec2.SubnetSelection | undefined = props.taskSubnets;
     if (!vpcSubnets && paramSubnets.length > 0) {

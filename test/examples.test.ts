@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { validateTemplateJson } from './cfn-validate';
+import { buildProductionApp } from '../examples/production/app';
 import { summarizeAssembly } from '../examples/summary';
 import { buildTutorialApp } from '../examples/tutorial/app';
 
@@ -28,6 +29,30 @@ describe('examples/tutorial', () => {
     expect(summary).toContain('container web: image amazon/amazon-ecs-sample, ports 80/tcp, logs awslogs tutorial');
     expect(summary).toMatch(/TutorialNewNetworkStack: \d+ resources/);
     expect(summary).toContain('1  AWS::EC2::VPC');
+  });
+});
+
+describe('examples/production', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'production-'));
+  const assembly = buildProductionApp(outdir).synth();
+  const template = assembly.getStackByName('ShopProductionStack').template;
+  const resources = Object.values(template.Resources) as any[];
+
+  test('passes @aws/cloudformation-validate', () => {
+    expect(validateTemplateJson(template)).toEqual([]);
+  });
+
+  test('has the load balancer, scaling with its night schedule, Spot and ECS Exec', () => {
+    const types = resources.map(r => r.Type);
+    expect(types).toEqual(expect.arrayContaining([
+      'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ECS::ClusterCapacityProviderAssociations',
+    ]));
+    const target = resources.find(r => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget');
+    expect(target.Properties.ScheduledActions.map((a: any) => a.ScalableTargetAction))
+      .toEqual([{ MinCapacity: 0, MaxCapacity: 0 }, { MinCapacity: 2, MaxCapacity: 8 }]);
+    const service = resources.find(r => r.Type === 'AWS::ECS::Service');
+    expect(service.Properties.EnableExecuteCommand).toBe(true);
+    expect(Object.keys(template.Outputs).some(k => k.startsWith('ShopUrl'))).toBe(true);
   });
 });
 

@@ -25,7 +25,7 @@ const COMPOSE_SPEC_SERVICE_KEYS = [
 const LEGACY_SERVICE_KEYS = ['log_driver', 'log_opt', 'net', 'dockerfile', 'volume_driver'];
 
 describe('the support table', () => {
-  test('docs/support.md is generated from the tables in code (run test/tools/write-support-table.ts after changing them)', () => {
+  test('docs/support.md is generated from the tables in code (run `npx projen docs:support` after changing them)', () => {
     const committed = fs.readFileSync(path.join(__dirname, '..', 'docs', 'support.md'), 'utf-8');
     expect(committed).toEqual(renderSupportTable());
   });

@@ -23,7 +23,7 @@ export function renderSupportTable(): string {
   const header = ['| key | ECS field | on Fargate | notes |', '| --- | --- | --- | --- |'];
   const services = [...COMPOSE_SERVICE_KEYS].sort((a, b) => a.key.localeCompare(b.key));
   return [
-    '<!-- Generated from the tables in src/private/normalize-compose.ts and normalize-ecs-params.ts by test/tools/write-support-table.ts. Do not edit. -->',
+    '<!-- Generated from the tables in src/private/normalize-compose.ts and normalize-ecs-params.ts by `npx projen docs:support`. Do not edit. -->',
     '# What cdk-compose-fargate does with each key',
     '',
     'Every key is converted, ignored with a CDK warning (`cdk-compose-fargate:<id>`, where dropping it is harmless',
