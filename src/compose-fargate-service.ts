@@ -92,6 +92,16 @@ export interface ComposeFargateServiceProps {
   readonly circuitBreaker?: ecs.DeploymentCircuitBreaker;
 
   /**
+   * Whether to create the log groups the compose file names (`awslogs-group`), as ecs-cli's
+   * `--create-log-groups` did. Set false when they exist already (made by ecs-cli, or kept from an
+   * earlier deployment): the containers log to them by name. Containers without a logging
+   * configuration always get a log group the construct creates.
+   *
+   * @default true
+   */
+  readonly createLogGroups?: boolean;
+
+  /**
    * CloudWatch Container Insights on the cluster the construct creates (ignored with `cluster`).
    *
    * @default true
@@ -410,16 +420,14 @@ export class ComposeFargateService extends Construct {
     const retention = this.retention =
       props.logRetention ?? (task.logRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const groups = new Map<string, logs.LogGroup>();
+    this.logGroups = [];
     for (const g of task.logGroups) {
-      groups.set(g.key, new logs.LogGroup(this, `${g.containers[0]}LogGroup`, {
-        logGroupName: g.name,
-        retention,
-      }));
-    }
-    this.logGroups = [...groups.values()];
-    // Containers name their log group as the compose file wrote it; the task definition waits for it.
-    for (const g of task.logGroups) {
-      if (g.name !== undefined) this.taskDefinition.node.addDependency(groups.get(g.key)!);
+      if (g.name !== undefined && props.createLogGroups === false) continue; // they exist already
+      const group = new logs.LogGroup(this, `${g.containers[0]}LogGroup`, { logGroupName: g.name, retention });
+      groups.set(g.key, group);
+      this.logGroups.push(group);
+      // Containers name their log group as the compose file wrote it; the task definition waits for it.
+      if (g.name !== undefined) this.taskDefinition.node.addDependency(group);
     }
 
     for (const c of task.containers) {

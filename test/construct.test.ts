@@ -264,3 +264,20 @@ describe('published administration and database ports', () => {
     Annotations.fromStack(stack).hasWarning('/S/App', Match.stringLikeRegexp('published port 5432/tcp holds port 5432 \\(administration or a database\\): the security group admits it from the VPC only'));
   });
 });
+
+describe('createLogGroups (ecs-cli --create-log-groups)', () => {
+  test('false: the named log groups exist already; containers without logging still get one', () => {
+    const { stack, svc } = make(
+      'services:\n  web:\n    image: x\n    logging: {driver: awslogs, options: {awslogs-group: tutorial, awslogs-stream-prefix: web}}\n  worker:\n    image: y\n',
+      undefined, { createLogGroups: false });
+    const t = validatedTemplate(stack);
+    t.resourceCountIs('AWS::Logs::LogGroup', 1);
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({ Name: 'web', LogConfiguration: Match.objectLike({ Options: Match.objectLike({ 'awslogs-group': 'tutorial' }) }) }),
+        Match.objectLike({ Name: 'worker', LogConfiguration: Match.objectLike({ Options: Match.objectLike({ 'awslogs-group': { Ref: Match.stringLikeRegexp('workerLogGroup') } }) }) }),
+      ],
+    });
+    expect(svc.logGroups).toHaveLength(1);
+  });
+});

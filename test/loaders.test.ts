@@ -84,6 +84,16 @@ describe('ComposeDefinition.fromFiles: docker compose -f a -f b', () => {
       .toThrow(/^missing\.yml: cannot read compose file ".*missing\.yml" \(ENOENT\)$/);
   });
 
+  test('docker-compose.override.yml is not read implicitly', () => {
+    const dir = path.join(FIXTURES, 'with-override');
+    const alone = ComposeDefinition.fromFile(path.join(dir, 'docker-compose.yml'), { variables: {} })._model.services[0];
+    expect(alone.image).toBe('example/web:1');
+    expect(alone.ports).toEqual([]);
+    const files = [path.join(dir, 'docker-compose.yml'), path.join(dir, 'docker-compose.override.yml')];
+    const merged = ComposeDefinition.fromFiles(files, { variables: {} })._model.services[0];
+    expect(merged.image).toBe('example/web:debug');
+  });
+
   test('merge rules', () => {
     expect(mergeComposeDocuments([
       { services: { a: { image: 'x', env_file: 'a.env', volumes: ['data:/data', '/tmp'], logging: { driver: 'awslogs', options: { g: '1' } } } } },
