@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The examples are linted too, so they cannot rot.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'build-tools', 'projenrc'],
+    devdirs: ['test', 'examples', 'bench', 'build-tools', 'projenrc'],
     commandOptions: { fix: false },
   },
   gitignore: [
@@ -61,7 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // the Python and Java examples' builds
     '__pycache__/', '.pytest_cache/', '/examples/java/target/',
   ],
-  npmIgnoreOptions: { ignorePatterns: ['examples/', 'cdk.out/', '.ci/', 'test-reports/', '/rosetta/', '/.tmp/'] },
+  npmIgnoreOptions: { ignorePatterns: ['examples/', 'cdk.out/', '.ci/', 'test-reports/', '/rosetta/', '/.tmp/', '/bench/', '/BENCHMARKS.md'] },
 });
 
 // The examples are type-checked (and linted) against their own tsconfig.
@@ -78,6 +78,14 @@ project.addTask('tutorial', {
   description: 'Synthesize examples/tutorial to CloudFormation (cdk.out) and print a summary of what was made',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
   exec: 'ts-node --project examples/tsconfig.json examples/tutorial/app.ts',
+});
+
+// Synthesis benchmark (issue 7): not part of the tests; see BENCHMARKS.md.
+project.addTask('bench', {
+  description: 'Synthesis benchmark: ComposeFargateService against a hand-written aws-cdk-lib app (see BENCHMARKS.md)',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
+  receiveArgs: true,
 });
 
 // docs/support.md is generated from the key tables in code (a test fails when it is stale).

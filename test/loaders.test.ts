@@ -89,8 +89,8 @@ describe('ComposeDefinition.fromFiles: docker compose -f a -f b', () => {
     const alone = ComposeDefinition.fromFile(path.join(dir, 'docker-compose.yml'), { variables: {} })._model.services[0];
     expect(alone.image).toBe('example/web:1');
     expect(alone.ports).toEqual([]);
-    const files = [path.join(dir, 'docker-compose.yml'), path.join(dir, 'docker-compose.override.yml')];
-    const merged = ComposeDefinition.fromFiles(files, { variables: {} })._model.services[0];
+    const withOverride = [path.join(dir, 'docker-compose.yml'), path.join(dir, 'docker-compose.override.yml')];
+    const merged = ComposeDefinition.fromFiles(withOverride, { variables: {} })._model.services[0];
     expect(merged.image).toBe('example/web:debug');
   });
 

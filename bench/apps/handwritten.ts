@@ -40,7 +40,7 @@ function foundation(scope: constructsLib.Construct, project: string, ports: numb
     natGateways: 0,
     subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
   });
-  const cluster = new ecs.Cluster(scope, 'Cluster', { vpc });
+  const cluster = new ecs.Cluster(scope, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
     description: `${project}: published ports of the compose file`,
