@@ -212,6 +212,16 @@ const DEPENDS_CONDITIONS: Record<string, DependencyCondition> = {
   service_completed_successfully: 'SUCCESS',
 };
 
+/** A key dropped on Fargate with a warning: the note documents it, the message explains it. */
+function warned(key: string, note: string, message = note, ecs = '-'): KeyRule {
+  return { key, support: 'warned', ecs, note, handle: warnIgnored(message) };
+}
+
+/** A key Fargate cannot honour: an error naming it, with the reason. */
+function refused(key: string, note: string, message = note, ecs = '-'): KeyRule {
+  return { key, support: 'refused', ecs, note, handle: refuse(message) };
+}
+
 function warnIgnored(note: string) {
   return (svc: ServiceBuilder, _value: unknown, at: DocPath) => {
     svc.r.problems.warn('ignored-key', at, `ignored on Fargate: ${note}`);
@@ -503,29 +513,29 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     handle: (svc, v, at) => set(svc, 'dependsOn', readDependsOn(svc, v, at)),
   },
   // Harmless to drop on Fargate: a warning.
-  { key: 'restart', support: 'warned', ecs: '-', note: 'ECS replaces stopped tasks itself', handle: warnIgnored('ECS replaces stopped tasks itself') },
-  { key: 'container_name', support: 'warned', ecs: '-', note: 'the container is named after the compose service', handle: warnIgnored('the container is named after the compose service') },
-  { key: 'expose', support: 'warned', ecs: '-', note: 'containers of one task share localhost; only `ports` are opened in the security group', handle: warnIgnored('containers of one task share localhost; only `ports` are opened in the security group') },
-  { key: 'links', support: 'warned', ecs: '-', note: 'containers of one task share localhost: reach the linked service at localhost', handle: warnIgnored('containers of one task share localhost: reach the linked service at localhost') },
-  { key: 'external_links', support: 'warned', ecs: '-', note: 'the task has its own network interface', handle: warnIgnored('the task has its own network interface') },
-  { key: 'hostname', support: 'warned', ecs: '-', note: 'ECS does not set a hostname under awsvpc', handle: warnIgnored('ECS does not set a hostname under awsvpc') },
-  { key: 'domainname', support: 'warned', ecs: '-', note: 'ECS does not set a domain name under awsvpc', handle: warnIgnored('ECS does not set a domain name under awsvpc') },
-  { key: 'stop_signal', support: 'warned', ecs: '-', note: 'ECS sends SIGTERM (or the image\'s STOPSIGNAL)', handle: warnIgnored('ECS sends SIGTERM (or the image\'s STOPSIGNAL)') },
-  { key: 'mac_address', support: 'warned', ecs: '-', note: 'the task\'s network interface has its own address', handle: warnIgnored('the task\'s network interface has its own address') },
-  { key: 'pull_policy', support: 'warned', ecs: '-', note: 'ECS pulls the image when a task starts', handle: warnIgnored('ECS pulls the image when a task starts') },
-  { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface', handle: warnIgnored('the containers of one task share one awsvpc network interface') },
-  { key: 'oom_score_adj', support: 'warned', ecs: '-', note: 'not settable on Fargate', handle: warnIgnored('not settable on Fargate') },
-  { key: 'oom_kill_disable', support: 'warned', ecs: '-', note: 'not settable on Fargate', handle: warnIgnored('not settable on Fargate') },
-  { key: 'mem_swappiness', support: 'warned', ecs: '-', note: 'Fargate has no swap', handle: warnIgnored('Fargate has no swap') },
-  { key: 'memswap_limit', support: 'warned', ecs: '-', note: 'Fargate has no swap', handle: warnIgnored('Fargate has no swap') },
-  { key: 'cpu_quota', support: 'warned', ecs: '-', note: 'use cpus or deploy.resources.limits.cpus', handle: warnIgnored('use cpus or deploy.resources.limits.cpus') },
-  { key: 'cpu_period', support: 'warned', ecs: '-', note: 'use cpus or deploy.resources.limits.cpus', handle: warnIgnored('use cpus or deploy.resources.limits.cpus') },
-  { key: 'cpuset', support: 'warned', ecs: '-', note: 'Fargate does not pin CPUs', handle: warnIgnored('Fargate does not pin CPUs') },
-  { key: 'pids_limit', support: 'warned', ecs: '-', note: 'not settable on Fargate', handle: warnIgnored('not settable on Fargate') },
+  warned('restart', 'ECS replaces stopped tasks itself'),
+  warned('container_name', 'the container is named after the compose service'),
+  warned('expose', 'containers of one task share localhost; only `ports` are opened in the security group'),
+  warned('links', 'containers of one task share localhost: reach the linked service at localhost'),
+  warned('external_links', 'the task has its own network interface'),
+  warned('hostname', 'ECS does not set a hostname under awsvpc'),
+  warned('domainname', 'ECS does not set a domain name under awsvpc'),
+  warned('stop_signal', 'ECS sends SIGTERM (or the image\'s STOPSIGNAL)'),
+  warned('mac_address', 'the task\'s network interface has its own address'),
+  warned('pull_policy', 'ECS pulls the image when a task starts'),
+  warned('networks', 'the containers of one task share one awsvpc network interface'),
+  warned('oom_score_adj', 'not settable on Fargate'),
+  warned('oom_kill_disable', 'not settable on Fargate'),
+  warned('mem_swappiness', 'Fargate has no swap'),
+  warned('memswap_limit', 'Fargate has no swap'),
+  warned('cpu_quota', 'use cpus or deploy.resources.limits.cpus'),
+  warned('cpu_period', 'use cpus or deploy.resources.limits.cpus'),
+  warned('cpuset', 'Fargate does not pin CPUs'),
+  warned('pids_limit', 'not settable on Fargate'),
   { key: 'profiles', support: 'converted', ecs: '-', note: 'a service whose profiles are not active (COMPOSE_PROFILES) is left out, as `docker compose up` does' },
   // Changes what the application does: refused.
   { key: 'privileged', support: 'refused', ecs: '-', note: 'Fargate does not run privileged containers', handle: (svc, v, at) => { if (v === true || v === 'true') refuse('Fargate does not run privileged containers')(svc, v, at); } },
-  { key: 'devices', support: 'refused', ecs: '-', note: 'Fargate gives containers no host devices', handle: refuse('Fargate gives containers no host devices') },
+  refused('devices', 'Fargate gives containers no host devices'),
   {
     key: 'network_mode',
     support: 'refused',
@@ -539,27 +549,27 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
       }
     },
   },
-  { key: 'pid', support: 'refused', ecs: 'pidMode', note: 'Fargate allows only a task-wide PID namespace (ecs-params pid_mode: task)', handle: refuse('Fargate allows only a task-wide PID namespace: set ecs-params task_definition.pid_mode: task') },
-  { key: 'ipc', support: 'refused', ecs: 'ipcMode', note: 'Fargate does not support IPC namespaces', handle: refuse('Fargate does not support ipc modes') },
-  { key: 'uts', support: 'refused', ecs: '-', note: 'Fargate does not share the host UTS namespace', handle: refuse('Fargate does not share the host UTS namespace') },
-  { key: 'userns_mode', support: 'refused', ecs: '-', note: 'Fargate does not support user namespaces modes', handle: refuse('Fargate does not support user namespace modes') },
-  { key: 'cgroup_parent', support: 'refused', ecs: '-', note: 'Fargate manages cgroups', handle: refuse('Fargate manages cgroups') },
-  { key: 'cgroup', support: 'refused', ecs: '-', note: 'Fargate manages cgroups', handle: refuse('Fargate manages cgroups') },
-  { key: 'gpus', support: 'refused', ecs: '-', note: 'Fargate has no GPUs', handle: refuse('Fargate has no GPUs') },
-  { key: 'runtime', support: 'refused', ecs: '-', note: 'Fargate chooses the container runtime', handle: refuse('Fargate chooses the container runtime') },
-  { key: 'isolation', support: 'refused', ecs: '-', note: 'Windows isolation modes are not available on Fargate Linux tasks', handle: refuse('isolation modes are not available on Fargate') },
-  { key: 'security_opt', support: 'refused', ecs: 'dockerSecurityOptions', note: 'Fargate does not accept docker security options', handle: refuse('Fargate does not accept docker security options') },
-  { key: 'extra_hosts', support: 'refused', ecs: 'extraHosts', note: 'ECS does not accept extraHosts under awsvpc', handle: refuse('ECS does not accept extraHosts under awsvpc: use DNS (service discovery) instead') },
-  { key: 'dns', support: 'refused', ecs: 'dnsServers', note: 'ECS does not accept dnsServers under awsvpc', handle: refuse('ECS does not accept dnsServers under awsvpc: the VPC resolver is used') },
-  { key: 'dns_search', support: 'refused', ecs: 'dnsSearchDomains', note: 'ECS does not accept dnsSearchDomains under awsvpc', handle: refuse('ECS does not accept dnsSearchDomains under awsvpc: set search domains in the VPC DHCP options') },
-  { key: 'dns_opt', support: 'refused', ecs: '-', note: 'ECS has no DNS options under awsvpc', handle: refuse('ECS has no DNS options under awsvpc') },
-  { key: 'device_cgroup_rules', support: 'refused', ecs: '-', note: 'Fargate gives containers no host devices', handle: refuse('Fargate gives containers no host devices') },
-  { key: 'blkio_config', support: 'refused', ecs: '-', note: 'Fargate does not limit block I/O', handle: refuse('Fargate does not limit block I/O') },
-  { key: 'storage_opt', support: 'refused', ecs: '-', note: 'Fargate manages container storage', handle: refuse('Fargate manages container storage') },
-  { key: 'volume_driver', support: 'refused', ecs: '-', note: 'use ecs-params docker_volumes or efs_volumes', handle: refuse('volume drivers are configured in ecs-params (docker_volumes, efs_volumes)') },
-  { key: 'credential_spec', support: 'refused', ecs: '-', note: 'gMSA credential specs are for Windows containers', handle: refuse('gMSA credential specs are for Windows containers') },
-  { key: 'annotations', support: 'warned', ecs: '-', note: 'OCI annotations are not passed by ECS', handle: warnIgnored('OCI annotations are not passed by ECS') },
-  { key: 'attach', support: 'warned', ecs: '-', note: 'there is no terminal to attach to', handle: warnIgnored('there is no terminal to attach to') },
+  refused('pid', 'Fargate allows only a task-wide PID namespace (ecs-params pid_mode: task)', 'Fargate allows only a task-wide PID namespace: set ecs-params task_definition.pid_mode: task', 'pidMode'),
+  refused('ipc', 'Fargate does not support IPC namespaces', 'Fargate does not support ipc modes', 'ipcMode'),
+  refused('uts', 'Fargate does not share the host UTS namespace'),
+  refused('userns_mode', 'Fargate does not support user namespaces modes', 'Fargate does not support user namespace modes'),
+  refused('cgroup_parent', 'Fargate manages cgroups'),
+  refused('cgroup', 'Fargate manages cgroups'),
+  refused('gpus', 'Fargate has no GPUs'),
+  refused('runtime', 'Fargate chooses the container runtime'),
+  refused('isolation', 'Windows isolation modes are not available on Fargate Linux tasks', 'isolation modes are not available on Fargate'),
+  refused('security_opt', 'Fargate does not accept docker security options', undefined, 'dockerSecurityOptions'),
+  refused('extra_hosts', 'ECS does not accept extraHosts under awsvpc', 'ECS does not accept extraHosts under awsvpc: use DNS (service discovery) instead', 'extraHosts'),
+  refused('dns', 'ECS does not accept dnsServers under awsvpc', 'ECS does not accept dnsServers under awsvpc: the VPC resolver is used', 'dnsServers'),
+  refused('dns_search', 'ECS does not accept dnsSearchDomains under awsvpc', 'ECS does not accept dnsSearchDomains under awsvpc: set search domains in the VPC DHCP options', 'dnsSearchDomains'),
+  refused('dns_opt', 'ECS has no DNS options under awsvpc'),
+  refused('device_cgroup_rules', 'Fargate gives containers no host devices'),
+  refused('blkio_config', 'Fargate does not limit block I/O'),
+  refused('storage_opt', 'Fargate manages container storage'),
+  refused('volume_driver', 'use ecs-params docker_volumes or efs_volumes', 'volume drivers are configured in ecs-params (docker_volumes, efs_volumes)'),
+  refused('credential_spec', 'gMSA credential specs are for Windows containers'),
+  warned('annotations', 'OCI annotations are not passed by ECS'),
+  warned('attach', 'there is no terminal to attach to'),
   {
     key: 'volumes',
     support: 'converted',
@@ -669,13 +679,13 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     note: 'context, dockerfile, args and target become a Docker image asset, built and pushed at deploy time (no Docker needed to synthesize); when `image` is also given, the build is used',
     handle: (svc, v, at) => set(svc, 'build', readBuild(svc, v, at)),
   },
-  { key: 'develop', support: 'warned', ecs: '-', note: 'file watching is for local development', handle: warnIgnored('file watching is for local development') },
-  { key: 'cpu_count', support: 'warned', ecs: '-', note: 'a Windows setting; use cpus for the container\'s CPU', handle: warnIgnored('a Windows setting; use cpus for the container\'s CPU') },
-  { key: 'cpu_percent', support: 'warned', ecs: '-', note: 'a Windows setting; use cpus for the container\'s CPU', handle: warnIgnored('a Windows setting; use cpus for the container\'s CPU') },
-  { key: 'cpu_rt_period', support: 'refused', ecs: '-', note: 'Fargate gives no real-time CPU scheduling', handle: refuse('Fargate gives no real-time CPU scheduling') },
-  { key: 'cpu_rt_runtime', support: 'refused', ecs: '-', note: 'Fargate gives no real-time CPU scheduling', handle: refuse('Fargate gives no real-time CPU scheduling') },
-  { key: 'group_add', support: 'refused', ecs: '-', note: 'ECS sets no supplementary groups (user takes "uid:gid" only)', handle: refuse('ECS sets no supplementary groups: give the group in user as "uid:gid"') },
-  { key: 'pull_refresh_after', support: 'warned', ecs: '-', note: 'ECS pulls the image when a task starts', handle: warnIgnored('ECS pulls the image when a task starts') },
+  warned('develop', 'file watching is for local development'),
+  warned('cpu_count', 'a Windows setting; use cpus for the container\'s CPU'),
+  warned('cpu_percent', 'a Windows setting; use cpus for the container\'s CPU'),
+  refused('cpu_rt_period', 'Fargate gives no real-time CPU scheduling'),
+  refused('cpu_rt_runtime', 'Fargate gives no real-time CPU scheduling'),
+  refused('group_add', 'ECS sets no supplementary groups (user takes "uid:gid" only)', 'ECS sets no supplementary groups: give the group in user as "uid:gid"'),
+  warned('pull_refresh_after', 'ECS pulls the image when a task starts'),
   { key: 'net', support: 'refused', ecs: '-', note: 'version 1 spelling of network_mode: "bridge" is accepted, others refused', handle: (svc, v, at) => KEY_INDEX.get('network_mode')!.handle!(svc, v, at) },
   {
     key: 'dockerfile',
@@ -687,12 +697,12 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
       else if (typeof svc.raw.build === 'string') set(svc, 'build', readBuild(svc, { context: svc.raw.build, dockerfile: v }, at.slice(0, -1).concat('build')));
     },
   },
-  { key: 'post_start', support: 'refused', ecs: '-', note: 'ECS has no container lifecycle hooks', handle: refuse('ECS has no container lifecycle hooks') },
-  { key: 'pre_stop', support: 'refused', ecs: '-', note: 'ECS has no container lifecycle hooks', handle: refuse('ECS has no container lifecycle hooks') },
-  { key: 'provider', support: 'refused', ecs: '-', note: 'compose provider services run on the local machine', handle: refuse('compose provider services run on the local machine') },
-  { key: 'use_api_socket', support: 'refused', ecs: '-', note: 'there is no Docker engine socket on Fargate', handle: refuse('there is no Docker engine socket on Fargate') },
-  { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine', handle: refuse('compose AI models run on the local machine') },
-  { key: 'scale', support: 'warned', ecs: '-', note: 'the desired count of the ECS service (desiredCount, deploy.replicas) sets the number of tasks; containers of one task are not scaled', handle: warnIgnored('containers of one task are not scaled: set deploy.replicas or desiredCount for the number of tasks') },
+  refused('post_start', 'ECS has no container lifecycle hooks'),
+  refused('pre_stop', 'ECS has no container lifecycle hooks'),
+  refused('provider', 'compose provider services run on the local machine'),
+  refused('use_api_socket', 'there is no Docker engine socket on Fargate'),
+  refused('models', 'compose AI models run on the local machine'),
+  warned('scale', 'the desired count of the ECS service (desiredCount, deploy.replicas) sets the number of tasks; containers of one task are not scaled', 'containers of one task are not scaled: set deploy.replicas or desiredCount for the number of tasks'),
 ];
 
 const KEY_INDEX = new Map(COMPOSE_SERVICE_KEYS.map(k => [k.key, k]));
@@ -1347,9 +1357,9 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
       const aws = DOCKER_ECS_TOP_LEVEL_KEYS.find(k => k.key === key);
       if (aws?.support === 'refused') problems.error([key], `cannot be honoured: ${aws.note}`);
       else if (!aws && key.startsWith('x-aws-')) problems.error([key], `unknown Docker ECS key ${quote(key)}: the top-level keys this construct reads are ${DOCKER_ECS_TOP_LEVEL_KEYS.map(k => k.key).join(', ')}`);
-      const refused = COMPOSE_TOP_LEVEL_KEYS.find(k => k.key === key && k.support === 'refused');
-      if (refused) {
-        problems.error([key], `cannot be honoured: ${refused.note}`);
+      const refusedKey = COMPOSE_TOP_LEVEL_KEYS.find(k => k.key === key && k.support === 'refused');
+      if (refusedKey) {
+        problems.error([key], `cannot be honoured: ${refusedKey.note}`);
       } else if (!TOP_LEVEL_KEYS.includes(key) && !key.startsWith('x-')) {
         problems.error([key], `unknown top-level key: allowed are ${TOP_LEVEL_KEYS.join(', ')} and x-* extensions`);
       }

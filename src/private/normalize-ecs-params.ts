@@ -174,13 +174,7 @@ function readNetwork(r: Reader, value: unknown, at: DocPath): NetworkParamsModel
     r.problems.error([...aAt, 'subnets'], 'at least one subnet is required in the network configuration');
   }
   const securityGroups = a.security_groups === undefined || a.security_groups === null ? [] : idList(r, a.security_groups, [...aAt, 'security_groups'], SG_ID, 'sg-0acd34feae1cd3bb6');
-  let assignPublicIp: boolean | undefined;
-  if (a.assign_public_ip !== undefined && a.assign_public_ip !== null) {
-    const v = typeof a.assign_public_ip === 'string' ? a.assign_public_ip.toUpperCase() : a.assign_public_ip;
-    if (v === 'ENABLED' || v === true) assignPublicIp = true;
-    else if (v === 'DISABLED' || v === false) assignPublicIp = false;
-    else r.problems.error([...aAt, 'assign_public_ip'], `expected ENABLED or DISABLED, got ${quote(a.assign_public_ip)}`);
-  }
+  const assignPublicIp = enabledDisabled(r, a.assign_public_ip, [...aAt, 'assign_public_ip']);
   return { subnets, securityGroups, assignPublicIp, path: aAt };
 }
 
