@@ -178,13 +178,23 @@ function readNetwork(r: Reader, value: unknown, at: DocPath): NetworkParamsModel
   return { subnets, securityGroups, assignPublicIp, path: aAt };
 }
 
+/** Each mapping of a list (secrets, depends_on, efs_volumes), its keys checked against the schema. */
+function forEachMapping(
+  r: Reader, value: unknown, at: DocPath, what: string, schemaPath: string, label: string,
+  fn: (m: Record<string, unknown>, itemAt: DocPath) => void,
+) {
+  (r.list(value, at, what) ?? []).forEach((item, i) => {
+    const itemAt = [...at, i];
+    const m = r.map(item, itemAt);
+    if (!m) return;
+    checkKeys(r, m, itemAt, schemaPath, label);
+    fn(m, itemAt);
+  });
+}
+
 function readSecrets(r: Reader, value: unknown, at: DocPath, nameWhat = 'an environment variable name'): SecretModel[] {
   const out: SecretModel[] = [];
-  (r.list(value, at, 'a list of {name, value_from}') ?? []).forEach((item, i) => {
-    const sAt = [...at, i];
-    const m = r.map(item, sAt, 'a mapping with name and value_from');
-    if (!m) return;
-    checkKeys(r, m, sAt, 'task_definition.services.*.secrets[]', 'secret');
+  forEachMapping(r, value, at, 'a list of {name, value_from}', 'task_definition.services.*.secrets[]', 'secret', (m, sAt) => {
     const name = m.name === undefined ? undefined : r.string(m.name, [...sAt, 'name'], nameWhat);
     const valueFrom = m.value_from === undefined ? undefined : r.string(m.value_from, [...sAt, 'value_from'], 'a parameter name or ARN');
     if (m.name === undefined) r.problems.error(sAt, 'a secret needs "name", the environment variable it sets');
@@ -208,11 +218,7 @@ function readSecrets(r: Reader, value: unknown, at: DocPath, nameWhat = 'an envi
 
 function readDependsOn(r: Reader, value: unknown, at: DocPath): DependencyModel[] {
   const out: DependencyModel[] = [];
-  (r.list(value, at, 'a list of {container_name, condition}') ?? []).forEach((item, i) => {
-    const dAt = [...at, i];
-    const m = r.map(item, dAt);
-    if (!m) return;
-    checkKeys(r, m, dAt, 'task_definition.services.*.depends_on[]', 'depends_on');
+  forEachMapping(r, value, at, 'a list of {container_name, condition}', 'task_definition.services.*.depends_on[]', 'depends_on', (m, dAt) => {
     const container = m.container_name === undefined ? undefined : r.string(m.container_name, [...dAt, 'container_name']);
     if (m.container_name === undefined) r.problems.error(dAt, 'needs "container_name"');
     let condition: DependencyCondition | undefined = 'START';
@@ -309,11 +315,7 @@ function enabledDisabled(r: Reader, value: unknown, at: DocPath): boolean | unde
 
 function readEfsVolumes(r: Reader, value: unknown, at: DocPath): EfsVolumeModel[] {
   const out: EfsVolumeModel[] = [];
-  (r.list(value, at, 'a list of EFS volumes') ?? []).forEach((item, i) => {
-    const vAt = [...at, i];
-    const m = r.map(item, vAt);
-    if (!m) return;
-    checkKeys(r, m, vAt, 'task_definition.efs_volumes[]', 'efs_volumes');
+  forEachMapping(r, value, at, 'a list of EFS volumes', 'task_definition.efs_volumes[]', 'efs_volumes', (m, vAt) => {
     const name = m.name === undefined ? undefined : r.string(m.name, [...vAt, 'name'], 'a volume name');
     if (m.name === undefined) r.problems.error(vAt, 'Name is required when specifying an EFS volume');
     const fileSystemId = m.filesystem_id === undefined ? undefined : r.string(m.filesystem_id, [...vAt, 'filesystem_id'], 'a file system ID');
