@@ -284,6 +284,7 @@ export class ComposeFargateService extends Construct {
       ecsParams: params,
       family: this.projectName,
       region: Token.isUnresolved(region) ? undefined : region,
+      createLogGroups: props.createLogGroups,
     }, composeProblems, paramsProblems);
     throwAll(composeProblems, paramsProblems);
     for (const w of [...compose.warnings, ...(params?.warnings ?? []), ...composeProblems.warnings, ...paramsProblems.warnings]) {
@@ -385,9 +386,6 @@ export class ComposeFargateService extends Construct {
     });
     this.taskRole = this.taskDefinition.taskRole;
     this.platform = task.cpuArchitecture === 'ARM64' ? ecr_assets.Platform.LINUX_ARM64 : task.cpuArchitecture === 'X86_64' ? ecr_assets.Platform.LINUX_AMD64 : undefined;
-    if ((task.taskRolePolicies.length > 0 || task.taskRoleManagedPolicies.length > 0) && task.taskRole) {
-      throw new ComposeFargateError([{ file: compose.file, path: ['x-aws-role'], message: 'x-aws-role and x-aws-policies need the task role the construct creates, but ecs-params task_role_arn names an existing one' }]);
-    }
     task.taskRolePolicies.forEach((doc, i) => {
       new iam.Policy(this, `TaskRolePolicy${i}`, { document: iam.PolicyDocument.fromJson(doc), roles: [this.taskRole] });
     });
@@ -646,7 +644,7 @@ export class ComposeFargateService extends Construct {
     const environment: Record<string, string> = {};
     for (const e of c.environment) environment[e.name] = e.value;
 
-    const container = this.taskDefinition.addContainer(c.name, {
+    const options: ecs.ContainerDefinitionOptions = {
       containerName: c.name,
       image: c.build
         ? ecs.ContainerImage.fromAsset(c.build.context, {
@@ -693,19 +691,27 @@ export class ComposeFargateService extends Construct {
       ulimits: c.ulimits.length > 0
         ? c.ulimits.map(u => ({ name: u.name as ecs.UlimitName, softLimit: u.soft, hardLimit: u.hard }))
         : undefined,
-    });
+    };
+    // A service with ecs-params firelens_configuration is the task's log router (ECS allows one).
+    const container = c.firelens
+      ? this.taskDefinition.addFirelensLogRouter(c.name, { ...options, firelensConfig: firelensConfig(c.firelens) })
+      : this.taskDefinition.addContainer(c.name, options);
     container.addMountPoints(...c.mountPoints.map(m => ({ sourceVolume: m.volume, containerPath: m.containerPath, readOnly: m.readOnly })));
     container.addVolumesFrom(...c.volumesFrom.map(v => ({ sourceContainer: v.container, readOnly: v.readOnly })));
-    if (c.firelens) {
-      // The compose service is the log router: ECS's firelensConfiguration on that container.
-      const index = this.taskDefinition.node.children.filter(x => x instanceof ecs.ContainerDefinition).indexOf(container);
-      (this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride(`ContainerDefinitions.${index}.FirelensConfiguration`, {
-        Type: c.firelens.type,
-        Options: Object.keys(c.firelens.options).length > 0 ? c.firelens.options : undefined,
-      });
-    }
     return container;
   }
+}
+
+function firelensConfig(f: NonNullable<ContainerPlan['firelens']>): ecs.FirelensConfig {
+  const o = f.options;
+  return {
+    type: f.type === 'fluentd' ? ecs.FirelensLogRouterType.FLUENTD : ecs.FirelensLogRouterType.FLUENTBIT,
+    options: Object.keys(o).length === 0 ? undefined : {
+      enableECSLogMetadata: o['enable-ecs-log-metadata'] === undefined ? undefined : o['enable-ecs-log-metadata'] === 'true',
+      configFileType: o['config-file-type'] === undefined ? undefined : ecs.FirelensConfigFileType.FILE,
+      configFileValue: o['config-file-value'],
+    },
+  };
 }
 
 function appProtocol(p: string | undefined): ecs.AppProtocol | undefined {

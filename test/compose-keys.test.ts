@@ -246,6 +246,8 @@ describe('ecs-params: the whole version 1 schema', () => {
         '    router:',
         '      firelens_configuration: {type: fluentbit, options: {enable-ecs-log-metadata: "true"}}',
       ].join('\n'));
+    // one log router: the compose service, not another one CDK would add
+    expect(containerDefs(t).map(c => c.Name)).toEqual(['app', 'router']);
     const [app, router] = containerDefs(t);
     expect(app.RepositoryCredentials).toEqual({ CredentialsParameter: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf' });
     expect(app.LogConfiguration).toEqual({ LogDriver: 'awsfirelens', Options: { Name: 'cloudwatch' }, SecretOptions: [{ Name: 'apikey', ValueFrom: '/logs/api-key' }] });

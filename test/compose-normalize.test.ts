@@ -115,6 +115,15 @@ describe('environment, env_file, .env and interpolation', () => {
     expect(s.environment).toEqual([{ name: 'X', value: 'shell' }]);
   });
 
+  test('.env and env_file values are interpolated, except single-quoted ones', () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-dotenv-'));
+    fs.writeFileSync(path.join(d, '.env'), 'BASE=/opt\nDIR=${BASE}/app\nLITERAL=\'${BASE}\'\n');
+    fs.writeFileSync(path.join(d, 'app.env'), 'HOME_DIR="${DIR}/home"\nRAW=\'$DIR\'\n');
+    const s = svc('services:\n  web:\n    image: nginx\n    working_dir: ${DIR}\n    environment: [\"L=${LITERAL}\"]\n    env_file: app.env\n', {}, d);
+    expect(s.workingDirectory).toBe('/opt/app');
+    expect(s.environment).toEqual([{ name: 'HOME_DIR', value: '/opt/app/home' }, { name: 'RAW', value: '$DIR' }, { name: 'L', value: '${BASE}' }]);
+  });
+
   test('every interpolation form', () => {
     const s = svc([
       'services:',

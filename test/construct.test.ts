@@ -129,7 +129,10 @@ describe('what the containers get', () => {
         Environment: [{ Name: 'MODE', Value: 'prod' }],
         PortMappings: [
           { ContainerPort: 80, HostPort: 80, Protocol: 'tcp' },
-          { ContainerPortRange: '8000-8002', Protocol: 'tcp' },
+          // a range is one mapping per port, as ecs-cli made it
+          { ContainerPort: 8000, HostPort: 8000, Protocol: 'tcp' },
+          { ContainerPort: 8001, HostPort: 8001, Protocol: 'tcp' },
+          { ContainerPort: 8002, HostPort: 8002, Protocol: 'tcp' },
           { ContainerPort: 53, HostPort: 53, Protocol: 'udp' },
         ],
         WorkingDirectory: '/usr/share/nginx',
@@ -209,7 +212,12 @@ describe('what the containers get', () => {
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/app/db-password']] },
           },
           { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key-??????' },
-          { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:token-AbCdEf' },
+          {
+            // "token-AbCdEf" may be the complete ARN or a name that ends like one: both readings are granted
+            Action: 'secretsmanager:GetSecretValue',
+            Effect: 'Allow',
+            Resource: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:token-AbCdEf', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:token-AbCdEf-??????'],
+          },
         ],
       },
       Roles: [{ Ref: Match.stringLikeRegexp('AppExecutionRole') }],
@@ -279,5 +287,19 @@ describe('createLogGroups (ecs-cli --create-log-groups)', () => {
       ],
     });
     expect(svc.logGroups).toHaveLength(1);
+  });
+});
+
+describe('port ranges', () => {
+  test('a very long range stays one containerPortRange mapping', () => {
+    const { stack } = make('services:\n  rtp:\n    image: x\n    ports: ["10000-10999:10000-10999/udp"]\n');
+    validatedTemplate(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ PortMappings: [{ ContainerPortRange: '10000-10999', Protocol: 'udp' }] })],
+    });
+  });
+
+  test('a port published by two services of the task is an error naming both', () => {
+    expect(() => make('services:\n  a:\n    image: x\n    ports: ["80:80"]\n  b:\n    image: y\n    ports: ["80"]\n')).toThrow(
+      'services.b.ports[0]: port 80/tcp is also published by a (services.a.ports[0]): the containers of a task share one network interface, so a port is published once');
   });
 });

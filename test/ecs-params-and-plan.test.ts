@@ -213,10 +213,28 @@ describe('ecs-params services over compose', () => {
       'ecs-params.yml: task_definition.services.web.depends_on.0: the HEALTHY condition needs a health check on worker, which has none',
       'ecs-params.yml: task_definition.services.web.depends_on.1: no service "db" to depend on: the services are web, worker',
     ]);
-    expect(plan(TWO, 'version: 1\ntask_definition:\n  services:\n    web:\n      depends_on: [{container_name: worker, condition: SUCCESS}]\n').errors[0])
+    expect(plan(TWO, 'version: 1\ntask_definition:\n  services:\n    web:\n      depends_on: [{container_name: worker, condition: SUCCESS}]\n    worker: {essential: true}\n').errors[0])
       .toMatch(/the SUCCESS condition waits for worker to exit, so worker must not be essential/);
     expect(plan('services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n').errors)
       .toEqual(['docker-compose.yml: services.a.depends_on.0: the containers depend on each other in a cycle: a -> b -> a']);
+  });
+
+  test('a service others wait on to finish is not essential unless ecs-params says so', () => {
+    const p = plan('services:\n  web:\n    image: x\n    depends_on: {migrate: {condition: service_completed_successfully}}\n  migrate:\n    image: x\n');
+    expect(p.errors).toEqual([]);
+    expect(p.plan!.containers.map(c => [c.name, c.essential])).toEqual([['web', true], ['migrate', false]]);
+  });
+
+  test('a dependency with required: false on a missing service is dropped', () => {
+    const p = plan('services:\n  web:\n    image: x\n    depends_on: {cache: {condition: service_started, required: false}}\n');
+    expect(p.errors).toEqual([]);
+    expect(p.plan!.containers[0].dependsOn).toEqual([]);
+  });
+
+  test('a health check timeout longer than the interval is caught (ECS refuses it)', () => {
+    expect(plan('services:\n  web:\n    image: x\n    healthcheck: {test: ["CMD", "true"], interval: 10s, timeout: 30s}\n').errors).toEqual([
+      'docker-compose.yml: services.web.healthcheck.timeout: the timeout (30 s) is longer than the interval (10 s): ECS needs timeout <= interval',
+    ]);
   });
 
   test('compose depends_on conditions map to ECS conditions', () => {

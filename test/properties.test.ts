@@ -697,9 +697,9 @@ const doubleValue = fc.string({ unit: 'binary' });
 const escapeDouble = (v: string) => v.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
 
 const envLineArb = fc.oneof(
-  fc.tuple(envKey, plainValue).map(([k, v]) => ({ k, v, text: `${k}=${v}` })),
-  fc.tuple(envKey, singleValue).map(([k, v]) => ({ k, v, text: `${k}='${v}'` })),
-  fc.tuple(envKey, doubleValue).map(([k, v]) => ({ k, v, text: `${k}="${escapeDouble(v)}"` })),
+  fc.tuple(envKey, plainValue).map(([k, v]) => ({ k, v, quoted: undefined, text: `${k}=${v}` })),
+  fc.tuple(envKey, singleValue).map(([k, v]) => ({ k, v, quoted: 'single' as const, text: `${k}='${v}'` })),
+  fc.tuple(envKey, doubleValue).map(([k, v]) => ({ k, v, quoted: 'double' as const, text: `${k}="${escapeDouble(v)}"` })),
 );
 const fillerLine = fc.oneof(
   fc.constant(''),
@@ -724,18 +724,18 @@ describe('env files (parseEnvFile)', () => {
       '1BAD=x',
     ].join('\n'));
     expect(r.entries).toEqual([
-      { name: 'TAG', value: '1.2', line: 3 },
-      { name: 'NAME', value: 'web', line: 4 },
-      { name: 'SINGLE', value: 'a \\n $b', line: 5 },
-      { name: 'DOUBLE', value: 'line1\nline2 "q"', line: 6 },
-      { name: 'MULTI', value: 'first\nsecond', line: 8 },
+      { name: 'TAG', value: '1.2', quoted: undefined, line: 3 },
+      { name: 'NAME', value: 'web', quoted: undefined, line: 4 },
+      { name: 'SINGLE', value: 'a \\n $b', quoted: 'single', line: 5 },
+      { name: 'DOUBLE', value: 'line1\nline2 "q"', quoted: 'double', line: 6 },
+      { name: 'MULTI', value: 'first\nsecond', quoted: 'double', line: 8 },
       { name: 'BARE', line: 9 },
-      { name: 'URL', value: 'http://x/#anchor', line: 10 },
+      { name: 'URL', value: 'http://x/#anchor', quoted: undefined, line: 10 },
     ]);
     expect(r.errors).toEqual([{ line: 11, message: expect.stringContaining('1BAD') }]);
     expect(parseEnvFile("A='open").errors).toEqual([{ line: 1, message: expect.stringContaining('single quote') }]);
     expect(parseEnvFile('A="open\nB=1').errors).toEqual([{ line: 2, message: expect.stringContaining('double quote') }]);
-    expect(parseEnvFile('\uFEFFA=1\r\nB=2\r\n').entries).toEqual([{ name: 'A', value: '1', line: 1 }, { name: 'B', value: '2', line: 2 }]);
+    expect(parseEnvFile('\uFEFFA=1\r\nB=2\r\n').entries).toEqual([{ name: 'A', value: '1', quoted: undefined, line: 1 }, { name: 'B', value: '2', quoted: undefined, line: 2 }]);
   });
 
   test('KEY=VALUE lines (plain, single- or double-quoted, optional "export ") round-trip between comments and blank lines', () => {
@@ -744,11 +744,11 @@ describe('env files (parseEnvFile)', () => {
       fc.constantFrom('\n', '\r\n'),
       (items, eol) => {
         const lines: string[] = [];
-        const expected: { name: string; value: string; line: number }[] = [];
+        const expected: { name: string; value: string; quoted?: 'single' | 'double'; line: number }[] = [];
         for (const [entry, exported, fillers] of items) {
           lines.push(...fillers);
           lines.push(`${exported ? 'export ' : ''}${entry.text}`);
-          expected.push({ name: entry.k, value: entry.v, line: lines.length });
+          expected.push({ name: entry.k, value: entry.v, quoted: entry.quoted, line: lines.length });
         }
         const r = parseEnvFile(lines.join(eol));
         expect(r.errors).toEqual([]);

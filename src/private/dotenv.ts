@@ -7,6 +7,8 @@ export interface EnvFileEntry {
   readonly name: string;
   /** undefined for a bare `KEY` line. */
   readonly value?: string;
+  /** How the value was quoted: single-quoted values are literal, the others are interpolated. */
+  readonly quoted?: 'single' | 'double';
   readonly line: number;
 }
 
@@ -41,7 +43,9 @@ export function parseEnvFile(text: string): EnvFileParse {
     }
     let raw = line.slice(eq + 1).trim();
     let value: string;
+    let quoted: 'single' | 'double' | undefined;
     if (raw.startsWith("'")) {
+      quoted = 'single';
       const end = raw.indexOf("'", 1);
       if (end < 0) {
         errors.push({ line: n + 1, message: `unterminated single quote in the value of ${key}` });
@@ -49,6 +53,7 @@ export function parseEnvFile(text: string): EnvFileParse {
       }
       value = raw.slice(1, end);
     } else if (raw.startsWith('"')) {
+      quoted = 'double';
       // a double-quoted value may span lines
       let body = raw.slice(1);
       let end = findClosingDouble(body);
@@ -67,7 +72,7 @@ export function parseEnvFile(text: string): EnvFileParse {
       if (hash >= 0) raw = raw.slice(0, hash);
       value = raw.trim();
     }
-    entries.push({ name: key, value, line: n + 1 });
+    entries.push({ name: key, value, quoted, line: n + 1 });
   }
   return { entries, errors };
 }

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import { parseDocument } from 'yaml';
-import { parseEnvFile } from './dotenv';
+import { EnvFileEntry, parseEnvFile } from './dotenv';
 import { interpolate, Lookup } from './interpolate';
 import { DocPath, Problems } from './problems';
 
@@ -87,10 +87,26 @@ export function buildVariables(options: SourceOptions, problems: Problems): Map<
       problems.errorAt(`.env line ${err.line}`, err.message);
     }
     for (const entry of parsed.entries) {
-      if (!vars.has(entry.name) && entry.value !== undefined) vars.set(entry.name, entry.value);
+      if (vars.has(entry.name) || entry.value === undefined) continue;
+      const value = expandEnvValue(entry, vars, problems, `.env line ${entry.line}`);
+      if (value !== undefined) vars.set(entry.name, value);
     }
   }
   return vars;
+}
+
+/**
+ * The value of an .env / env_file entry: single-quoted values are literal; the others are
+ * interpolated with the variables (and, for .env, the entries above), as compose does.
+ */
+export function expandEnvValue(entry: EnvFileEntry, vars: Map<string, string>, problems: Problems, where: string): string | undefined {
+  if (entry.value === undefined || entry.quoted === 'single' || !entry.value.includes('$')) return entry.value;
+  const r = interpolate(entry.value, name => vars.get(name));
+  if (r.error !== undefined) {
+    problems.errorAt(where, `cannot interpolate ${JSON.stringify(entry.value)}: ${r.error}`);
+    return undefined;
+  }
+  return r.value;
 }
 
 /**

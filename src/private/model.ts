@@ -56,6 +56,8 @@ export type DependencyCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
 export interface DependencyModel {
   readonly container: string;
   readonly condition: DependencyCondition;
+  /** Compose `required: false`: a missing service is tolerated. */
+  readonly required?: boolean;
   readonly path: DocPath;
 }
 

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseEnvFile } from './dotenv';
-import { interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
+import { expandEnvValue, interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
 import { mergeValue } from './merge';
 import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
@@ -303,7 +303,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
         const parsed = parseEnvFile(text);
         for (const err of parsed.errors) svc.r.problems.error(entry.at, `${entry.file} line ${err.line}: ${err.message}`);
         for (const e of parsed.entries) {
-          const value = e.value ?? svc.ctx.variables.get(e.name);
+          const value = e.value === undefined ? svc.ctx.variables.get(e.name) : expandEnvValue(e, svc.ctx.variables, svc.r.problems, `${entry.file} line ${e.line}`);
           if (value !== undefined) svc.envFileVars = setVar(svc.envFileVars, e.name, value);
         }
       }
@@ -313,7 +313,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'ports',
     support: 'converted',
     ecs: 'portMappings',
-    note: 'short and long syntax; under awsvpc a published port must equal the container port; ranges become containerPortRange',
+    note: 'short and long syntax; under awsvpc a published port must equal the container port, and a port is published once per task; a range is one mapping per port (a range of over 100 ports: containerPortRange); a loopback host IP keeps the port out of the security group',
     handle: (svc, v, at) => {
       const list = svc.r.list(v, at, 'a list of ports');
       const ports: PortModel[] = [];
@@ -1066,6 +1066,8 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
             const units = r.parsed(fv, fAt, parseCpusAsUnits);
             if (kind === 'limits' || !s || !isPlainObject(res?.limits) || (res!.limits as Record<string, unknown>).cpus === undefined) {
               setSize(svc, 'cpu', units, fAt);
+            } else {
+              r.problems.warn('ignored-key', fAt, 'ignored: an ECS container has one cpu value, and deploy.resources.limits.cpus gives it');
             }
           } else if (field === 'devices') {
             r.problems.error(fAt, 'cannot be honoured on Fargate: Fargate has no GPUs or other devices');
@@ -1150,6 +1152,7 @@ function readDependsOn(svc: ServiceBuilder, v: unknown, at: DocPath): Dependency
   for (const [name, spec] of Object.entries(m ?? {})) {
     const dAt = [...at, name];
     let condition: DependencyCondition = 'START';
+    let required: boolean | undefined;
     if (spec !== null && spec !== undefined) {
       const s = r.map(spec, dAt);
       for (const [key, value] of Object.entries(s ?? {})) {
@@ -1157,15 +1160,17 @@ function readDependsOn(svc: ServiceBuilder, v: unknown, at: DocPath): Dependency
           const c = typeof value === 'string' ? DEPENDS_CONDITIONS[value] : undefined;
           if (!c) r.problems.error([...dAt, key], `expected ${Object.keys(DEPENDS_CONDITIONS).join(', ')}, got ${quote(value)}`);
           else condition = c;
-        } else if (key === 'restart' || key === 'required') {
-          // restart: compose restarts dependents on restart; required: false tolerates a missing
-          // service. Neither changes the ECS container dependency.
+        } else if (key === 'required') {
+          required = r.bool(value, [...dAt, key]);
+        } else if (key === 'restart') {
+          // compose restarts dependents when this service restarts: ECS has no such thing, and the
+          // dependency itself is unchanged
         } else {
           r.problems.error([...dAt, key], 'unknown depends_on key: allowed are condition, restart, required');
         }
       }
     }
-    out.push({ container: name, condition, path: dAt });
+    out.push({ container: name, condition, required, path: dAt });
   }
   return out;
 }

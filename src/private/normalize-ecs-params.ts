@@ -19,6 +19,7 @@ const SG_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:(ssm|secretsmanager):[a-z0-9-]+:\d{12}:(parameter\/.+|secret:.+)$/;
 const SSM_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2048}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const FIRELENS_OPTIONS = ['enable-ecs-log-metadata', 'config-file-type', 'config-file-value'];
 const OPTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
@@ -290,6 +291,14 @@ function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsS
       const options: Record<string, string> = {};
       for (const kv of f.options === undefined || f.options === null ? [] : r.keyValues(f.options, [...fAt, 'options']) ?? []) {
         options[kv.name] = kv.value ?? '';
+      }
+      for (const key of Object.keys(options)) {
+        if (!FIRELENS_OPTIONS.includes(key)) {
+          r.problems.error([...fAt, 'options', key], `unknown FireLens option: allowed are ${FIRELENS_OPTIONS.join(', ')}`);
+        }
+      }
+      if (options['enable-ecs-log-metadata'] !== undefined && !['true', 'false'].includes(options['enable-ecs-log-metadata'])) {
+        r.problems.error([...fAt, 'options', 'enable-ecs-log-metadata'], `expected "true" or "false", got ${quote(options['enable-ecs-log-metadata'])}`);
       }
       if (options['config-file-type'] !== undefined && options['config-file-type'] !== 'file') {
         r.problems.error([...fAt, 'options', 'config-file-type'], `Fargate reads FireLens configuration only from a file in the image: expected "file", got ${quote(options['config-file-type'])}`);

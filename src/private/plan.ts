@@ -165,6 +165,8 @@ export interface PlanInput {
   readonly family: string;
   /** The stack's region, when it is known at synth time. */
   readonly region?: string;
+  /** false: the named log groups exist already (then in any region). */
+  readonly createLogGroups?: boolean;
 }
 
 /**
@@ -177,6 +179,9 @@ export const SENSITIVE_PORTS = [22, 3389, 3306, 5432, 1433, 6379, 27017];
 export function holdsSensitivePort(from: number, to: number): number | undefined {
   return SENSITIVE_PORTS.find(p => from <= p && p <= to);
 }
+
+/** Port ranges up to this many ports become one mapping per port. */
+export const MAX_EXPANDED_PORT_RANGE = 100;
 
 /** awslogs options ECS accepts. */
 export const AWSLOGS_OPTIONS = [
@@ -198,16 +203,26 @@ function mergeHealthCheck(
     (params ? paramsProblems : problems).error(at, 'a health check needs a command: give "test" (ECS does not read the image\'s HEALTHCHECK)');
     return undefined;
   }
+  const intervalSeconds = pick('intervalSeconds') as number | undefined;
+  const timeoutSeconds = pick('timeoutSeconds') as number | undefined;
+  // ECS's defaults are an interval of 30 s and a timeout of 5 s; the timeout must not exceed the interval.
+  if ((timeoutSeconds ?? 5) > (intervalSeconds ?? 30)) {
+    const fromParams = params?.timeoutSeconds !== undefined;
+    (fromParams ? paramsProblems : problems).error([...(fromParams ? params! : compose!).path, 'timeout'],
+      `the timeout (${timeoutSeconds ?? 5} s) is longer than the interval (${intervalSeconds ?? 30} s${intervalSeconds === undefined ? ', the default' : ''}): ECS needs timeout <= interval`);
+  }
   return {
     command,
-    intervalSeconds: pick('intervalSeconds') as number | undefined,
-    timeoutSeconds: pick('timeoutSeconds') as number | undefined,
+    intervalSeconds,
+    timeoutSeconds,
     retries: pick('retries') as number | undefined,
     startPeriodSeconds: pick('startPeriodSeconds') as number | undefined,
   };
 }
 
-function planLogging(svc: ServiceModel, problems: Problems, groups: Map<string, LogGroupPlan>, stackRegion: string | undefined): LogPlan {
+function planLogging(
+  svc: ServiceModel, problems: Problems, groups: Map<string, LogGroupPlan>, stackRegion: string | undefined, createGroups: boolean,
+): LogPlan {
   const newGroup = (name: string | undefined): string => {
     const key = name ?? `container:${svc.name}`;
     const g = groups.get(key);
@@ -238,7 +253,7 @@ function planLogging(svc: ServiceModel, problems: Problems, groups: Map<string, 
     problems.error([...logging.path, 'options', 'awslogs-group'], `${quote(name)} is not a valid log group name: use letters, digits and . - _ / # (up to 512)`);
   }
   const region = logging.options['awslogs-region'];
-  if (region !== undefined && stackRegion !== undefined && region !== stackRegion) {
+  if (createGroups && region !== undefined && stackRegion !== undefined && region !== stackRegion) {
     problems.error([...logging.path, 'options', 'awslogs-region'], `${quote(region)} differs from the stack's region ${quote(stackRegion)}, where the construct creates the log group: remove awslogs-region or deploy the stack to ${region}`);
   }
   return {
@@ -364,6 +379,18 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     }
   }
 
+  // A service others wait on to finish (SUCCESS, COMPLETE) exits by design: unless ecs-params says
+  // otherwise it is not essential (its exit must not stop the task).
+  const completionTargets = new Set<string>();
+  for (const d of [...compose.services.flatMap(x => x.dependsOn), ...(ecsParams?.services ?? []).flatMap(x => x.dependsOn)]) {
+    if (d.condition === 'SUCCESS' || d.condition === 'COMPLETE') completionTargets.add(d.container);
+  }
+  for (const name of completionTargets) {
+    const svc = compose.services.find(x => x.name === name);
+    if (svc && params.get(name)?.essential === undefined) {
+      composeProblems.warn('not-essential', svc.path, 'not essential: other services wait for it to exit, so its exit must not stop the task (set essential in ecs-params to change this)');
+    }
+  }
   const groups = new Map<string, LogGroupPlan>();
   const depSources = new Map<string, { problems: Problems; at: DocPath }[]>();
   const containers: ContainerPlan[] = compose.services.map(svc => {
@@ -377,7 +404,13 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     }
     // ecs-params depends_on replaces compose's entry for the same container.
     const deps = new Map<string, { container: string; condition: DependencyCondition; problems: Problems; at: DocPath }>();
-    for (const d of svc.dependsOn) deps.set(d.container, { ...d, problems: composeProblems, at: d.path });
+    for (const d of svc.dependsOn) {
+      if (d.required === false && !compose.services.some(x => x.name === d.container)) {
+        composeProblems.warn('optional-dependency', d.path, `no service ${quote(d.container)}: the dependency is not required, so it is dropped`);
+        continue;
+      }
+      deps.set(d.container, { ...d, problems: composeProblems, at: d.path });
+    }
     for (const d of p?.dependsOn ?? []) deps.set(d.container, { ...d, problems: paramsProblems, at: d.path });
     depSources.set(svc.name, [...deps.values()].map(d => ({ problems: d.problems, at: d.at })));
     return {
@@ -392,17 +425,20 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       build: svc.build,
       logSecretOptions: p?.logSecretOptions ?? [],
       image: svc.image ?? '',
-      essential: p?.essential ?? true,
+      essential: p?.essential ?? !completionTargets.has(svc.name),
       cpu: p?.cpu ?? svc.cpu,
       memoryLimitMiB,
       memoryReservationMiB,
-      portMappings: svc.ports.map(port => ({
-        containerPort: port.containerPort,
-        containerPortEnd: port.containerPortEnd,
-        protocol: port.protocol,
-        name: port.name,
-        appProtocol: port.appProtocol,
-      })),
+      // A range becomes one mapping per port, as ecs-cli did; a very long one stays a containerPortRange.
+      portMappings: svc.ports.flatMap(port => {
+        const count = port.containerPortEnd - port.containerPort + 1;
+        const single = (n: number) => ({
+          containerPort: n, containerPortEnd: n, protocol: port.protocol, name: count === 1 ? port.name : undefined, appProtocol: port.appProtocol,
+        });
+        return count === 1 || count > MAX_EXPANDED_PORT_RANGE
+          ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name }]
+          : Array.from({ length: count }, (_, k) => single(port.containerPort + k));
+      }),
       environment: svc.environment,
       secrets: p?.secrets ?? [],
       command: svc.command,
@@ -417,7 +453,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       ulimits: svc.ulimits,
       stopTimeoutSeconds: svc.stopTimeoutSeconds,
       healthCheck: mergeHealthCheck(svc.healthCheck, p?.healthCheck, composeProblems, paramsProblems),
-      logging: planLogging(svc, composeProblems, groups, input.region),
+      logging: planLogging(svc, composeProblems, groups, input.region, input.createLogGroups !== false),
       dependsOn: [...deps.values()].map(d => ({ container: d.container, condition: d.condition })),
     };
   });
@@ -428,6 +464,25 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       if (c.environment.some(e => e.name === s.name)) {
         paramsProblems.error([...s.path, 'name'], `${s.name} is also set in the compose environment of ${c.name}: ECS refuses a name that is both a variable and a secret`);
       }
+    }
+  }
+
+  // The containers of a task share one network interface: a port may be published once per task.
+  const published: { svc: string; port: ServiceModel['ports'][number] }[] = [];
+  for (const svc of compose.services) {
+    for (const port of svc.ports) {
+      const other = published.find(x => x.svc !== svc.name && x.port.protocol === port.protocol &&
+        x.port.containerPort <= port.containerPortEnd && port.containerPort <= x.port.containerPortEnd);
+      if (other) {
+        composeProblems.error(port.path, `port ${port.containerPort}/${port.protocol} is also published by ${other.svc} (${formatPath(other.port.path)}): the containers of a task share one network interface, so a port is published once`);
+      }
+      published.push({ svc: svc.name, port });
+    }
+  }
+  if (ecsParams?.taskRole) {
+    for (const svc of compose.services) {
+      if (svc.awsRole) composeProblems.error(svc.awsRole.path, 'x-aws-role needs the task role the construct creates, but ecs-params task_role_arn names an existing one');
+      if (svc.awsPolicies.length > 0) composeProblems.error([...svc.path, 'x-aws-policies'], 'x-aws-policies needs the task role the construct creates, but ecs-params task_role_arn names an existing one');
     }
   }
 
