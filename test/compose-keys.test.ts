@@ -79,6 +79,13 @@ describe('volumes', () => {
     expect(taskDef(t).Volumes).toEqual([{ Name: 'shared', EFSVolumeConfiguration: { FilesystemId: 'fs-0123456789abcdef0', RootDirectory: '/exports', TransitEncryption: 'ENABLED', TransitEncryptionPort: 2999 } }]);
   });
 
+  test('names ECS would refuse: a volume with a dot, a port mapping name with capitals', () => {
+    expect(errorOf(() => svc('services:\n  a:\n    image: x\n    volumes: ["my.data:/d"]\n    ports: [{target: 80, name: Web}]\nvolumes:\n  my.data: {}\n')).split('\n')).toEqual([
+      'services.a.ports[0].name: ECS names a port mapping with up to 64 lowercase letters, digits, _ and - (not first), got "Web"',
+      'volumes["my.data"]: "my.data" cannot name an ECS volume: use letters, digits, - and _ (up to 255)',
+    ]);
+  });
+
   test('volumes_from: container: is refused; the source must be a service', () => {
     expect(errorOf(() => svc('services:\n  a:\n    image: x\n    volumes_from: ["container:other", "b:rx"]\n')).split('\n')).toEqual([
       'services.a.volumes_from[0]: cannot be honoured on Fargate (got "container:other"): a task can share volumes only with its own containers (compose services)',

@@ -356,6 +356,10 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
         if (spec.hostIp !== undefined) {
           svc.r.problems.warn('port-host-ip', pAt, `the host IP ${quote(spec.hostIp)} has no meaning under awsvpc and is dropped${isLoopback(spec.hostIp) ? '; the port is mapped but the security group does not open it' : ''}`);
         }
+        if (spec.name !== undefined && !/^[a-z0-9_][a-z0-9_-]{0,63}$/.test(spec.name)) {
+          svc.r.problems.error([...pAt, 'name'], `ECS names a port mapping with up to 64 lowercase letters, digits, _ and - (not first), got ${quote(spec.name)}`);
+          return;
+        }
         const awsProtocol = isPlainObject(item) && item['x-aws-protocol'] !== undefined
           ? svc.r.string(item['x-aws-protocol'], [...pAt, 'x-aws-protocol'], 'http, https, tcp, udp or tls') : undefined;
         if (awsProtocol !== undefined && !['http', 'https', 'tcp', 'udp', 'tls'].includes(awsProtocol)) {
@@ -1185,6 +1189,10 @@ function readVolumeDeclarations(r: Reader, value: unknown): VolumeDeclarationMod
   if (value === undefined || value === null) return out;
   for (const [name, spec] of Object.entries(r.map(value, ['volumes'], 'a mapping of volume names') ?? {})) {
     const at = ['volumes', name];
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) {
+      r.problems.error(at, `${quote(name)} cannot name an ECS volume: use letters, digits, - and _ (up to 255)`);
+      continue;
+    }
     const unsupported: string[] = [];
     let external = false;
     if (spec !== null && spec !== undefined) {
