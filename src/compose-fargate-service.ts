@@ -389,9 +389,9 @@ export class ComposeFargateService extends Construct {
     task.taskRolePolicies.forEach((doc, i) => {
       new iam.Policy(this, `TaskRolePolicy${i}`, { document: iam.PolicyDocument.fromJson(doc), roles: [this.taskRole] });
     });
-    for (const arn of task.taskRoleManagedPolicies) {
-      this.taskRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(this, `ManagedPolicy${task.taskRoleManagedPolicies.indexOf(arn)}`, arn));
-    }
+    task.taskRoleManagedPolicies.forEach((arn, i) => {
+      this.taskRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(this, `ManagedPolicy${i}`, arn));
+    });
     for (const v of task.volumes) {
       this.taskDefinition.addVolume({
         name: v.name,

@@ -39,11 +39,6 @@ interface ResolvedTarget extends LoadBalancerTarget {
   readonly at: DocPath;
 }
 
-/** Throw prop problems as the library's error. */
-function check(problems: Problems) {
-  problems.throwIfAny();
-}
-
 /** The load balancer type: the prop, else Docker's x-aws-protocol, else Application. */
 function balancerType(options: LoadBalancerOptions, task: TaskPlan): LoadBalancerType {
   if (options.loadBalancerType) return options.loadBalancerType;
@@ -134,7 +129,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
   const applicationTargetGroups: elbv2.ApplicationTargetGroup[] = [];
   const problems = new Problems();
   const existing = input.existingTargetGroups.map((e, i) => ({ e, found: findContainer(task, e.service, e.containerPort, ['existingTargetGroups', i], problems) }));
-  check(problems);
+  problems.throwIfAny();
   existing.forEach(({ e }, i) => {
     const target = service.loadBalancerTarget({ containerName: e.service, containerPort: e.containerPort });
     if ((e.loadBalancerType ?? LoadBalancerType.APPLICATION) === LoadBalancerType.APPLICATION) {
@@ -155,7 +150,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
 
   if (!input.vpc) {
     problems.error(['loadBalancer'], 'a load balancer needs the VPC, and the ecs-params subnets do not name it: pass the vpc prop');
-    check(problems);
+    problems.throwIfAny();
   }
   const vpc = input.vpc!;
   if ((options.domainName === undefined) !== (options.domainZone === undefined)) {
@@ -164,7 +159,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
   const type = balancerType(options, task);
   const tls = options.certificate !== undefined || options.domainZone !== undefined;
   const targets = resolveTargets(options, type, task, tls, problems);
-  check(problems);
+  problems.throwIfAny();
 
   const internetFacing = options.publicLoadBalancer ?? true;
   const certificate = options.certificate ?? (options.domainName && options.domainZone
@@ -310,7 +305,7 @@ export function addAutoScaling(
       if (v !== undefined && (!Number.isInteger(v) || v < 0)) problems.error([...at, 'schedules', i, key], `expected a whole number of tasks, 0 or more, got ${v}`);
     }
   });
-  check(problems);
+  problems.throwIfAny();
   const scaling = service.autoScaleTaskCount({ minCapacity: min, maxCapacity: options.maxCapacity });
   const cooldowns = {
     scaleInCooldown: options.scaleInCooldown ?? Duration.minutes(5),

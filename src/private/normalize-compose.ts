@@ -1068,7 +1068,7 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
           } else if (field === 'cpus') {
             // limits.cpus is the container's CPU; reservations.cpus is used when no limit is given.
             const units = r.parsed(fv, fAt, parseCpusAsUnits);
-            if (kind === 'limits' || !s || !isPlainObject(res?.limits) || (res!.limits as Record<string, unknown>).cpus === undefined) {
+            if (kind === 'limits' || !isPlainObject(res?.limits) || (res!.limits as Record<string, unknown>).cpus === undefined) {
               setSize(svc, 'cpu', units, fAt);
             } else {
               r.problems.warn('ignored-key', fAt, 'ignored: an ECS container has one cpu value, and deploy.resources.limits.cpus gives it');
@@ -1336,7 +1336,7 @@ export function detectVersion(raw: Record<string, unknown>, problems: Problems):
   if (v === undefined || v === null) {
     return raw.services !== undefined ? 'spec' : '1';
   }
-  const text = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(v)) : typeof v === 'string' ? v.trim() : undefined;
+  const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : undefined;
   if (text !== undefined) {
     if (/^1(\.0)?$/.test(text)) return '1';
     if (/^2(\.\d)?$/.test(text)) return '2';

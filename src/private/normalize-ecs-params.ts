@@ -2,7 +2,7 @@
  * The normalize stage for ecs-params documents (ecs-cli's version 1 schema). Unknown keys are
  * reported (ecs-cli ignored them silently: a typo must not pass unseen).
  */
-import { isPlainObject, isToken } from './load';
+import { isToken } from './load';
 import {
   DependencyCondition, DependencyModel, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, NetworkParamsModel, SecretModel,
   ServiceDiscoveryModel,
@@ -504,5 +504,5 @@ export function normalizeEcsParams(raw: unknown, problems: Problems): EcsParamsM
       }
     }
   }
-  return isPlainObject(model) ? model : undefined;
+  return model;
 }
