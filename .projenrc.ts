@@ -153,4 +153,8 @@ project.addTask('examples:same-templates', {
       ({ exec: `cmp cdk.out/${stack}.template.json ${outdir}/${stack}.template.json` }))),
 });
 
+// `npx projen test` works on a fresh clone on its own: the assembly tests read the compiled .jsii, so the
+// test task compiles first when the assembly is missing or older than src/ (skipped inside `build`).
+project.testTask.prependSpawn(project.compileTask, { condition: 'node build-tools/assembly-stale.js' });
+
 project.synth();
