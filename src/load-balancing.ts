@@ -11,7 +11,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget, LoadBalancerType } from './options';
-import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan';
+import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan/task';
 import { DocPath, Problems } from './private/problems';
 
 export interface LoadBalancingInput {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ComposeDefinition, EcsParams } from '../src';
 import { errorOf } from './util';
 import { smallestTaskSize } from '../src/private/fargate';
-import { planTask, TaskPlan } from '../src/private/plan';
+import { planTask, TaskPlan } from '../src/private/plan/task';
 import { Problems } from '../src/private/problems';
 
 

@@ -12,7 +12,7 @@ import { performance } from 'perf_hooks';
 import { REPORT_PREFIX } from './harness';
 import type * as loadLib from '../../src/private/load';
 import type * as normalizeLib from '../../src/private/normalize-compose';
-import type * as planLib from '../../src/private/plan';
+import type * as planLib from '../../src/private/plan/task';
 import type * as problemsLib from '../../src/private/problems';
 
 const STAGES = ['parse', 'interpolate', 'normalize', 'plan'] as const;
@@ -40,7 +40,7 @@ const t0 = performance.now();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { buildVariables, interpolateTree, parseYaml }: typeof loadLib = require('../../src/private/load');
 const { normalizeCompose }: typeof normalizeLib = require('../../src/private/normalize-compose');
-const { planTask }: typeof planLib = require('../../src/private/plan');
+const { planTask }: typeof planLib = require('../../src/private/plan/task');
 const { Problems }: typeof problemsLib = require('../../src/private/problems');
 /* eslint-enable @typescript-eslint/no-require-imports */
 const requireMs = performance.now() - t0;

@@ -141,6 +141,17 @@ export interface ServiceModel {
   readonly awsMaxPercent?: number;
   /** deploy.replicas: the desired count when no prop says otherwise. */
   readonly replicas?: number;
+  /** Compose `restart` ("no", "always", "on-failure[:n]", "unless-stopped"). */
+  readonly restart?: string;
+  /** Names the service also answers to in a project: container_name, hostname. */
+  readonly containerName?: string;
+  readonly hostname?: string;
+  /** Compose `links`: another service, under an alias. */
+  readonly links?: { readonly service: string; readonly alias: string; readonly path: DocPath }[];
+  /** Compose `networks`; undefined: the default network. */
+  readonly networks?: { readonly name: string; readonly aliases: string[]; readonly path: DocPath }[];
+  /** Compose `expose`: ports other services reach, not published. */
+  readonly expose?: { readonly containerPort: number; readonly containerPortEnd: number; readonly protocol: 'tcp' | 'udp'; readonly path: DocPath }[];
   /** Where each memory or cpu value came from, for messages. */
   readonly sizePaths: { memoryLimit?: DocPath; memoryReservation?: DocPath; cpu?: DocPath };
 }

@@ -12,7 +12,7 @@ import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
   PortModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
 } from './model';
-import { isLoopback, parseLongPort, parseShortPort } from './ports';
+import { isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
 import { DocPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { shellSplit } from './shell-split';
@@ -220,6 +220,81 @@ function warned(key: string, note: string, message = note, ecs = '-'): KeyRule {
 /** A key Fargate cannot honour: an error naming it, with the reason. */
 function refused(key: string, note: string, message = note, ecs = '-'): KeyRule {
   return { key, support: 'refused', ecs, note, handle: refuse(message) };
+}
+
+/**
+ * A key that one task drops with a warning, and that ComposeFargateProject reads into the model
+ * (`field`): the warning stays, and the project drops it where it honours the key.
+ */
+function named<K extends keyof ServiceModel>(
+  key: string, note: string, field: K, read: (svc: ServiceBuilder, value: unknown, at: DocPath) => ServiceModel[K] | undefined,
+): KeyRule {
+  const warn = warnIgnored(note);
+  return {
+    key,
+    support: 'warned',
+    ecs: '-',
+    note: `${note} (ComposeFargateProject: ${PROJECT_NOTES[key]})`,
+    handle: (svc, value, at) => {
+      warn(svc, value, at);
+      set(svc, field, read(svc, value, at));
+    },
+  };
+}
+
+const PROJECT_NOTES: Record<string, string> = {
+  restart: '"no" makes a one-shot service, run to completion before the services that wait for it',
+  container_name: 'another name the service answers to',
+  expose: 'ports the other services reach through Service Connect',
+  links: 'the alias is another name of the linked service',
+  hostname: 'another name the service answers to',
+  networks: 'services reach only services that share a network with them; aliases are names they answer to',
+};
+
+function readExpose(svc: ServiceBuilder, value: unknown, at: DocPath): ServiceModel['expose'] {
+  const out: Mutable<ServiceModel>['expose'] = [];
+  (svc.r.list(value, at) ?? []).forEach((item, i) => {
+    const text = typeof item === 'number' ? String(item) : svc.r.string(item, [...at, i], 'a port ("5432" or "5432/tcp")');
+    if (text === undefined) return;
+    const m = /^(\d+(?:-\d+)?)(?:\/(tcp|udp))?$/i.exec(text.trim());
+    const range = m ? parsePortRange(m[1]) : undefined;
+    if (!m || !range) {
+      svc.r.problems.error([...at, i], `${quote(item)} is not a port: expected a port or range (1-65535) with an optional "/tcp" or "/udp"`);
+      return;
+    }
+    out.push({ containerPort: range[0], containerPortEnd: range[1], protocol: (m[2] ?? 'tcp').toLowerCase() as Protocol, path: [...at, i] });
+  });
+  return out;
+}
+
+function readLinks(svc: ServiceBuilder, value: unknown, at: DocPath): ServiceModel['links'] {
+  const out: Mutable<ServiceModel>['links'] = [];
+  (svc.r.list(value, at) ?? []).forEach((item, i) => {
+    const text = svc.r.string(item, [...at, i], 'a link ("service" or "service:alias")');
+    if (text === undefined) return;
+    const [service, alias] = text.split(':', 2);
+    out.push({ service, alias: alias ?? service, path: [...at, i] });
+  });
+  return out;
+}
+
+function readServiceNetworks(svc: ServiceBuilder, value: unknown, at: DocPath): ServiceModel['networks'] {
+  const out: Mutable<ServiceModel>['networks'] = [];
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      const name = svc.r.string(item, [...at, i], 'a network name');
+      if (name !== undefined) out.push({ name, aliases: [], path: [...at, i] });
+    });
+    return out;
+  }
+  const networks = svc.r.map(value, at, 'a list of network names or a mapping of network names to settings');
+  for (const [name, settings] of Object.entries(networks ?? {})) {
+    const nAt = [...at, name];
+    const body = settings === null ? {} : svc.r.map(settings, nAt, 'the network\'s settings (aliases, ...)');
+    const aliases = body?.aliases === undefined ? [] : svc.r.stringOrList(body.aliases, [...nAt, 'aliases']) ?? [];
+    out.push({ name, aliases, path: nAt });
+  }
+  return out;
 }
 
 function warnIgnored(note: string) {
@@ -516,18 +591,19 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     note: 'list (START) or map: service_started -> START, service_healthy -> HEALTHY, service_completed_successfully -> SUCCESS',
     handle: (svc, v, at) => set(svc, 'dependsOn', readDependsOn(svc, v, at)),
   },
-  // Harmless to drop on Fargate: a warning.
-  warned('restart', 'ECS replaces stopped tasks itself'),
-  warned('container_name', 'the container is named after the compose service'),
-  warned('expose', 'containers of one task share localhost; only `ports` are opened in the security group'),
-  warned('links', 'containers of one task share localhost: reach the linked service at localhost'),
+  // Harmless to drop in one task: a warning. ComposeFargateProject reads them (names that resolve,
+  // ports other services reach, networks that separate services, one-shot services).
+  named('restart', 'ECS replaces stopped tasks itself', 'restart', (svc, v, at) => svc.r.string(v, at)),
+  named('container_name', 'the container is named after the compose service', 'containerName', (svc, v, at) => svc.r.string(v, at)),
+  named('expose', 'containers of one task share localhost; only `ports` are opened in the security group', 'expose', readExpose),
+  named('links', 'containers of one task share localhost: reach the linked service at localhost', 'links', readLinks),
   warned('external_links', 'the task has its own network interface'),
-  warned('hostname', 'ECS does not set a hostname under awsvpc'),
+  named('hostname', 'ECS does not set a hostname under awsvpc', 'hostname', (svc, v, at) => svc.r.string(v, at)),
   warned('domainname', 'ECS does not set a domain name under awsvpc'),
   warned('stop_signal', 'ECS sends SIGTERM (or the image\'s STOPSIGNAL)'),
   warned('mac_address', 'the task\'s network interface has its own address'),
   warned('pull_policy', 'ECS pulls the image when a task starts'),
-  warned('networks', 'the containers of one task share one awsvpc network interface'),
+  named('networks', 'the containers of one task share one awsvpc network interface', 'networks', readServiceNetworks),
   warned('oom_score_adj', 'not settable on Fargate'),
   warned('oom_kill_disable', 'not settable on Fargate'),
   warned('mem_swappiness', 'Fargate has no swap'),

@@ -3,13 +3,13 @@
  * builds resources from the plan. Cross-document checks (ecs-params naming a service compose
  * lacks, task size against the containers, dependencies) are made here.
  */
-import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from './fargate';
+import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from '../fargate';
 import {
   BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
   NetworkParamsModel, SecretModel, ServiceDiscoveryModel, ServiceModel, UlimitModel,
-} from './model';
-import { isLoopback, Protocol } from './ports';
-import { DocPath, formatPath, Problems, quote } from './problems';
+} from '../model';
+import { isLoopback, Protocol } from '../ports';
+import { DocPath, formatPath, Problems, quote } from '../problems';
 
 export interface HealthCheckPlan {
   readonly command: string[];

@@ -1,0 +1,159 @@
+/**
+ * What every ECS service of a deployment shares: the VPC, the cluster, the subnets, the task
+ * execution role; and the security group of one ECS service. Only resources here.
+ */
+import { Annotations, Arn, ArnFormat, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { NetworkParamsModel } from '../private/model';
+import { holdsSensitivePort, IngressPlan } from '../private/plan/task';
+
+export const WARNING_PREFIX = 'cdk-compose-fargate';
+
+/** The props both constructs read to place their tasks. */
+export interface InfrastructureInput {
+  readonly vpc?: ec2.IVpc;
+  readonly cluster?: ecs.ICluster;
+  readonly taskSubnets?: ec2.SubnetSelection;
+  readonly assignPublicIp?: boolean;
+  readonly containerInsights?: boolean;
+  /** ecs-params run_params.network_configuration. */
+  readonly network?: NetworkParamsModel;
+}
+
+export interface Infrastructure {
+  /** The VPC made or given; undefined with ecs-params subnets. */
+  readonly vpc?: ec2.IVpc;
+  readonly cluster: ecs.ICluster;
+  readonly createdCluster: boolean;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly assignPublicIp: boolean;
+}
+
+/** Network: props, then ecs-params, then a new VPC with two public subnets (what `ecs-cli up` made). */
+export function buildInfrastructure(scope: Construct, input: InfrastructureInput): Infrastructure {
+  const paramSubnets = input.network?.subnets ?? [];
+  const createVpc = !input.vpc && !input.cluster && paramSubnets.length === 0;
+  const vpc = createVpc
+    ? new ec2.Vpc(scope, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+    })
+    : input.vpc ?? input.cluster?.vpc;
+  const clusterVpc = vpc ?? ec2.Vpc.fromVpcAttributes(scope, 'SubnetsVpc', {
+    // Stands for the VPC of the ecs-params subnets, which the files do not name: the cluster
+    // needs a VPC object, and the service uses only the subnet and security group IDs.
+    vpcId: 'vpc-of-ecs-params-subnets',
+    availabilityZones: ['az-of-ecs-params-subnets'],
+  });
+  const cluster = input.cluster ?? new ecs.Cluster(scope, 'Cluster', {
+    vpc: clusterVpc,
+    containerInsightsV2: input.containerInsights === false ? ecs.ContainerInsights.DISABLED : ecs.ContainerInsights.ENABLED,
+  });
+
+  let vpcSubnets: ec2.SubnetSelection | undefined = input.taskSubnets;
+  if (!vpcSubnets && paramSubnets.length > 0) {
+    vpcSubnets = {
+      subnets: paramSubnets.map((subnetId, i) => {
+        const subnet = ec2.Subnet.fromSubnetId(scope, `Subnet${i}`, subnetId);
+        Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'subnets from ecs-params are only referenced by ID');
+        return subnet;
+      }),
+    };
+  } else if (!vpcSubnets && createVpc) {
+    vpcSubnets = { subnetType: ec2.SubnetType.PUBLIC };
+  }
+  const assignPublicIp = input.assignPublicIp ?? input.network?.assignPublicIp ??
+    (vpc ? vpc.selectSubnets(vpcSubnets).hasPublic : false);
+  return { vpc, cluster, createdCluster: !input.cluster, vpcSubnets, assignPublicIp };
+}
+
+export interface SecurityGroupsInput {
+  /** The securityGroups prop. */
+  readonly given?: ec2.ISecurityGroup[];
+  readonly network?: NetworkParamsModel;
+  readonly vpc?: ec2.IVpc;
+  readonly description: string;
+  /** Ports open to the internet (database and SSH ports: to the VPC only). */
+  readonly ingress: IngressPlan[];
+}
+
+export interface SecurityGroups {
+  readonly securityGroups: ec2.ISecurityGroup[];
+  /** The security group made here. */
+  readonly created?: ec2.SecurityGroup;
+  /** ecs-params subnets without security groups: the service is rendered without any. */
+  readonly useVpcDefault: boolean;
+}
+
+/** The security groups of one ECS service: props, then ecs-params, then one made here. */
+export function buildSecurityGroups(scope: Construct, input: SecurityGroupsInput): SecurityGroups {
+  if (input.given) return { securityGroups: input.given, useVpcDefault: false };
+  const fromParams = input.network?.securityGroups ?? [];
+  if (fromParams.length > 0) {
+    return {
+      securityGroups: fromParams.map((sgId, i) => ec2.SecurityGroup.fromSecurityGroupId(scope, `SecurityGroup${i}`, sgId, { mutable: false })),
+      useVpcDefault: false,
+    };
+  }
+  if (!input.vpc) {
+    // ecs-params subnets without security groups: ECS uses the VPC's default security group,
+    // which the construct cannot name without the VPC.
+    return {
+      securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(scope, 'DefaultSecurityGroup', 'sg-vpc-default', { mutable: false })],
+      useVpcDefault: true,
+    };
+  }
+  const vpc = input.vpc;
+  const sg = new ec2.SecurityGroup(scope, 'SecurityGroup', { vpc, description: input.description, allowAllOutbound: true });
+  for (const ingress of input.ingress) {
+    const port = portOf(ingress.protocol, ingress.fromPort, ingress.toPort);
+    const label = `${ingress.fromPort === ingress.toPort ? ingress.fromPort : `${ingress.fromPort}-${ingress.toPort}`}/${ingress.protocol}`;
+    const sensitive = holdsSensitivePort(ingress.fromPort, ingress.toPort);
+    if (sensitive !== undefined) {
+      Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:sensitive-port`, `published port ${label} holds port ${sensitive} (administration or a database): the security group admits it from the VPC only, not from the internet; add rules to securityGroup if you mean to expose it`);
+    }
+    sg.addIngressRule(sensitive !== undefined ? ec2.Peer.ipv4(vpc.vpcCidrBlock) : ec2.Peer.anyIpv4(), port, `published port ${label}`);
+  }
+  return { securityGroups: [sg], created: sg, useVpcDefault: false };
+}
+
+/** An EC2 port (range) of a protocol. */
+export function portOf(protocol: 'tcp' | 'udp', from: number, to: number): ec2.Port {
+  if (protocol === 'udp') return from === to ? ec2.Port.udp(from) : ec2.Port.udpRange(from, to);
+  return from === to ? ec2.Port.tcp(from) : ec2.Port.tcpRange(from, to);
+}
+
+/** The task execution role: ecs-params' (imported, never modified), else a new one. */
+export function buildExecutionRole(scope: Construct, fromParams: string | undefined, cluster: ecs.ICluster): iam.IRole {
+  return fromParams
+    ? importRole(scope, 'ExecutionRole', fromParams, cluster)
+    : new iam.Role(scope, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSTaskExecutionRolePolicy')],
+    });
+}
+
+/**
+ * Import a role named in ecs-params, immutably (as ecs-cli, the construct never changes a role it
+ * did not create). A role name becomes an ARN in the cluster's partition and account: built from
+ * the cluster's ARN rather than from pseudo parameters, so the template holds no hard-coded ARN.
+ */
+export function importRole(scope: Construct, id: string, nameOrArn: string, cluster: ecs.ICluster): iam.IRole {
+  if (nameOrArn.startsWith('arn:') || Token.isUnresolved(nameOrArn)) {
+    return iam.Role.fromRoleArn(scope, id, nameOrArn, { mutable: false });
+  }
+  const parts = Arn.split(cluster.clusterArn, ArnFormat.SLASH_RESOURCE_NAME);
+  const arn = Arn.format({
+    partition: parts.partition,
+    account: parts.account,
+    service: 'iam',
+    region: '',
+    resource: 'role',
+    resourceName: nameOrArn,
+  });
+  return iam.Role.fromRoleArn(scope, id, arn, { mutable: false });
+}

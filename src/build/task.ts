@@ -1,0 +1,296 @@
+/**
+ * Build one task definition from its plan: containers, volumes, log groups, the init container
+ * that writes compose secrets and configs to files, and the task role's grants. Only resources
+ * here: every decision and user error was settled while planning.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, TaskPlan } from '../private/plan/task';
+import { ValueFromSecret } from '../private/value-from-secret';
+
+/**
+ * The log groups of a deployment. Groups the compose file names are made once (in `namedScope`),
+ * however many tasks log to them; the others once per container, in the task's scope.
+ */
+export class LogGroupRegistry {
+  /** Every group made, in order. */
+  public readonly created: logs.LogGroup[] = [];
+  private readonly named = new Map<string, logs.LogGroup>();
+
+  /**
+   * @param namedScope where the groups the compose file names are made
+   * @param retention how long every group keeps its events
+   * @param createNamed false: the named groups exist already (ecs-cli without --create-log-groups)
+   */
+  constructor(private readonly namedScope: Construct, public readonly retention: logs.RetentionDays, private readonly createNamed: boolean) {}
+
+  /** The group of a plan; undefined for a named group that exists already. */
+  public groupFor(scope: Construct, g: LogGroupPlan): logs.LogGroup | undefined {
+    if (g.name === undefined) return this.create(scope, `${g.containers[0]}LogGroup`);
+    if (!this.createNamed) return undefined;
+    let group = this.named.get(g.name);
+    if (!group) {
+      group = this.create(this.namedScope, `${g.containers[0]}LogGroup`, g.name);
+      this.named.set(g.name, group);
+    }
+    return group;
+  }
+
+  /** A group the construct names. */
+  public create(scope: Construct, id: string, logGroupName?: string): logs.LogGroup {
+    const group = new logs.LogGroup(scope, id, { logGroupName, retention: this.retention });
+    this.created.push(group);
+    return group;
+  }
+}
+
+export interface TaskBuildOptions {
+  readonly executionRole: iam.IRole;
+  /** The task role named in ecs-params; undefined: the task definition makes one. */
+  readonly taskRole?: iam.IRole;
+  readonly logGroups: LogGroupRegistry;
+  /** Name every port mapping (Service Connect needs the names). */
+  readonly namePorts: boolean;
+}
+
+/** A task definition made from a plan, with its containers by compose service name. */
+export class BuiltTask {
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly containers = new Map<string, ecs.ContainerDefinition>();
+  private readonly platform?: ecr_assets.Platform;
+
+  constructor(private readonly scope: Construct, private readonly task: TaskPlan, private readonly options: TaskBuildOptions) {
+    this.taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
+      family: task.family,
+      cpu: task.cpu,
+      memoryLimitMiB: task.memoryMiB,
+      executionRole: options.executionRole,
+      taskRole: options.taskRole,
+      pidMode: task.pidMode ? ecs.PidMode.TASK : undefined,
+      runtimePlatform: task.pidMode || task.cpuArchitecture ? {
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        cpuArchitecture: task.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64
+          : task.cpuArchitecture === 'X86_64' ? ecs.CpuArchitecture.X86_64 : undefined,
+      } : undefined,
+    });
+    const taskRole = this.taskDefinition.taskRole;
+    this.platform = task.cpuArchitecture === 'ARM64' ? ecr_assets.Platform.LINUX_ARM64 : task.cpuArchitecture === 'X86_64' ? ecr_assets.Platform.LINUX_AMD64 : undefined;
+    task.taskRolePolicies.forEach((doc, i) => {
+      new iam.Policy(scope, `TaskRolePolicy${i}`, { document: iam.PolicyDocument.fromJson(doc), roles: [taskRole] });
+    });
+    task.taskRoleManagedPolicies.forEach((arn, i) => {
+      taskRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(scope, `ManagedPolicy${i}`, arn));
+    });
+    for (const v of task.volumes) {
+      this.taskDefinition.addVolume({
+        name: v.name,
+        efsVolumeConfiguration: v.efs ? {
+          fileSystemId: v.efs.fileSystemId,
+          rootDirectory: v.efs.rootDirectory,
+          transitEncryption: v.efs.transitEncryption === undefined ? undefined : v.efs.transitEncryption ? 'ENABLED' : 'DISABLED',
+          transitEncryptionPort: v.efs.transitEncryptionPort,
+          authorizationConfig: v.efs.accessPointId !== undefined || v.efs.iam !== undefined ? {
+            accessPointId: v.efs.accessPointId,
+            iam: v.efs.iam === undefined ? undefined : v.efs.iam ? 'ENABLED' : 'DISABLED',
+          } : undefined,
+        } : undefined,
+      });
+    }
+    for (const g of task.efsGrants) {
+      this.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+        actions: g.write ? ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] : ['elasticfilesystem:ClientMount'],
+        resources: [Stack.of(scope).formatArn({ service: 'elasticfilesystem', resource: 'file-system', resourceName: g.fileSystemId })],
+      }));
+    }
+
+    // Log groups: one per awslogs group name; containers without logging get one each.
+    const groups = new Map<string, logs.LogGroup>();
+    for (const g of task.logGroups) {
+      const group = options.logGroups.groupFor(scope, g);
+      if (!group) continue; // it exists already
+      groups.set(g.key, group);
+      // Containers name their log group as the compose file wrote it; the task definition waits for it.
+      if (g.name !== undefined) this.taskDefinition.node.addDependency(group);
+    }
+
+    for (const c of task.containers) this.containers.set(c.name, this.addContainer(c, groups));
+    for (const c of task.containers) {
+      for (const d of c.dependsOn) {
+        this.containers.get(c.name)!.addContainerDependencies({
+          container: this.containers.get(d.container)!,
+          condition: ecs.ContainerDependencyCondition[d.condition],
+        });
+      }
+    }
+    if (task.fileInit) this.addFileInit();
+  }
+
+  /**
+   * The init container that writes compose secrets and configs to files: ECS reads each from
+   * Secrets Manager or SSM into its environment, it writes them into the volumes the services
+   * mount, and exits; the services start after it succeeded.
+   */
+  private addFileInit() {
+    const init = this.task.fileInit!;
+    const secrets: Record<string, ecs.Secret> = {};
+    const script = ['set -e'];
+    init.files.forEach((f, i) => {
+      const env = `COMPOSE_FILE_${i}`;
+      secrets[env] = f.store === 'ssm' || f.name.startsWith('arn:')
+        ? new ValueFromSecret(Stack.of(this.scope), f.name)
+        : ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this.scope, `FileSecret${i}`, f.name));
+      const file = `${init.mountRoot}/${f.volume}/${f.fileName}`;
+      script.push(`printf '%s' "$${env}" > '${file}'`, `chmod ${f.mode} '${file}'`);
+      if (f.uid !== undefined || f.gid !== undefined) script.push(`chown ${f.uid ?? ''}${f.gid !== undefined ? `:${f.gid}` : ''} '${file}'`);
+    });
+    const group = this.options.logGroups.create(this.scope, 'FilesInitLogGroup');
+    const container = this.taskDefinition.addContainer(init.containerName, {
+      containerName: init.containerName,
+      image: ecs.ContainerImage.fromRegistry(FILE_INIT_IMAGE),
+      essential: false,
+      entryPoint: ['sh', '-c'],
+      command: [script.join(' && ')],
+      secrets,
+      logging: awslogs(group.logGroupName, Stack.of(this.scope).region, init.containerName, {}),
+    });
+    const volumes = [...new Set(init.files.map(f => f.volume))];
+    container.addMountPoints(...volumes.map(v => ({ sourceVolume: v, containerPath: `${init.mountRoot}/${v}`, readOnly: false })));
+    for (const c of this.task.containers) {
+      if (c.mountPoints.some(m => volumes.includes(m.volume))) {
+        this.containers.get(c.name)!.addContainerDependencies({ container, condition: ecs.ContainerDependencyCondition.SUCCESS });
+      }
+    }
+  }
+
+  private addContainer(c: ContainerPlan, groups: Map<string, logs.LogGroup>): ecs.ContainerDefinition {
+    const scope = this.scope;
+    const stack = Stack.of(scope);
+    const namePorts = this.options.namePorts;
+    const logSecrets: Record<string, ecs.Secret> = {};
+    for (const s of c.logSecretOptions) logSecrets[s.name] = new ValueFromSecret(stack, s.valueFrom);
+    const secretOptions = c.logSecretOptions.length > 0 ? logSecrets : undefined;
+    let logging: ecs.LogDriver;
+    if (c.logging.kind === 'awslogs') {
+      const group = c.logging.groupName ?? groups.get(c.logging.group)!.logGroupName;
+      logging = awslogs(group, c.logging.region ?? stack.region, c.logging.streamPrefix, c.logging.options, secretOptions);
+    } else {
+      logging = new ecs.GenericLogDriver({ logDriver: c.logging.driver, options: c.logging.options, secretOptions });
+    }
+    const secrets: Record<string, ecs.Secret> = {};
+    for (const s of c.secrets) secrets[s.name] = new ValueFromSecret(stack, s.valueFrom);
+    let linuxParameters: ecs.LinuxParameters | undefined;
+    if (c.initProcessEnabled || c.capAdd.length > 0 || c.capDrop.length > 0) {
+      linuxParameters = new ecs.LinuxParameters(scope, `${c.name}LinuxParameters`, { initProcessEnabled: c.initProcessEnabled || undefined });
+      linuxParameters.addCapabilities(...c.capAdd.map(x => x as ecs.Capability));
+      linuxParameters.dropCapabilities(...c.capDrop.map(x => x as ecs.Capability));
+    }
+    const credentials = c.repositoryCredentials
+      ? secretsmanager.Secret.fromSecretPartialArn(scope, `${c.name}RepositoryCredentials`, c.repositoryCredentials)
+      : undefined;
+    const environment: Record<string, string> = {};
+    for (const e of c.environment) environment[e.name] = e.value;
+
+    const options: ecs.ContainerDefinitionOptions = {
+      containerName: c.name,
+      image: c.build
+        ? ecs.ContainerImage.fromAsset(c.build.context, {
+          file: c.build.dockerfile,
+          buildArgs: Object.keys(c.build.args).length > 0 ? c.build.args : undefined,
+          target: c.build.target,
+          platform: this.platform,
+        })
+        : ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
+      essential: c.essential,
+      cpu: c.cpu,
+      memoryLimitMiB: c.memoryLimitMiB,
+      memoryReservationMiB: c.memoryReservationMiB,
+      portMappings: c.portMappings.map(p => p.containerPort === p.containerPortEnd
+        ? {
+          containerPort: p.containerPort,
+          hostPort: p.containerPort,
+          protocol: protocol(p.protocol),
+          name: p.name ?? (namePorts ? `${c.name}-${p.containerPort}` : undefined),
+          appProtocol: namePorts ? appProtocol(p.appProtocol) : undefined,
+        }
+        : { containerPort: ecs.ContainerDefinition.CONTAINER_PORT_USE_RANGE, containerPortRange: `${p.containerPort}-${p.containerPortEnd}`, protocol: protocol(p.protocol), name: p.name }),
+      environment: c.environment.length > 0 ? environment : undefined,
+      secrets: c.secrets.length > 0 ? secrets : undefined,
+      command: c.command,
+      entryPoint: c.entryPoint,
+      workingDirectory: c.workingDirectory,
+      user: c.user,
+      dockerLabels: Object.keys(c.dockerLabels).length > 0 ? c.dockerLabels : undefined,
+      readonlyRootFilesystem: c.readonlyRootFilesystem,
+      pseudoTerminal: c.pseudoTerminal,
+      interactive: c.interactive,
+      linuxParameters,
+      systemControls: c.sysctls.length > 0 ? c.sysctls.map(x => ({ namespace: x.name, value: x.value })) : undefined,
+      stopTimeout: c.stopTimeoutSeconds !== undefined ? Duration.seconds(c.stopTimeoutSeconds) : undefined,
+      healthCheck: c.healthCheck ? {
+        command: c.healthCheck.command,
+        interval: seconds(c.healthCheck.intervalSeconds),
+        timeout: seconds(c.healthCheck.timeoutSeconds),
+        retries: c.healthCheck.retries,
+        startPeriod: seconds(c.healthCheck.startPeriodSeconds),
+      } : undefined,
+      logging,
+      ulimits: c.ulimits.length > 0
+        ? c.ulimits.map(u => ({ name: u.name as ecs.UlimitName, softLimit: u.soft, hardLimit: u.hard }))
+        : undefined,
+    };
+    // A service with ecs-params firelens_configuration is the task's log router (ECS allows one).
+    const container = c.firelens
+      ? this.taskDefinition.addFirelensLogRouter(c.name, { ...options, firelensConfig: firelensConfig(c.firelens) })
+      : this.taskDefinition.addContainer(c.name, options);
+    container.addMountPoints(...c.mountPoints.map(m => ({ sourceVolume: m.volume, containerPath: m.containerPath, readOnly: m.readOnly })));
+    container.addVolumesFrom(...c.volumesFrom.map(v => ({ sourceContainer: v.container, readOnly: v.readOnly })));
+    return container;
+  }
+}
+
+/**
+ * An awslogs driver with the region as written (not always the stack's). No grant: the
+ * execution role's AmazonECSTaskExecutionRolePolicy covers writing logs, and an imported role
+ * is never changed.
+ */
+function awslogs(group: string, region: string, streamPrefix: string, options: Record<string, string>, secretOptions?: Record<string, ecs.Secret>) {
+  return new ecs.GenericLogDriver({
+    logDriver: 'awslogs',
+    options: { 'awslogs-group': group, 'awslogs-region': region, 'awslogs-stream-prefix': streamPrefix, ...options },
+    secretOptions,
+  });
+}
+
+function firelensConfig(f: NonNullable<ContainerPlan['firelens']>): ecs.FirelensConfig {
+  const o = f.options;
+  return {
+    type: f.type === 'fluentd' ? ecs.FirelensLogRouterType.FLUENTD : ecs.FirelensLogRouterType.FLUENTBIT,
+    options: Object.keys(o).length === 0 ? undefined : {
+      enableECSLogMetadata: o['enable-ecs-log-metadata'] === undefined ? undefined : o['enable-ecs-log-metadata'] === 'true',
+      configFileType: o['config-file-type'] === undefined ? undefined : ecs.FirelensConfigFileType.FILE,
+      configFileValue: o['config-file-value'],
+    },
+  };
+}
+
+function appProtocol(p: string | undefined): ecs.AppProtocol | undefined {
+  switch (p) {
+    case 'http': return ecs.AppProtocol.http;
+    case 'http2': return ecs.AppProtocol.http2;
+    case 'grpc': return ecs.AppProtocol.grpc;
+    default: return undefined;
+  }
+}
+
+function protocol(p: 'tcp' | 'udp'): ecs.Protocol {
+  return p === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP;
+}
+
+function seconds(n: number | undefined): Duration | undefined {
+  return n === undefined ? undefined : Duration.seconds(n);
+}

@@ -1,0 +1,127 @@
+/**
+ * The names compose services reach each other by, and where a file uses them: in the environment,
+ * the command and the entry point (`DB_HOST: db`, `postgres://app@db:5432/app`,
+ * `proxy_pass http://backend:8000`). Pure functions, no CDK.
+ */
+import { ComposeModel, ServiceModel } from '../model';
+import { DocPath, Problems, quote } from '../problems';
+
+/** A name another service answers to, and where it comes from. */
+export interface ServiceName {
+  readonly name: string;
+  readonly service: string;
+  /** compose name, container_name, hostname, network alias, links alias. */
+  readonly kind: 'service' | 'container_name' | 'hostname' | 'alias' | 'link';
+  /** The networks the name is valid on; undefined: every network of the service. */
+  readonly network?: string;
+}
+
+/** A use of another service's name as a host, in a service's environment or command. */
+export interface HostReference {
+  /** The service that uses the name. */
+  readonly from: string;
+  /** The service the name stands for. */
+  readonly target: string;
+  readonly name: string;
+  /** The port written with it (`db:5432`, `http://backend:8000`), if any. */
+  readonly port?: number;
+  readonly path: DocPath;
+  readonly value: string;
+}
+
+/** Every name each service answers to, compose name first. Lower case: DNS names are. */
+export function serviceNames(compose: ComposeModel): ServiceName[] {
+  const out: ServiceName[] = [];
+  const add = (n: ServiceName) => {
+    if (!out.some(x => x.name === n.name && x.service === n.service)) out.push(n);
+  };
+  for (const s of compose.services) add({ name: s.name.toLowerCase(), service: s.name, kind: 'service' });
+  for (const s of compose.services) {
+    if (s.containerName) add({ name: s.containerName.toLowerCase(), service: s.name, kind: 'container_name' });
+    if (s.hostname) add({ name: s.hostname.toLowerCase(), service: s.name, kind: 'hostname' });
+    for (const n of s.networks ?? []) for (const a of n.aliases) add({ name: a.toLowerCase(), service: s.name, kind: 'alias', network: n.name });
+    for (const l of s.links ?? []) {
+      if (compose.services.some(x => x.name === l.service)) add({ name: l.alias.toLowerCase(), service: l.service, kind: 'link' });
+    }
+  }
+  return out;
+}
+
+// Variable names whose value is a host when it is a bare name.
+const HOST_VARIABLE = /HOST|ADDR|SERVER|URL|URI|ENDPOINT|DSN|BROKER|UPSTREAM|BACKEND|PEERS?$|NODES?$|SERVICE$|CONNECT/i;
+// Options that take a host as their next argument or after "=".
+const HOST_OPTION = /^(?:-h|--host|--hostname|--server|--addr|--address|--broker|--upstream|--db-host)$/i;
+const NAME = '[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?';
+
+interface Candidate {
+  readonly name: string;
+  readonly port?: number;
+}
+
+/** Hosts written in a text: URLs, `name:port`, `host=name`; a bare name when `bare` says it is a host. */
+export function hostsIn(text: string, bare: boolean): Candidate[] {
+  const out: Candidate[] = [];
+  const push = (name: string, port?: string) => out.push({ name: name.toLowerCase(), port: port === undefined ? undefined : parseInt(port, 10) });
+  // scheme://[user[:password]@]host[:port]
+  for (const m of text.matchAll(new RegExp(`[A-Za-z][A-Za-z0-9+.-]*://(?:[^\\s/@]*@)?(${NAME})(?::(\\d{1,5}))?`, 'g'))) push(m[1], m[2]);
+  // user@host:port (without a scheme), host:port, host=name (libpq and many CLIs)
+  for (const m of text.matchAll(new RegExp(`(?:^|[\\s,;"'(=@])(${NAME}):(\\d{1,5})(?=$|[\\s,;"')/])`, 'g'))) push(m[1], m[2]);
+  for (const m of text.matchAll(new RegExp(`(?:^|[\\s,;?&])(?:host|hostname|server|addr|address)=(${NAME})(?=$|[\\s,;&])`, 'gi'))) push(m[1]);
+  if (bare && new RegExp(`^${NAME}$`).test(text.trim())) push(text.trim());
+  return out;
+}
+
+/**
+ * Where each service uses another service's name as a host. A bare name counts only where the
+ * variable or option says it is a host (`DB_HOST: db`, `--host db`), so `MYSQL_USER: wordpress`
+ * next to a service named wordpress is not taken for one.
+ */
+export function findHostReferences(compose: ComposeModel, names = serviceNames(compose)): HostReference[] {
+  const byName = new Map<string, ServiceName[]>();
+  for (const n of names) byName.set(n.name, [...(byName.get(n.name) ?? []), n]);
+  const out: HostReference[] = [];
+  for (const svc of compose.services) {
+    const seen = new Set<string>();
+    const consider = (text: string, bare: boolean, path: DocPath) => {
+      for (const c of hostsIn(text, bare)) {
+        const targets = (byName.get(c.name) ?? []).filter(n => n.service !== svc.name);
+        const target = targets.find(n => n.kind === 'link' ? (svc.links ?? []).some(l => l.alias.toLowerCase() === c.name) : true);
+        if (!target) continue;
+        const key = `${path.join('.')}|${c.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ from: svc.name, target: target.service, name: c.name, port: c.port, path, value: text });
+      }
+    };
+    for (const e of svc.environment) consider(e.value, HOST_VARIABLE.test(e.name), [...svc.path, 'environment', e.name]);
+    for (const [key, list] of [['command', svc.command], ['entrypoint', svc.entryPoint]] as const) {
+      (list ?? []).forEach((arg, i) => {
+        const option = /^(--?[A-Za-z-]+)=(.*)$/.exec(arg);
+        if (option && HOST_OPTION.test(option[1])) consider(option[2], true, [...svc.path, key]);
+        else consider(arg, i > 0 && HOST_OPTION.test(list![i - 1]), [...svc.path, key]);
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * One task: the containers share localhost, and no compose name resolves. Warn where a service
+ * uses another's name as a host.
+ */
+export function warnHostReferences(compose: ComposeModel, problems: Problems): HostReference[] {
+  const refs = findHostReferences(compose);
+  for (const r of refs) {
+    const local = r.port !== undefined ? `localhost:${r.port}` : 'localhost';
+    problems.warn('service-name-host', r.path,
+      `${quote(r.value)} names the compose service ${r.target}${r.name !== r.target.toLowerCase() ? ` (as ${r.name})` : ''}, which does not resolve inside one task: `
+      + `the containers of one task share localhost, so write ${quote(local)}, or deploy with ComposeFargateProject, where each compose service answers to its name`);
+  }
+  return refs;
+}
+
+/** Whether the service runs once to completion instead of being kept running. */
+export function isOneShot(svc: ServiceModel, compose: ComposeModel): boolean {
+  if (svc.restart === 'no' || svc.restart === 'false') return true;
+  return compose.services.some(x => x.dependsOn.some(d => d.container === svc.name && d.condition === 'SUCCESS'));
+}
