@@ -6,53 +6,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, WARNING_PREFIX } from './build/infrastructure';
+import { ComposeFargateBaseProps } from './base-props';
+import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { BuiltTask, LogGroupRegistry } from './build/task';
-import { ComposeDefinition } from './compose/compose-definition';
-import { EcsParams } from './ecs-params/ecs-params';
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
-import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, ServiceConnectOptions } from './options';
+import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions } from './options';
 import { warnHostReferences } from './private/plan/names';
-import { planTask, TaskPlan } from './private/plan/task';
+import { planTask, portMappingName, TaskPlan } from './private/plan/task';
 import { ComposeFargateError, formatProblem, Problems, throwAll } from './private/problems';
 
 /**
  * Properties of a ComposeFargateService. Everything not in the two files is a prop; props beat
  * ecs-params, and ecs-params beat compose.
  */
-export interface ComposeFargateServiceProps {
-  /** The compose document: one container per compose service. */
-  readonly compose: ComposeDefinition;
-
-  /**
-   * The ecs-params document (task size, roles, per-container settings, network configuration).
-   *
-   * @default - none: task size from the containers, roles and network created by the construct
-   */
-  readonly ecsParams?: EcsParams;
-
-  /**
-   * The project name: the task definition family and the ECS service name.
-   *
-   * @default - the compose file's `name:`, else the construct id
-   */
-  readonly projectName?: string;
-
-  /**
-   * The VPC to run in.
-   *
-   * @default - the cluster's VPC when `cluster` is given; the VPC of the ecs-params subnets when
-   * they are given; otherwise a new VPC with two public subnets in two AZs and no NAT gateway
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The ECS cluster to run in.
-   *
-   * @default - a new cluster
-   */
-  readonly cluster?: ecs.ICluster;
-
+export interface ComposeFargateServiceProps extends ComposeFargateBaseProps {
   /**
    * How many tasks to run.
    *
@@ -61,67 +28,12 @@ export interface ComposeFargateServiceProps {
   readonly desiredCount?: number;
 
   /**
-   * Whether tasks get a public IP address.
-   *
-   * @default - ecs-params `assign_public_ip` when given; true when the tasks run in public subnets
-   * (as in the VPC this construct creates); false otherwise
-   */
-  readonly assignPublicIp?: boolean;
-
-  /**
-   * The subnets the tasks run in.
-   *
-   * @default - ecs-params `subnets` when given; the public subnets of a VPC this construct creates;
-   * otherwise the VPC's private subnets (public ones when it has none)
-   */
-  readonly taskSubnets?: ec2.SubnetSelection;
-
-  /**
    * Security groups for the tasks.
    *
    * @default - ecs-params `security_groups` when given; otherwise a new security group that admits
    * the compose file's published ports from anywhere
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * The deployment circuit breaker: a deployment whose tasks keep failing stops, and rolls back.
-   *
-   * @default - enabled, with rollback
-   */
-  readonly circuitBreaker?: ecs.DeploymentCircuitBreaker;
-
-  /**
-   * Whether to create the log groups the compose file names (`awslogs-group`), as ecs-cli's
-   * `--create-log-groups` did. Set false when they exist already (made by ecs-cli, or kept from an
-   * earlier deployment): the containers log to them by name. Containers without a logging
-   * configuration always get a log group the construct creates.
-   *
-   * @default true
-   */
-  readonly createLogGroups?: boolean;
-
-  /**
-   * CloudWatch Container Insights on the cluster the construct creates (ignored with `cluster`).
-   *
-   * @default true
-   */
-  readonly containerInsights?: boolean;
-
-  /**
-   * How long the log groups the construct creates keep their events.
-   *
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * A load balancer in front of the service (Application or Network), with optional TLS and DNS.
-   * Tasks then accept traffic only from it, and get no public IP when the VPC has private subnets.
-   *
-   * @default - no load balancer: the published ports are open to the internet in the security group
-   */
-  readonly loadBalancer?: LoadBalancerOptions;
 
   /**
    * Target groups made elsewhere that the service registers with (ecs-cli's `--target-groups`).
@@ -138,56 +50,6 @@ export interface ComposeFargateServiceProps {
   readonly autoScaling?: AutoScalingOptions;
 
   /**
-   * Capacity provider strategies, for example FARGATE_SPOT with a FARGATE base. The cluster the
-   * construct creates has both Fargate capacity providers enabled.
-   *
-   * @default - the FARGATE launch type
-   */
-  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
-
-  /**
-   * The Fargate platform version.
-   *
-   * @default - LATEST
-   */
-  readonly platformVersion?: ecs.FargatePlatformVersion;
-
-  /**
-   * The lower limit of running tasks during a deployment, in percent of the desired count.
-   *
-   * @default - compose `deploy.x-aws-min_percent`, else 100
-   */
-  readonly minHealthyPercent?: number;
-
-  /**
-   * The upper limit of running tasks during a deployment, in percent of the desired count.
-   *
-   * @default - compose `deploy.x-aws-max_percent`, else 200
-   */
-  readonly maxHealthyPercent?: number;
-
-  /**
-   * How long ECS ignores failing load balancer health checks of a new task. Needs a load balancer.
-   *
-   * @default - 60 seconds with a load balancer
-   */
-  readonly healthCheckGracePeriod?: Duration;
-
-  /**
-   * CloudWatch alarms that stop (and roll back) a deployment.
-   *
-   * @default - none
-   */
-  readonly deploymentAlarms?: ecs.DeploymentAlarmConfig;
-
-  /**
-   * ECS Exec (`aws ecs execute-command`): the task role gets the permissions it needs.
-   *
-   * @default false
-   */
-  readonly enableExecuteCommand?: boolean;
-
-  /**
    * ECS Service Connect: other services in the namespace reach this one's published ports by its
    * compose service names (`http://web:8000`).
    *
@@ -196,7 +58,6 @@ export interface ComposeFargateServiceProps {
   readonly serviceConnect?: ServiceConnectOptions;
 }
 
-const FAMILY_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 /**
  * Deploys a docker-compose project (and its ecs-params file) to ECS on Fargate: one task
@@ -345,13 +206,11 @@ export class ComposeFargateService extends Construct {
     if (props.serviceConnect) this.enableServiceConnect(task, props.serviceConnect, infra.createdCluster);
 
     const balancing = addLoadBalancing(this, {
-      service: this.service,
       vpc: this.vpc,
-      task,
+      services: [{ service: this.service, task, targetable: task.containers.map(c => c.name), securityGroup: this.securityGroup }],
       loadBalancer: props.loadBalancer,
       existingTargetGroups: props.existingTargetGroups ?? [],
-      containers: this.containers,
-      securityGroup: this.securityGroup,
+      portProtocols: task.portProtocols,
     });
     this.applicationLoadBalancer = balancing.applicationLoadBalancer;
     this.networkLoadBalancer = balancing.networkLoadBalancer;
@@ -364,7 +223,7 @@ export class ComposeFargateService extends Construct {
       targetCpuUtilizationPercent: task.autoscaling.cpu,
       targetMemoryUtilizationPercent: task.autoscaling.memory,
     } : undefined);
-    if (scaling) this.scalableTaskCount = addAutoScaling(this.service, scaling, balancing.applicationTargetGroups[0]);
+    if (scaling) this.scalableTaskCount = addAutoScaling(this.service, scaling, balancing.applicationTargetGroups.get(this.service)?.[0]);
     if (groups.useVpcDefault) {
       (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
     }
@@ -396,7 +255,7 @@ export class ComposeFargateService extends Construct {
     }
     const services = task.containers.flatMap(c => c.portMappings
       .filter(p => p.containerPort === p.containerPortEnd)
-      .map(p => ({ portMappingName: p.name ?? `${c.name}-${p.containerPort}`, dnsName: c.name, port: p.containerPort })));
+      .map(p => ({ portMappingName: portMappingName(c.name, p), dnsName: c.name, port: p.containerPort })));
     this.service.enableServiceConnect({ namespace, services });
   }
 
@@ -449,16 +308,4 @@ function propError(at: (string | number)[], message: string): Error {
   const problems = new Problems();
   problems.error(at, message);
   return new ComposeFargateError(problems.errors);
-}
-
-function resolveProjectName(fromProps: string | undefined, fromCompose: string | undefined, id: string): string {
-  if (fromProps !== undefined) {
-    if (!Token.isUnresolved(fromProps) && !FAMILY_NAME.test(fromProps)) {
-      throw new Error(`projectName: ${JSON.stringify(fromProps)} cannot name a task definition family and an ECS service: use up to 255 letters, digits, dashes and underscores`);
-    }
-    return fromProps;
-  }
-  if (fromCompose !== undefined) return fromCompose;
-  const fromId = id.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
-  return fromId === '' ? 'compose' : fromId;
 }

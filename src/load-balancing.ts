@@ -14,21 +14,33 @@ import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalan
 import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan/task';
 import { DocPath, Problems } from './private/problems';
 
-export interface LoadBalancingInput {
+/** An ECS service a load balancer may send traffic to. */
+export interface BalancedService {
   readonly service: ecs.FargateService;
-  readonly vpc?: ec2.IVpc;
   readonly task: TaskPlan;
+  /** The containers a target may name (one task: all; a project: the compose service's own). */
+  readonly targetable: string[];
+  /** The security group the construct made for it. */
+  readonly securityGroup?: ec2.ISecurityGroup;
+}
+
+export interface LoadBalancingInput {
+  readonly vpc?: ec2.IVpc;
+  readonly services: BalancedService[];
   readonly loadBalancer?: LoadBalancerOptions;
   readonly existingTargetGroups: ExistingTargetGroup[];
-  readonly containers: Map<string, ecs.ContainerDefinition>;
-  readonly securityGroup?: ec2.ISecurityGroup;
+  /** The Docker ECS x-aws-protocol values of the published ports. */
+  readonly portProtocols: string[];
 }
 
 export interface LoadBalancing {
   readonly applicationLoadBalancer?: elbv2.ApplicationLoadBalancer;
   readonly networkLoadBalancer?: elbv2.NetworkLoadBalancer;
   readonly targetGroups: elbv2.ITargetGroup[];
-  readonly applicationTargetGroups: elbv2.ApplicationTargetGroup[];
+  /** The Application Load Balancer target groups, by ECS service (for request count scaling). */
+  readonly applicationTargetGroups: Map<ecs.FargateService, elbv2.ApplicationTargetGroup[]>;
+  /** The ECS services a target group sends traffic to. */
+  readonly targetServices: Set<ecs.FargateService>;
   readonly url?: string;
 }
 
@@ -36,22 +48,23 @@ interface ResolvedTarget extends LoadBalancerTarget {
   readonly listenerPort: number;
   readonly protocol: 'tcp' | 'udp';
   readonly container: ContainerPlan;
+  readonly owner: BalancedService;
   readonly at: DocPath;
 }
 
 /** The load balancer type: the prop, else Docker's x-aws-protocol, else Application. */
-function balancerType(options: LoadBalancerOptions, task: TaskPlan): LoadBalancerType {
+function balancerType(options: LoadBalancerOptions, protocols: string[]): LoadBalancerType {
   if (options.loadBalancerType) return options.loadBalancerType;
-  const protocols = task.portProtocols;
   if (protocols.length > 0 && protocols.every(p => p === 'tcp' || p === 'udp' || p === 'tls')) return LoadBalancerType.NETWORK;
   return LoadBalancerType.APPLICATION;
 }
 
 /** Check a target against the containers: it must name a compose service that publishes the port. */
-function findContainer(task: TaskPlan, service: string, port: number, at: DocPath, problems: Problems) {
-  const container = task.containers.find(c => c.name === service);
-  if (!container) {
-    problems.error([...at, 'service'], `no compose service named ${JSON.stringify(service)}: the services are ${task.containers.map(c => c.name).join(', ')}`);
+function findContainer(services: BalancedService[], service: string, port: number, at: DocPath, problems: Problems) {
+  const owner = services.find(s => s.targetable.includes(service));
+  const container = owner?.task.containers.find(c => c.name === service);
+  if (!owner || !container) {
+    problems.error([...at, 'service'], `no compose service named ${JSON.stringify(service)}: the services are ${services.flatMap(s => s.targetable).join(', ')}`);
     return undefined;
   }
   const mapping = container.portMappings.find(p => p.containerPort <= port && port <= p.containerPortEnd);
@@ -59,21 +72,24 @@ function findContainer(task: TaskPlan, service: string, port: number, at: DocPat
     problems.error([...at, 'containerPort'], `${service} publishes no port ${port}: list it under the service's ports (published: ${container.portMappings.map(p => p.containerPort).join(', ') || 'none'})`);
     return undefined;
   }
-  return { container, protocol: mapping.protocol };
+  return { container, owner, protocol: mapping.protocol };
 }
 
-function resolveTargets(options: LoadBalancerOptions, type: LoadBalancerType, task: TaskPlan, tls: boolean, problems: Problems): ResolvedTarget[] {
+function resolveTargets(
+  options: LoadBalancerOptions, type: LoadBalancerType, services: BalancedService[], tls: boolean, problems: Problems,
+): ResolvedTarget[] {
   const defaultListener = (containerPort: number) => (type === LoadBalancerType.NETWORK ? containerPort : tls ? 443 : 80);
-  const given: LoadBalancerTarget[] = options.targets ?? task.containers.flatMap(c => c.portMappings
-    .filter(p => p.containerPort === p.containerPortEnd && (type === LoadBalancerType.NETWORK || p.protocol === 'tcp'))
-    .map(p => ({ service: c.name, containerPort: p.containerPort })));
+  const given: LoadBalancerTarget[] = options.targets ?? services.flatMap(s => s.task.containers.filter(c => s.targetable.includes(c.name)))
+    .flatMap(c => c.portMappings
+      .filter(p => !p.exposed && p.containerPort === p.containerPortEnd && (type === LoadBalancerType.NETWORK || p.protocol === 'tcp'))
+      .map(p => ({ service: c.name, containerPort: p.containerPort })));
   if (given.length === 0) {
     problems.error(['loadBalancer', 'targets'], 'nothing to balance: the compose file publishes no port; list targets or publish one under a service\'s ports');
   }
   const out: ResolvedTarget[] = [];
   given.forEach((t, i) => {
     const at = ['loadBalancer', 'targets', i];
-    const found = findContainer(task, t.service, t.containerPort, at, problems);
+    const found = findContainer(services, t.service, t.containerPort, at, problems);
     if (!found) return;
     if (type === LoadBalancerType.APPLICATION && found.protocol === 'udp') {
       problems.error([...at, 'containerPort'], `${t.service} publishes ${t.containerPort} as udp: an Application Load Balancer carries HTTP over TCP; use LoadBalancerType.NETWORK`);
@@ -88,7 +104,7 @@ function resolveTargets(options: LoadBalancerOptions, type: LoadBalancerType, ta
       problems.error([...at, 'listenerPort'], `expected a port from 1 to 65535, got ${listenerPort}`);
       return;
     }
-    out.push({ ...t, listenerPort, protocol: found.protocol, container: found.container, at });
+    out.push({ ...t, listenerPort, protocol: found.protocol, container: found.container, owner: found.owner, at });
   });
   // One default action per listener: targets sharing a listener need path or host conditions.
   const byListener = new Map<number, ResolvedTarget[]>();
@@ -124,14 +140,15 @@ export function deriveHealthCheck(container: ContainerPlan, containerPort: numbe
 }
 
 export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): LoadBalancing {
-  const { service, task, loadBalancer: options } = input;
+  const { services, loadBalancer: options } = input;
   const targetGroups: elbv2.ITargetGroup[] = [];
-  const applicationTargetGroups: elbv2.ApplicationTargetGroup[] = [];
+  const applicationTargetGroups = new Map<ecs.FargateService, elbv2.ApplicationTargetGroup[]>();
   const problems = new Problems();
-  const existing = input.existingTargetGroups.map((e, i) => ({ e, found: findContainer(task, e.service, e.containerPort, ['existingTargetGroups', i], problems) }));
+  const existing = input.existingTargetGroups.map((e, i) => ({ e, found: findContainer(services, e.service, e.containerPort, ['existingTargetGroups', i], problems) }));
   problems.throwIfAny();
-  existing.forEach(({ e }, i) => {
-    const target = service.loadBalancerTarget({ containerName: e.service, containerPort: e.containerPort });
+  existing.forEach(({ e, found }, i) => {
+    const owner = found!.owner;
+    const target = owner.service.loadBalancerTarget({ containerName: e.service, containerPort: e.containerPort });
     if ((e.loadBalancerType ?? LoadBalancerType.APPLICATION) === LoadBalancerType.APPLICATION) {
       const tg = elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(scope, `ExistingTargetGroup${i}`, { targetGroupArn: e.targetGroupArn });
       tg.addTarget(target);
@@ -142,11 +159,12 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
       targetGroups.push(tg);
     }
     // The load balancer is not known here: admit the port from within the VPC.
-    if (input.securityGroup && input.vpc) {
-      input.securityGroup.addIngressRule(ec2.Peer.ipv4(input.vpc.vpcCidrBlock), ec2.Port.tcp(e.containerPort), `${e.service}:${e.containerPort} from the VPC (existing target group)`);
+    if (owner.securityGroup && input.vpc) {
+      owner.securityGroup.addIngressRule(ec2.Peer.ipv4(input.vpc.vpcCidrBlock), ec2.Port.tcp(e.containerPort), `${e.service}:${e.containerPort} from the VPC (existing target group)`);
     }
   });
-  if (!options) return { targetGroups, applicationTargetGroups };
+  const targetServices = new Set(existing.map(x => x.found!.owner.service));
+  if (!options) return { targetGroups, applicationTargetGroups, targetServices };
 
   if (!input.vpc) {
     problems.error(['loadBalancer'], 'a load balancer needs the VPC, and the ecs-params subnets do not name it: pass the vpc prop');
@@ -156,10 +174,11 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
   if ((options.domainName === undefined) !== (options.domainZone === undefined)) {
     problems.error(['loadBalancer', options.domainName === undefined ? 'domainName' : 'domainZone'], 'domainName and domainZone go together');
   }
-  const type = balancerType(options, task);
+  const type = balancerType(options, input.portProtocols);
   const tls = options.certificate !== undefined || options.domainZone !== undefined;
-  const targets = resolveTargets(options, type, task, tls, problems);
+  const targets = resolveTargets(options, type, services, tls, problems);
   problems.throwIfAny();
+  for (const t of targets) targetServices.add(t.owner.service);
 
   const internetFacing = options.publicLoadBalancer ?? true;
   const certificate = options.certificate ?? (options.domainName && options.domainZone
@@ -197,7 +216,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
         protocol: elbv2.ApplicationProtocol.HTTP,
         targetType: elbv2.TargetType.IP,
         healthCheck: options.healthCheck ?? deriveHealthCheck(t.container, t.containerPort),
-        targets: [service.loadBalancerTarget({ containerName: t.service, containerPort: t.containerPort })],
+        targets: [t.owner.service.loadBalancerTarget({ containerName: t.service, containerPort: t.containerPort })],
       });
       const conditions = [
         ...(t.pathPattern !== undefined ? [elbv2.ListenerCondition.pathPatterns([t.pathPattern])] : []),
@@ -209,7 +228,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
         listener.addTargetGroups(`Default${i}`, { targetGroups: [tg] });
       }
       targetGroups.push(tg);
-      applicationTargetGroups.push(tg);
+      applicationTargetGroups.set(t.owner.service, [...(applicationTargetGroups.get(t.owner.service) ?? []), tg]);
     });
     if (certificate && !listeners.has(80)) {
       alb.addRedirect({
@@ -238,7 +257,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
         protocol: udp ? elbv2.Protocol.UDP : elbv2.Protocol.TCP,
         targetType: elbv2.TargetType.IP,
         healthCheck: options.healthCheck,
-        targets: [service.loadBalancerTarget({
+        targets: [t.owner.service.loadBalancerTarget({
           containerName: t.service, containerPort: t.containerPort, protocol: udp ? ecs.Protocol.UDP : ecs.Protocol.TCP,
         })],
       });
@@ -251,7 +270,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
       sg.addIngressRule(internetFacing && !sensitive ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpc.vpcCidrBlock), listenerPort, `listener ${t.listenerPort}`);
       const containerPort = udp ? ec2.Port.udp(t.containerPort) : ec2.Port.tcp(t.containerPort);
       sg.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), containerPort, `to ${t.service}:${t.containerPort}`);
-      service.connections.allowFrom(sg, containerPort, `from the load balancer to ${t.service}:${t.containerPort}`);
+      t.owner.service.connections.allowFrom(sg, containerPort, `from the load balancer to ${t.service}:${t.containerPort}`);
       targetGroups.push(tg);
     });
   }
@@ -271,6 +290,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
     networkLoadBalancer: lb instanceof elbv2.NetworkLoadBalancer ? lb : undefined,
     targetGroups,
     applicationTargetGroups,
+    targetServices,
     url,
   };
 }

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { validateTemplateJson } from './cfn-validate';
 import { buildProductionApp } from '../examples/production/app';
+import { buildProjectApp } from '../examples/project/app';
 import { summarizeAssembly } from '../examples/summary';
 import { buildTutorialApp } from '../examples/tutorial/app';
 
@@ -53,6 +54,26 @@ describe('examples/production', () => {
     const service = resources.find(r => r.Type === 'AWS::ECS::Service');
     expect(service.Properties.EnableExecuteCommand).toBe(true);
     expect(Object.keys(template.Outputs).some(k => k.startsWith('ShopUrl'))).toBe(true);
+  });
+});
+
+describe('examples/project', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-'));
+  const template = buildProjectApp(outdir).synth().getStackByName('BlogStack').template;
+  const resources = Object.values(template.Resources) as any[];
+
+  test('passes @aws/cloudformation-validate', () => {
+    expect(validateTemplateJson(template)).toEqual([]);
+  });
+
+  test('two ECS services behind one load balancer, WordPress scaled, the database reached by name', () => {
+    const services = resources.filter(r => r.Type === 'AWS::ECS::Service');
+    expect(services.map(s => s.Properties.ServiceName).sort()).toEqual(['blog-db', 'blog-wordpress']);
+    expect(resources.filter(r => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer')).toHaveLength(1);
+    const db = services.find(s => s.Properties.ServiceName === 'blog-db');
+    expect(db.Properties.ServiceConnectConfiguration.Services[0].ClientAliases).toEqual([{ DnsName: 'db', Port: 3306 }]);
+    const target = resources.find(r => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget');
+    expect([target.Properties.MinCapacity, target.Properties.MaxCapacity]).toEqual([2, 6]);
   });
 });
 

@@ -8,9 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
 import { buildProductionApp } from '../examples/production/app';
 import { buildTutorialApp } from '../examples/tutorial/app';
+import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
 
 describe('example templates', () => {
   const tutorial = buildTutorialApp(fs.mkdtempSync(path.join(os.tmpdir(), 'snap-tutorial-'))).synth();

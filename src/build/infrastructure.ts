@@ -157,3 +157,18 @@ export function importRole(scope: Construct, id: string, nameOrArn: string, clus
   });
   return iam.Role.fromRoleArn(scope, id, arn, { mutable: false });
 }
+
+const FAMILY_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** The project name: the prop, else the compose file's `name:`, else the construct id. */
+export function resolveProjectName(fromProps: string | undefined, fromCompose: string | undefined, id: string): string {
+  if (fromProps !== undefined) {
+    if (!Token.isUnresolved(fromProps) && !FAMILY_NAME.test(fromProps)) {
+      throw new Error(`projectName: ${JSON.stringify(fromProps)} cannot name a task definition family and an ECS service: use up to 255 letters, digits, dashes and underscores`);
+    }
+    return fromProps;
+  }
+  if (fromCompose !== undefined) return fromCompose;
+  const fromId = id.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
+  return fromId === '' ? 'compose' : fromId;
+}

@@ -3,14 +3,14 @@
  * that writes compose secrets and configs to files, and the task role's grants. Only resources
  * here: every decision and user error was settled while planning.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, TaskPlan } from '../private/plan/task';
+import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/task';
 import { ValueFromSecret } from '../private/value-from-secret';
 
 /**
@@ -193,7 +193,7 @@ export class BuiltTask {
       ? secretsmanager.Secret.fromSecretPartialArn(scope, `${c.name}RepositoryCredentials`, c.repositoryCredentials)
       : undefined;
     const environment: Record<string, string> = {};
-    for (const e of c.environment) environment[e.name] = e.value;
+    for (const e of c.environment) environment[e.name] = literal(e.value);
 
     const options: ecs.ContainerDefinitionOptions = {
       containerName: c.name,
@@ -214,14 +214,14 @@ export class BuiltTask {
           containerPort: p.containerPort,
           hostPort: p.containerPort,
           protocol: protocol(p.protocol),
-          name: p.name ?? (namePorts ? `${c.name}-${p.containerPort}` : undefined),
+          name: namePorts ? portMappingName(c.name, p) : p.name,
           appProtocol: namePorts ? appProtocol(p.appProtocol) : undefined,
         }
         : { containerPort: ecs.ContainerDefinition.CONTAINER_PORT_USE_RANGE, containerPortRange: `${p.containerPort}-${p.containerPortEnd}`, protocol: protocol(p.protocol), name: p.name }),
       environment: c.environment.length > 0 ? environment : undefined,
       secrets: c.secrets.length > 0 ? secrets : undefined,
-      command: c.command,
-      entryPoint: c.entryPoint,
+      command: c.command?.map(literal),
+      entryPoint: c.entryPoint?.map(literal),
       workingDirectory: c.workingDirectory,
       user: c.user,
       dockerLabels: Object.keys(c.dockerLabels).length > 0 ? c.dockerLabels : undefined,
@@ -232,7 +232,7 @@ export class BuiltTask {
       systemControls: c.sysctls.length > 0 ? c.sysctls.map(x => ({ namespace: x.name, value: x.value })) : undefined,
       stopTimeout: c.stopTimeoutSeconds !== undefined ? Duration.seconds(c.stopTimeoutSeconds) : undefined,
       healthCheck: c.healthCheck ? {
-        command: c.healthCheck.command,
+        command: c.healthCheck.command.map(literal),
         interval: seconds(c.healthCheck.intervalSeconds),
         timeout: seconds(c.healthCheck.timeoutSeconds),
         retries: c.healthCheck.retries,
@@ -264,6 +264,16 @@ function awslogs(group: string, region: string, streamPrefix: string, options: R
     options: { 'awslogs-group': group, 'awslogs-region': region, 'awslogs-stream-prefix': streamPrefix, ...options },
     secretOptions,
   });
+}
+
+/**
+ * A string the container must get exactly as written. CloudFormation reads `${Name}` in a template
+ * as a reference (`pg_isready -U $${POSTGRES_USER}` in compose is `${POSTGRES_USER}` for the
+ * container's shell): such a string is written as an Fn::Sub whose `${!Name}` renders `${Name}`.
+ */
+function literal(text: string): string {
+  if (!text.includes('${') || Token.isUnresolved(text)) return text;
+  return Fn.sub(text.replace(/\$\{/g, '${!'));
 }
 
 function firelensConfig(f: NonNullable<ContainerPlan['firelens']>): ecs.FirelensConfig {

@@ -16,6 +16,8 @@ export interface ParsedArgs {
   readonly projectName?: string;
   readonly region?: string;
   readonly output?: string;
+  /** `--per-service`: one ECS service per compose service (ComposeFargateProject). */
+  readonly perService?: boolean;
 }
 
 /** A command line that cannot be run: exit status 2, with the usage. */
@@ -35,7 +37,8 @@ export interface TextRequest {
 interface FlagSpec {
   readonly long: string;
   readonly short?: string;
-  readonly key: 'files' | 'ecsParams' | 'projectName' | 'region' | 'output';
+  readonly key: 'files' | 'ecsParams' | 'projectName' | 'region' | 'output' | 'perService';
+  /** Empty: a switch, which takes no value. */
   readonly metavar: string;
   readonly help: string;
 }
@@ -87,7 +90,17 @@ const OUTPUT: FlagSpec = {
     + 'Default: cdk.out',
 };
 
-const INPUT_FLAGS = [FILE, ECS_PARAMS, PROJECT_NAME, REGION];
+const PER_SERVICE: FlagSpec = {
+  long: 'per-service',
+  key: 'perService',
+  metavar: '',
+  help: 'one ECS service per compose service, reaching\n'
+    + 'each other by their compose names (what\n'
+    + '`docker compose up` means; ComposeFargateProject).\n'
+    + 'Default: one task with every service (ecs-cli)',
+};
+
+const INPUT_FLAGS = [FILE, ECS_PARAMS, PROJECT_NAME, REGION, PER_SERVICE];
 
 interface CommandSpec {
   readonly name: CommandName;
@@ -162,7 +175,7 @@ const ECS_CLI_FLAGS: Record<string, string> = {
 };
 
 function flagHelp(flags: FlagSpec[]): string {
-  const names = flags.map(f => `${f.short ? `-${f.short}, ` : '    '}--${f.long} ${f.metavar}`);
+  const names = flags.map(f => `${f.short ? `-${f.short}, ` : '    '}--${f.long}${f.metavar ? ` ${f.metavar}` : ''}`);
   const width = Math.max(...names.map(n => n.length), '-h, --help'.length) + 2;
   const lines: string[] = [];
   flags.forEach((f, i) => {
@@ -175,6 +188,7 @@ function flagHelp(flags: FlagSpec[]): string {
 function usageLine(spec: CommandSpec): string {
   const parts = spec.flags.map(f => {
     const name = f.short ? `-${f.short}` : `--${f.long}`;
+    if (!f.metavar) return `[${name}]`;
     return f.key === 'files' ? `[${name} ${f.metavar}]...` : `[${name} ${f.metavar}]`;
   });
   return `usage: ${PROGRAM} ${spec.name} ${parts.join(' ')}`;
@@ -241,7 +255,7 @@ export function parseArgs(argv: string[], version: string): ParsedArgs | TextReq
     throw new UsageError(hint);
   }
   const command = spec.name;
-  const values: { files: string[]; ecsParams?: string; projectName?: string; region?: string; output?: string } = { files: [] };
+  const values: { files: string[]; ecsParams?: string; projectName?: string; region?: string; output?: string; perService?: boolean } = { files: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '-h' || arg === '--help') return { text: commandHelp(command) };
@@ -254,6 +268,12 @@ export function parseArgs(argv: string[], version: string): ParsedArgs | TextReq
     if (!flag) {
       const advice = arg.startsWith('--') ? ECS_CLI_FLAGS[name] : (name === 'c' ? ECS_CLI_FLAGS.cluster : undefined);
       throw new UsageError(advice ? `${arg} (an ecs-cli flag) is not a flag of ${command}: ${advice}` : `unknown flag ${arg}`, command);
+    }
+    if (!flag.metavar) {
+      if (eq > 0) throw new UsageError(`--${flag.long} takes no value`, command);
+      if (values[flag.key] !== undefined) throw new UsageError(`--${flag.long} given twice`, command);
+      values.perService = true;
+      continue;
     }
     let value: string | undefined;
     if (eq > 0) {
@@ -268,7 +288,7 @@ export function parseArgs(argv: string[], version: string): ParsedArgs | TextReq
     } else if (values[flag.key] !== undefined) {
       throw new UsageError(`--${flag.long} given twice`, command);
     } else {
-      values[flag.key] = value;
+      values[flag.key as 'ecsParams' | 'projectName' | 'region' | 'output'] = value;
     }
   }
   return { command, ...values };

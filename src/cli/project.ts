@@ -7,6 +7,7 @@ import * as path from 'path';
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { ParsedArgs } from './args';
 import { ComposeDefinition } from '../compose/compose-definition';
+import { ComposeFargateProject } from '../compose-fargate-project';
 import { ComposeFargateService } from '../compose-fargate-service';
 import { EcsParams } from '../ecs-params/ecs-params';
 
@@ -24,6 +25,8 @@ export interface ProjectInputs {
   readonly projectName?: string;
   readonly region?: string;
   readonly account?: string;
+  /** One ECS service per compose service (ComposeFargateProject). */
+  readonly perService?: boolean;
 }
 
 /** Where the files and the names come from: flags, then the environment, then the defaults. */
@@ -34,6 +37,7 @@ export function resolveInputs(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: str
     projectName: args.projectName ?? nonEmpty(env.COMPOSE_PROJECT_NAME),
     region: args.region ?? nonEmpty(env.CDK_DEFAULT_REGION),
     account: nonEmpty(env.CDK_DEFAULT_ACCOUNT),
+    perService: args.perService,
   };
 }
 
@@ -105,9 +109,17 @@ export function buildProject(inputs: ProjectInputs, outdir?: string): App {
     env,
     description: `docker-compose project ${projectName}, deployed to ECS on Fargate by cdk-compose-fargate`,
   });
-  const service = new ComposeFargateService(stack, CONSTRUCT_ID, { compose, ecsParams, projectName });
   // What `aws ecs` and `aws logs` commands need, printed by `cdk deploy`.
-  new CfnOutput(stack, 'ClusterName', { value: service.cluster.clusterName, description: 'the ECS cluster' });
-  new CfnOutput(stack, 'ServiceName', { value: service.service.serviceName, description: 'the ECS service' });
+  if (inputs.perService) {
+    const project = new ComposeFargateProject(stack, CONSTRUCT_ID, { compose, ecsParams, projectName });
+    new CfnOutput(stack, 'ClusterName', { value: project.cluster.clusterName, description: 'the ECS cluster' });
+    for (const name of project.serviceNames) {
+      new CfnOutput(stack, `ServiceName${name.replace(/[^A-Za-z0-9]/g, '')}`, { value: project.service(name).service.serviceName, description: `the ECS service of ${name}` });
+    }
+  } else {
+    const service = new ComposeFargateService(stack, CONSTRUCT_ID, { compose, ecsParams, projectName });
+    new CfnOutput(stack, 'ClusterName', { value: service.cluster.clusterName, description: 'the ECS cluster' });
+    new CfnOutput(stack, 'ServiceName', { value: service.service.serviceName, description: 'the ECS service' });
+  }
   return app;
 }

@@ -75,14 +75,19 @@ export class ComposeFargateError extends Error {
   }
 }
 
+function samePath(a: DocPath, b: DocPath): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** Collects problems and warnings for one document. */
 export class Problems {
   public readonly errors: Problem[] = [];
   public readonly warnings: Warning[] = [];
   constructor(public readonly file?: string) {}
 
+  /** Record an error; the same error at the same path is recorded once. */
   public error(path: DocPath, message: string): void {
-    this.errors.push({ file: this.file, path: [...path], message });
+    if (!this.errors.some(e => e.message === message && samePath(e.path, path))) this.errors.push({ file: this.file, path: [...path], message });
   }
 
   /** A problem at a place in the text, not at a path (YAML syntax). */
@@ -90,7 +95,9 @@ export class Problems {
     this.errors.push({ file: this.file, path: [], location, message });
   }
 
+  /** Record a warning; the same warning at the same path is recorded once. */
   public warn(id: string, path: DocPath, message: string): void {
+    if (this.warnings.some(w => w.id === id && w.message === message && samePath(w.path, path))) return;
     this.warnings.push({ id, file: this.file, path: [...path], message });
   }
 

@@ -40,6 +40,8 @@ export interface PortMappingPlan {
   readonly name?: string;
   /** Compose `app_protocol`. */
   readonly appProtocol?: string;
+  /** Reached by other services only (compose `expose`, an image's known port): never published. */
+  readonly exposed?: boolean;
 }
 
 export interface MountPointPlan {
@@ -156,6 +158,11 @@ export interface TaskPlan {
   readonly portProtocols: string[];
 }
 
+/** The name of a port mapping: its compose `name`, else `<container>-<port>` (Service Connect needs one). */
+export function portMappingName(container: string, mapping: PortMappingPlan): string {
+  return mapping.name ?? `${container}-${mapping.containerPort}`;
+}
+
 /** The image of the init container that writes compose secrets and configs to files. */
 export const FILE_INIT_IMAGE = 'public.ecr.aws/docker/library/busybox:stable';
 
@@ -167,6 +174,8 @@ export interface PlanInput {
   readonly region?: string;
   /** false: the named log groups exist already (then in any region). */
   readonly createLogGroups?: boolean;
+  /** CPU units and MiB the task needs besides its containers (the Service Connect proxy). */
+  readonly reserved?: { readonly cpu: number; readonly memoryMiB: number };
 }
 
 /**
@@ -272,12 +281,13 @@ function pathOf(problems: Problems, at: DocPath): string {
 
 /** Resolve the task size: ecs-params when given (validated), else the smallest that fits. */
 function planTaskSize(
-  containers: ContainerPlan[], params: EcsParamsModel | undefined, paramsProblems: Problems,
+  containers: ContainerPlan[], params: EcsParamsModel | undefined, paramsProblems: Problems, reserved = { cpu: 0, memoryMiB: 0 },
 ): { cpu: number; memory: number } | undefined {
-  const cpuNeed = containers.reduce((s, c) => s + (c.cpu ?? 0), 0);
-  const memNeed = containers.reduce((s, c) => s + (c.memoryReservationMiB ?? c.memoryLimitMiB ?? 0), 0);
+  // The containers' needs, at least the smallest Fargate size (what ecs-cli gave a task), plus what the task reserves.
+  const cpuNeed = containers.reduce((s, c) => s + (c.cpu ?? 0), 0) + reserved.cpu;
+  const memNeed = containers.reduce((s, c) => s + (c.memoryReservationMiB ?? c.memoryLimitMiB ?? 0), 0) + reserved.memoryMiB;
   const maxLimit = containers.reduce((m, c) => Math.max(m, c.memoryLimitMiB ?? 0, c.memoryReservationMiB ?? 0), 0);
-  const minMemory = Math.max(512, memNeed, maxLimit);
+  const minMemory = Math.max(512 + reserved.memoryMiB, memNeed, maxLimit);
   const cpuAt: DocPath = ['task_definition', 'task_size', 'cpu_limit'];
   const memAt: DocPath = ['task_definition', 'task_size', 'mem_limit'];
   const cpu = params?.taskCpu;
@@ -312,7 +322,7 @@ function planTaskSize(
     ok = false;
   }
   if (!ok) return undefined;
-  const size = smallestTaskSize(Math.max(256, cpuNeed), minMemory, cpu, mem);
+  const size = smallestTaskSize(Math.max(256 + reserved.cpu, cpuNeed), minMemory, cpu, mem);
   if (!size) {
     const at = cpu !== undefined ? cpuAt : mem !== undefined ? memAt : ['task_definition', 'task_size'];
     paramsProblems.error(at, `no Fargate task size fits the containers (${cpuNeed} CPU units, ${minMemory} MiB)${cpu !== undefined ? ` with cpu ${cpu} (allowed memory ${describeMemory(allowedMemory(cpu)!)} MiB)` : ''}: the largest is 16384 CPU units with 122880 MiB`);
@@ -505,7 +515,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     }
   }
 
-  const size = planTaskSize(containers, ecsParams, paramsProblems);
+  const size = planTaskSize(containers, ecsParams, paramsProblems, input.reserved);
 
   const ingress: IngressPlan[] = [];
   for (const svc of compose.services) {

@@ -1,0 +1,418 @@
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { Construct } from 'constructs';
+import { ComposeFargateBaseProps } from './base-props';
+import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { BuiltTask, LogGroupRegistry } from './build/task';
+import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
+import { AutoScalingOptions } from './options';
+import { honouredByProject, planProject } from './private/plan/project';
+import { formatProblem, Problems, throwAll } from './private/problems';
+
+/** Options for the ECS service of one compose service in a ComposeFargateProject. */
+export interface ComposeServiceOptions {
+  /**
+   * How many tasks to run.
+   *
+   * @default - the project's `desiredCount`, else compose `deploy.replicas`, else 1
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Service auto scaling: CPU, memory and request targets, and schedules.
+   *
+   * @default - the project's `autoScaling`; otherwise none
+   */
+  readonly autoScaling?: AutoScalingOptions;
+
+  /**
+   * Capacity provider strategies, for example FARGATE_SPOT with a FARGATE base.
+   *
+   * @default - the project's `capacityProviderStrategies`; otherwise the FARGATE launch type
+   */
+  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
+
+  /**
+   * ECS Exec (`aws ecs execute-command`) into this service's tasks.
+   *
+   * @default - the project's `enableExecuteCommand`
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
+   * The lower limit of running tasks during a deployment, in percent of the desired count.
+   *
+   * @default - the project's `minHealthyPercent`, else 100
+   */
+  readonly minHealthyPercent?: number;
+
+  /**
+   * The upper limit of running tasks during a deployment, in percent of the desired count.
+   *
+   * @default - the project's `maxHealthyPercent`, else 200
+   */
+  readonly maxHealthyPercent?: number;
+
+  /**
+   * How long ECS ignores failing load balancer health checks of a new task. Needs a load balancer target.
+   *
+   * @default - the project's `healthCheckGracePeriod`; 60 seconds for a load balancer target
+   */
+  readonly healthCheckGracePeriod?: Duration;
+
+  /**
+   * CloudWatch alarms that stop (and roll back) a deployment of this service.
+   *
+   * @default - the project's `deploymentAlarms`
+   */
+  readonly deploymentAlarms?: ecs.DeploymentAlarmConfig;
+}
+
+/** Properties of a ComposeFargateProject. */
+export interface ComposeFargateProjectProps extends ComposeFargateBaseProps {
+  /**
+   * How many tasks each ECS service runs, unless `services` says otherwise for one.
+   *
+   * @default - each service's compose `deploy.replicas`, else 1
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Auto scaling of each ECS service, unless `services` says otherwise for one.
+   *
+   * @default - each service's compose `deploy.x-aws-autoscaling`; otherwise none
+   */
+  readonly autoScaling?: AutoScalingOptions;
+
+  /**
+   * Options per compose service (desired count, auto scaling, capacity providers, ECS Exec, ...),
+   * by compose service name. They beat the project-wide props.
+   *
+   * @default - the project-wide props for every service
+   */
+  readonly services?: { [name: string]: ComposeServiceOptions };
+
+  /**
+   * The Cloud Map namespace in which the compose services reach each other through Service Connect.
+   *
+   * @default - the default namespace of the given cluster; otherwise a new HTTP namespace
+   * `<project name>.local` (the default namespace of the cluster the construct creates)
+   */
+  readonly serviceConnectNamespace?: servicediscovery.INamespace;
+}
+
+/**
+ * The ECS service made for one long-running compose service of a ComposeFargateProject: its own
+ * task definition, security group and log groups.
+ */
+export class ComposeProjectService extends Construct {
+  /** The compose service's name. */
+  public readonly composeServiceName: string;
+  /** The Fargate service (named `<project>-<compose service>`). */
+  public readonly service: ecs.FargateService;
+  /** The task definition (family `<project>-<compose service>`). */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The task role. */
+  public readonly taskRole: iam.IRole;
+  /**
+   * The security group the construct created.
+   *
+   * @default - undefined when security groups come from ecs-params
+   */
+  public readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * The service's scalable task count, for more scaling policies.
+   *
+   * @default - undefined without autoScaling
+   */
+  public readonly scalableTaskCount?: ecs.ScalableTaskCount;
+
+  private readonly containers: Map<string, ecs.ContainerDefinition>;
+
+  /** @internal */
+  constructor(scope: Construct, id: string, parts: ProjectServiceParts) {
+    super(scope, id);
+    this.composeServiceName = id;
+    this.taskDefinition = parts.build(this).taskDefinition;
+    this.taskRole = this.taskDefinition.taskRole;
+    this.containers = parts.containers;
+    const made = parts.service(this);
+    this.service = made.service;
+    this.securityGroup = made.securityGroup;
+  }
+
+  /**
+   * The container made from a compose service: this one, or a one-shot service it waits for.
+   *
+   * @param name the compose service name
+   * @returns the container definition, or undefined when this task has no such container
+   */
+  public findContainer(name: string): ecs.ContainerDefinition | undefined {
+    return this.containers.get(name);
+  }
+
+  /** @internal */
+  public _setScaling(scaling: ecs.ScalableTaskCount): void {
+    (this as { scalableTaskCount?: ecs.ScalableTaskCount }).scalableTaskCount = scaling;
+  }
+}
+
+/** @internal */
+interface ProjectServiceParts {
+  readonly containers: Map<string, ecs.ContainerDefinition>;
+  readonly build: (scope: Construct) => BuiltTask;
+  readonly service: (scope: Construct) => { service: ecs.FargateService; securityGroup?: ec2.ISecurityGroup };
+}
+
+/**
+ * Deploys a docker-compose project as `docker compose up` runs it: one Fargate service per
+ * long-running compose service, each with its own task definition, security group and scaling,
+ * in one cluster and VPC. The services reach each other by their compose names (`db`, `db:5432`,
+ * container_name, hostname, network aliases, links) through ECS Service Connect; compose networks
+ * decide who may connect to whom; `depends_on` orders creation; one-shot services (`restart: "no"`,
+ * `service_completed_successfully` targets) run to completion inside the tasks that wait for them.
+ *
+ * @example
+ * declare const stack: Stack;
+ * const project = new ComposeFargateProject(stack, 'Blog', {
+ *   compose: ComposeDefinition.fromFile('docker-compose.yml'),
+ *   loadBalancer: { targets: [{ service: 'wordpress', containerPort: 80 }] },
+ *   services: { wordpress: { desiredCount: 2 } },
+ * });
+ * project.service('db').taskDefinition;
+ */
+export class ComposeFargateProject extends Construct {
+  /** The project name: prefix of every ECS service name and task definition family. */
+  public readonly projectName: string;
+  /** The cluster the services run in. */
+  public readonly cluster: ecs.ICluster;
+  /**
+   * The VPC, when the construct made one or was given one (through `vpc` or `cluster`).
+   *
+   * @default - undefined when the network comes from ecs-params subnet IDs
+   */
+  public readonly vpc?: ec2.IVpc;
+  /** The task execution role all tasks share (created, or imported from ecs-params). */
+  public readonly executionRole: iam.IRole;
+  /** The Cloud Map namespace of Service Connect. */
+  public readonly namespace: servicediscovery.INamespace;
+  /** The CloudWatch log groups the construct created. */
+  public readonly logGroups: logs.ILogGroup[];
+  /** The compose services that run as ECS services, in the compose file's order. */
+  public readonly serviceNames: string[];
+  /**
+   * The Application Load Balancer the construct created.
+   *
+   * @default - undefined without an Application Load Balancer
+   */
+  public readonly applicationLoadBalancer?: elbv2.ApplicationLoadBalancer;
+  /**
+   * The Network Load Balancer the construct created.
+   *
+   * @default - undefined without a Network Load Balancer
+   */
+  public readonly networkLoadBalancer?: elbv2.NetworkLoadBalancer;
+  /** The target groups of the load balancer. */
+  public readonly targetGroups: elbv2.ITargetGroup[];
+  /**
+   * The URL of the load balancer (or of the domain name).
+   *
+   * @default - undefined without a load balancer
+   */
+  public readonly url?: string;
+
+  private readonly byName = new Map<string, ComposeProjectService>();
+  private readonly oneShots = new Map<string, ecs.FargateTaskDefinition>();
+  /** One-shot services that run inside the tasks of others: name -> those services. */
+  private readonly hosts = new Map<string, string[]>();
+
+  constructor(parent: Construct, id: string, props: ComposeFargateProjectProps) {
+    super(parent, id);
+    const compose = props.compose._model;
+    const params = props.ecsParams?._model;
+    this.projectName = resolveProjectName(props.projectName, compose.name, id);
+
+    const composeProblems = new Problems(compose.file);
+    const paramsProblems = new Problems(params?.file);
+    const propProblems = new Problems();
+    const region = Stack.of(this).region;
+    const plan = planProject({
+      compose,
+      ecsParams: params,
+      projectName: this.projectName,
+      region: Token.isUnresolved(region) ? undefined : region,
+      createLogGroups: props.createLogGroups,
+    }, composeProblems, paramsProblems);
+    for (const name of Object.keys(props.services ?? {})) {
+      if (plan && !plan.services.some(s => s.name === name)) {
+        propProblems.error(['services', name], `no long-running compose service named ${JSON.stringify(name)}: the ECS services are ${plan.services.map(s => s.name).join(', ')}`);
+      }
+    }
+    throwAll(composeProblems, paramsProblems, propProblems);
+    const fileWarnings = compose.warnings.filter(x => !honouredByProject(x.path));
+    for (const w of [...fileWarnings, ...(params?.warnings ?? []), ...composeProblems.warnings, ...paramsProblems.warnings]) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.id}`, formatProblem(w));
+    }
+    const project = plan!;
+    const network = params?.network;
+    this.serviceNames = project.services.map(s => s.name);
+
+    const infra = buildInfrastructure(this, { ...props, network });
+    this.vpc = infra.vpc;
+    this.cluster = infra.cluster;
+    this.executionRole = buildExecutionRole(this, params?.taskExecutionRole, this.cluster);
+    const taskRole = params?.taskRole ? importRole(this, 'TaskRole', params.taskRole, this.cluster) : undefined;
+    const retention = props.logRetention ?? (compose.logsRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
+    const logGroups = new LogGroupRegistry(this, retention, props.createLogGroups !== false);
+    this.logGroups = logGroups.created;
+    this.namespace = props.serviceConnectNamespace ?? (infra.createdCluster
+      ? (this.cluster as ecs.Cluster).addDefaultCloudMapNamespace({
+        name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.local`,
+        type: servicediscovery.NamespaceType.HTTP,
+        useForServiceConnect: true,
+      })
+      : this.cluster.defaultCloudMapNamespace ?? new servicediscovery.HttpNamespace(this, 'Namespace', {
+        name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.local`,
+      }));
+    const usesSpot = (props.capacityProviderStrategies?.length ?? 0) > 0 ||
+      Object.values(props.services ?? {}).some(o => (o.capacityProviderStrategies?.length ?? 0) > 0);
+    if (usesSpot && infra.createdCluster) (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
+    const taskOptions = { executionRole: this.executionRole, taskRole, logGroups, namePorts: true };
+    const behindLoadBalancer = props.loadBalancer !== undefined;
+
+    for (const s of project.services) {
+      const options = props.services?.[s.name] ?? {};
+      let built: BuiltTask | undefined;
+      const containers = new Map<string, ecs.ContainerDefinition>();
+      const child = new ComposeProjectService(this, s.name, {
+        containers,
+        build: scope => {
+          built = new BuiltTask(scope, s.task, taskOptions);
+          built.containers.forEach((c, k) => containers.set(k, c));
+          return built;
+        },
+        service: scope => {
+          const groups = buildSecurityGroups(scope, {
+            network,
+            vpc: this.vpc,
+            description: `${this.projectName}/${s.name}: published ports and the project services that reach it`,
+            ingress: behindLoadBalancer ? [] : s.task.ingress,
+          });
+          const service = new ecs.FargateService(scope, 'Service', {
+            serviceName: s.serviceName,
+            cluster: this.cluster,
+            taskDefinition: built!.taskDefinition,
+            desiredCount: options.desiredCount ?? props.desiredCount ?? s.desiredCount ?? 1,
+            assignPublicIp: infra.assignPublicIp,
+            vpcSubnets: infra.vpcSubnets,
+            securityGroups: groups.securityGroups,
+            circuitBreaker: props.circuitBreaker ?? { enable: true, rollback: true },
+            minHealthyPercent: options.minHealthyPercent ?? props.minHealthyPercent ?? s.task.minHealthyPercent ?? 100,
+            maxHealthyPercent: options.maxHealthyPercent ?? props.maxHealthyPercent ?? s.task.maxHealthyPercent ?? 200,
+            capacityProviderStrategies: options.capacityProviderStrategies ?? props.capacityProviderStrategies,
+            platformVersion: props.platformVersion,
+            healthCheckGracePeriod: options.healthCheckGracePeriod ?? props.healthCheckGracePeriod,
+            deploymentAlarms: options.deploymentAlarms ?? props.deploymentAlarms,
+            enableExecuteCommand: options.enableExecuteCommand ?? props.enableExecuteCommand,
+          });
+          // Every service is a Service Connect client; one that answers on ports is a server too, under each of its names.
+          service.enableServiceConnect({
+            namespace: this.namespace.namespaceArn,
+            services: s.endpoints.length > 0 ? s.endpoints.map(e => ({
+              portMappingName: e.portMappingName, dnsName: e.dnsName, port: e.port, discoveryName: e.discoveryName,
+            })) : undefined,
+          });
+          if (groups.useVpcDefault) {
+            (service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
+          }
+          return { service, securityGroup: groups.created };
+        },
+      });
+      this.byName.set(s.name, child);
+    }
+    for (const s of project.services) {
+      const child = this.byName.get(s.name)!;
+      // depends_on: the ECS service is created after the services it needs are stable.
+      for (const other of s.after) child.service.node.addDependency(this.byName.get(other)!.service);
+      // A compose network: the services on it reach each other on the ports they serve.
+      for (const peer of s.peers) {
+        for (const port of peer.ports) {
+          const from = this.byName.get(peer.from)!.service;
+          child.service.connections.allowFrom(from, portOf(port.protocol, port.fromPort, port.toPort), `${peer.from} to ${s.name}:${port.fromPort}`);
+        }
+      }
+    }
+    for (const s of project.services) {
+      for (const c of s.task.containers) {
+        if (c.name !== s.name && project.services.every(x => x.name !== c.name)) this.hosts.set(c.name, [...(this.hosts.get(c.name) ?? []), s.name]);
+      }
+    }
+    for (const t of project.standaloneTasks) {
+      const scope = new Construct(this, t.name);
+      this.oneShots.set(t.name, new BuiltTask(scope, t.task, taskOptions).taskDefinition);
+    }
+
+    const balanced: BalancedService[] = project.services.map(s => ({
+      service: this.byName.get(s.name)!.service,
+      task: s.task,
+      targetable: [s.name],
+      securityGroup: this.byName.get(s.name)!.securityGroup,
+    }));
+    const balancing = addLoadBalancing(this, {
+      vpc: this.vpc,
+      services: balanced,
+      loadBalancer: props.loadBalancer,
+      existingTargetGroups: [],
+      portProtocols: [...new Set(project.services.flatMap(s => s.task.portProtocols))],
+    });
+    this.applicationLoadBalancer = balancing.applicationLoadBalancer;
+    this.networkLoadBalancer = balancing.networkLoadBalancer;
+    this.targetGroups = balancing.targetGroups;
+    this.url = balancing.url;
+    for (const s of project.services) {
+      const child = this.byName.get(s.name)!;
+      const options = props.services?.[s.name] ?? {};
+      const scaling = options.autoScaling ?? props.autoScaling ?? (s.task.autoscaling ? {
+        minCapacity: s.task.autoscaling.min,
+        maxCapacity: s.task.autoscaling.max,
+        targetCpuUtilizationPercent: s.task.autoscaling.cpu,
+        targetMemoryUtilizationPercent: s.task.autoscaling.memory,
+      } : undefined);
+      if (scaling) child._setScaling(addAutoScaling(child.service, scaling, balancing.applicationTargetGroups.get(child.service)?.[0]));
+      if (props.loadBalancer && s.task.ingress.length > 0 && !balancing.targetServices.has(child.service)) {
+        Annotations.of(child).addWarningV2(`${WARNING_PREFIX}:not-published`, `${s.name} publishes ${s.task.ingress.map(i => `${i.fromPort}/${i.protocol}`).join(', ')}, which stay closed: with loadBalancer the load balancer is the only way in; add a target for it, or reach it from the other services by name`);
+      }
+    }
+  }
+
+  /**
+   * The construct made for one long-running compose service.
+   *
+   * @param name the compose service name
+   */
+  public service(name: string): ComposeProjectService {
+    const found = this.byName.get(name);
+    if (!found) {
+      throw new Error(`service(${JSON.stringify(name)}): no ECS service for that compose service; the project's ECS services are ${[...this.byName.keys()].join(', ')}`
+        + (this.oneShots.has(name) ? ` (${name} runs once: see oneShotTaskDefinition)` : '')
+        + (this.hosts.has(name) ? ` (${name} runs once, in the tasks of ${this.hosts.get(name)!.join(', ')}: findContainer on those)` : ''));
+    }
+    return found;
+  }
+
+  /**
+   * The task definition of a one-shot compose service that no service waits for (run it with
+   * `aws ecs run-task`).
+   *
+   * @param name the compose service name
+   * @returns the task definition, or undefined when the project has no such one-shot service
+   */
+  public oneShotTaskDefinition(name: string): ecs.FargateTaskDefinition | undefined {
+    return this.oneShots.get(name);
+  }
+}

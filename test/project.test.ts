@@ -1,0 +1,225 @@
+/**
+ * ComposeFargateProject: one ECS service per long-running compose service, names that resolve
+ * through Service Connect, compose networks as security group rules, depends_on as creation order,
+ * one-shot services inside the tasks that wait for them, per-service options.
+ */
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { validatedTemplate } from './cfn-validate';
+import { errorOf } from './util';
+import { ComposeDefinition, ComposeFargateProject, ComposeFargateProjectProps, ComposeFargateService, EcsParams } from '../src';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+
+function project(name: string, extra: Partial<ComposeFargateProjectProps> = {}) {
+  const stack = new Stack(new App(), 'S');
+  const construct = new ComposeFargateProject(stack, 'App', {
+    compose: ComposeDefinition.fromFile(path.join(FIXTURES, name, 'docker-compose.yml'), { variables: {} }),
+    ...extra,
+  });
+  return { stack, construct, template: validatedTemplate(stack) };
+}
+
+function byLogicalId(template: Template, type: string): Record<string, any> {
+  return template.findResources(type);
+}
+
+/** The ECS service resource of a compose service. */
+function ecsService(template: Template, name: string): [string, any] {
+  const found = Object.entries(byLogicalId(template, 'AWS::ECS::Service')).find(([, r]) => r.Properties.ServiceName.endsWith(`-${name}`));
+  if (!found) throw new Error(`no ECS service for ${name}`);
+  return found;
+}
+
+function endpoints(template: Template, name: string): { DnsName: string; Port: number; PortName: string }[] {
+  const [, svc] = ecsService(template, name);
+  return (svc.Properties.ServiceConnectConfiguration.Services ?? []).map((s: any) => ({ ...s.ClientAliases[0], PortName: s.PortName }));
+}
+
+/** The ingress rules of a compose service's security group: [source, port]. */
+function ingressOf(template: Template, stack: Stack, name: string): string[] {
+  const [, svc] = ecsService(template, name);
+  const sgId = svc.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0]['Fn::GetAtt'][0];
+  const sg = template.toJSON().Resources[sgId];
+  const inline = (sg.Properties.SecurityGroupIngress ?? []).map((r: any) => `${r.CidrIp ?? JSON.stringify(r.CidrIpFromVpc ?? r)}:${r.FromPort}`);
+  const separate = Object.values(byLogicalId(template, 'AWS::EC2::SecurityGroupIngress'))
+    .filter(r => r.Properties.GroupId['Fn::GetAtt'][0] === sgId)
+    .map(r => `${serviceOfSg(template, r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0])}:${r.Properties.FromPort}`);
+  void stack;
+  return [...inline, ...separate].sort();
+}
+
+function serviceOfSg(template: Template, sgId: string): string {
+  const found = Object.values(byLogicalId(template, 'AWS::ECS::Service'))
+    .find(r => r.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0]['Fn::GetAtt'][0] === sgId);
+  return found ? found.Properties.ServiceName.split('-').slice(1).join('-') : sgId;
+}
+
+function warnings(stack: Stack): string[] {
+  return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => String(w.entry.data));
+}
+
+function containers(template: Template, family: string): any[] {
+  return Object.values(byLogicalId(template, 'AWS::ECS::TaskDefinition')).find(r => r.Properties.Family === family)!.Properties.ContainerDefinitions;
+}
+
+describe('WordPress and MariaDB', () => {
+  const { stack, template, construct } = project('project-wordpress', { services: { wordpress: { desiredCount: 3 } } });
+
+  test('one ECS service and one task definition per compose service, named after the project', () => {
+    expect(Object.values(byLogicalId(template, 'AWS::ECS::Service')).map(s => s.Properties.ServiceName).sort()).toEqual(['blog-db', 'blog-wordpress']);
+    expect(Object.values(byLogicalId(template, 'AWS::ECS::TaskDefinition')).map(t => t.Properties.Family).sort()).toEqual(['blog-db', 'blog-wordpress']);
+    expect(construct.serviceNames).toEqual(['wordpress', 'db']);
+    expect(construct.service('db').findContainer('db')).toBeDefined();
+    expect(() => construct.service('nope')).toThrow(/the project's ECS services are wordpress, db/);
+  });
+
+  test('db answers as db:3306 (the image\'s known port), with the short name', () => {
+    expect(endpoints(template, 'db')).toEqual([{ DnsName: 'db', Port: 3306, PortName: 'db-3306' }]);
+    expect(endpoints(template, 'wordpress')).toEqual([{ DnsName: 'wordpress', Port: 80, PortName: 'wordpress-80' }]);
+    const [, wp] = ecsService(template, 'wordpress');
+    expect(wp.Properties.ServiceConnectConfiguration.Enabled).toBe(true);
+  });
+
+  test('the database port is open to wordpress only, never to the internet', () => {
+    expect(ingressOf(template, stack, 'db')).toEqual(['wordpress:3306']);
+    expect(ingressOf(template, stack, 'wordpress')).toEqual(['0.0.0.0/0:80', 'db:80']);
+  });
+
+  test('wordpress is created after db (depends_on)', () => {
+    const [dbId] = ecsService(template, 'db');
+    const [, wp] = ecsService(template, 'wordpress');
+    expect(wp.DependsOn).toContain(dbId);
+    const [, db] = ecsService(template, 'db');
+    expect(db.DependsOn ?? []).not.toContain(ecsService(template, 'wordpress')[0]);
+  });
+
+  test('per-service options apply to their service only', () => {
+    expect(ecsService(template, 'wordpress')[1].Properties.DesiredCount).toBe(3);
+    expect(ecsService(template, 'db')[1].Properties.DesiredCount).toBe(1);
+  });
+
+  test('each task leaves room for the Service Connect proxy', () => {
+    const db = Object.values(byLogicalId(template, 'AWS::ECS::TaskDefinition')).find(r => r.Properties.Family === 'blog-db')!;
+    expect([db.Properties.Cpu, db.Properties.Memory]).toEqual(['512', '1024']);
+  });
+
+  test('no warning for the keys the project honours, no host warning', () => {
+    const all = warnings(stack);
+    expect(all.filter(w => /restart|service-name-host/.test(w))).toEqual([]);
+  });
+});
+
+describe('three tiers on two networks', () => {
+  const { stack, template } = project('project-three-tier');
+
+  test('the proxy reaches the backend, the backend the database, the proxy never the database', () => {
+    expect(ingressOf(template, stack, 'db')).toEqual(['backend:5432']);
+    // db shares backnet with the backend: under compose it may connect to it too.
+    expect(ingressOf(template, stack, 'backend')).toEqual(['db:8000', 'proxy:8000']);
+    expect(ingressOf(template, stack, 'proxy')).toEqual(['0.0.0.0/0:80', 'backend:80']);
+  });
+
+  test('the backend answers to its network alias too (api:8000), the database to db:5432', () => {
+    expect(endpoints(template, 'backend').map(e => `${e.DnsName}:${e.Port}`)).toEqual(['backend:8000', 'api:8000']);
+    expect(endpoints(template, 'db').map(e => `${e.DnsName}:${e.Port}`)).toEqual(['db:5432']);
+  });
+
+  test('the backend is created after the database, the proxy after the backend', () => {
+    expect(ecsService(template, 'backend')[1].DependsOn).toContain(ecsService(template, 'db')[0]);
+    expect(ecsService(template, 'proxy')[1].DependsOn).toContain(ecsService(template, 'backend')[0]);
+  });
+});
+
+describe('a one-shot migration', () => {
+  const { stack, template, construct } = project('project-migrate');
+
+  test('migrate is no ECS service: it runs in the app\'s task, which waits for it to succeed', () => {
+    expect(Object.values(byLogicalId(template, 'AWS::ECS::Service')).map(s => s.Properties.ServiceName).sort()).toEqual(['notes-app', 'notes-postgres']);
+    const app = containers(template, 'notes-app');
+    expect(app.find(c => c.Name === 'migrate')).toMatchObject({ Essential: false, Command: ['npx', 'prisma', 'migrate', 'deploy'] });
+    expect(app.find(c => c.Name === 'app').DependsOn).toEqual([{ ContainerName: 'migrate', Condition: 'SUCCESS' }]);
+    expect(construct.service('app').findContainer('migrate')).toBeDefined();
+    expect(() => construct.service('migrate')).toThrow(/migrate runs once, in the tasks of app/);
+  });
+
+  test('the app (with its migration) is created after postgres, which both reach by name', () => {
+    expect(ecsService(template, 'app')[1].DependsOn).toContain(ecsService(template, 'postgres')[0]);
+    expect(endpoints(template, 'postgres')).toEqual([{ DnsName: 'postgres', Port: 5432, PortName: 'postgres-5432' }]);
+    expect(ingressOf(template, stack, 'postgres')).toEqual(['app:5432']);
+  });
+
+  test('a warning says where the one-shot runs', () => {
+    expect(warnings(stack).some(w => /services\.migrate: runs once: a non-essential container in the tasks of app/.test(w))).toBe(true);
+  });
+});
+
+describe('every way of naming a service', () => {
+  const { stack, template } = project('project-names');
+  const names = (svc: string) => endpoints(template, svc).map(e => `${e.DnsName}:${e.Port}`);
+
+  test('links alias, known image port, network alias, hostname, container_name', () => {
+    expect(names('db')).toEqual(['db:5432', 'database:5432']);
+    expect(names('cache')).toEqual(['cache:6379']);
+    expect(names('search')).toEqual(['search:7700', 'search-engine:7700']);
+    expect(names('auth')).toEqual(['auth:9000', 'identity:9000']);
+    expect(names('legacy')).toEqual(['legacy:5000', 'legacy-box:5000']);
+    expect(names('web')).toEqual(['web:8080', 'names-web:8080']);
+  });
+
+  test('an unknown image answers on the port others write with its name, with a warning', () => {
+    expect(names('metadata')).toEqual(['metadata:4000']);
+    expect(warnings(stack).some(w => /services\.metadata: publishes and exposes no port.*answers on 4000.*web writes at services\.web\.environment\.METADATA_URL/.test(w))).toBe(true);
+  });
+
+  test('a worker nobody calls is a client only; an inactive profile is left out', () => {
+    expect(ecsService(template, 'worker')[1].Properties.ServiceConnectConfiguration).toEqual(expect.objectContaining({ Enabled: true }));
+    expect(names('worker')).toEqual([]);
+    expect(() => ecsService(template, 'adminer')).toThrow();
+  });
+
+  test('every Cloud Map discovery name is unique', () => {
+    const all = Object.values(byLogicalId(template, 'AWS::ECS::Service'))
+      .flatMap(s => (s.Properties.ServiceConnectConfiguration.Services ?? []).map((x: any) => x.DiscoveryName));
+    expect(new Set(all).size).toBe(all.length);
+  });
+});
+
+describe('errors and options', () => {
+  test('services names a compose service the project does not run', () => {
+    expect(errorOf(() => project('project-wordpress', { services: { wrodpress: { desiredCount: 2 } } })))
+      .toContain('services.wrodpress: no long-running compose service named "wrodpress": the ECS services are wordpress, db');
+  });
+
+  test('a load balancer routes to several services by path; only it reaches them', () => {
+    const { stack, template } = project('project-three-tier', {
+      loadBalancer: { targets: [{ service: 'proxy', containerPort: 80 }, { service: 'backend', containerPort: 8000, pathPattern: '/api/*' }] },
+    });
+    const tgs = Object.values(byLogicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup'));
+    expect(tgs.map(t => t.Properties.Port).sort()).toEqual([80, 8000]);
+    expect(ingressOf(template, stack, 'proxy').some(r => r.startsWith('0.0.0.0/0'))).toBe(false);
+    expect(ecsService(template, 'backend')[1].Properties.LoadBalancers[0]).toMatchObject({ ContainerName: 'backend', ContainerPort: 8000 });
+  });
+
+  test('ecs-params service_discovery is refused: Service Connect does that job', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(errorOf(() => new ComposeFargateProject(stack, 'P', {
+      compose: ComposeDefinition.fromFile(path.join(FIXTURES, 'project-wordpress', 'docker-compose.yml'), { variables: {} }),
+      ecsParams: EcsParams.fromObject({ version: 1, run_params: { service_discovery: { container_name: 'db', private_dns_namespace: { name: 'blog.local', vpc: 'vpc-0123456789abcdef0' } } } }),
+    }))).toMatch(/^run_params\.service_discovery: registers one ECS service in Cloud Map/);
+  });
+});
+
+describe('one task, warned', () => {
+  test('ComposeFargateService warns where a service uses another\'s name as a host', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateService(stack, 'App', {
+      compose: ComposeDefinition.fromFile(path.join(FIXTURES, 'project-wordpress', 'docker-compose.yml'), { variables: {} }),
+    });
+    const found = warnings(stack).filter(w => w.includes('service-name-host'));
+    expect(found).toEqual([expect.stringContaining('services.wordpress.environment.WORDPRESS_DB_HOST: "db:3306" names the compose service db, which does not resolve inside one task: the containers of one task share localhost, so write "localhost:3306", or deploy with ComposeFargateProject')]);
+    // MARIADB_USER: wordpress is a user name, not a host.
+    expect(found.some(w => w.includes('MARIADB_USER'))).toBe(false);
+  });
+});
