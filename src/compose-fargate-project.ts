@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { BuiltTask, LogGroupRegistry } from './build/task';
@@ -108,33 +108,49 @@ export interface ComposeFargateProjectProps extends ComposeFargateBaseProps {
 
 /**
  * The ECS service made for one long-running compose service of a ComposeFargateProject: its own
- * task definition, security group and log groups.
+ * task definition, security group and log groups, under the construct id of the compose service.
  */
-export class ComposeProjectService extends Construct {
+export interface IComposeProjectService extends IConstruct {
   /** The compose service's name. */
-  public readonly composeServiceName: string;
+  readonly composeServiceName: string;
   /** The Fargate service (named `<project>-<compose service>`). */
-  public readonly service: ecs.FargateService;
+  readonly service: ecs.FargateService;
   /** The task definition (family `<project>-<compose service>`). */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The task role. */
-  public readonly taskRole: iam.IRole;
+  readonly taskRole: iam.IRole;
   /**
    * The security group the construct created.
    *
    * @default - undefined when security groups come from ecs-params
    */
-  public readonly securityGroup?: ec2.ISecurityGroup;
+  readonly securityGroup?: ec2.ISecurityGroup;
   /**
    * The service's scalable task count, for more scaling policies.
    *
    * @default - undefined without autoScaling
    */
-  public readonly scalableTaskCount?: ecs.ScalableTaskCount;
+  readonly scalableTaskCount?: ecs.ScalableTaskCount;
 
+  /**
+   * The container made from a compose service: this one, or a one-shot service it waits for.
+   *
+   * @param name the compose service name
+   * @returns the container definition, or undefined when this task has no such container
+   */
+  findContainer(name: string): ecs.ContainerDefinition | undefined;
+}
+
+/** The construct behind IComposeProjectService: made by the project only. */
+class ProjectService extends Construct implements IComposeProjectService {
+  public readonly composeServiceName: string;
+  public readonly service: ecs.FargateService;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly taskRole: iam.IRole;
+  public readonly securityGroup?: ec2.ISecurityGroup;
+  public scalableTaskCount?: ecs.ScalableTaskCount;
   private readonly containers: Map<string, ecs.ContainerDefinition>;
 
-  /** @internal */
   constructor(scope: Construct, id: string, parts: ProjectServiceParts) {
     super(scope, id);
     this.composeServiceName = id;
@@ -146,23 +162,11 @@ export class ComposeProjectService extends Construct {
     this.securityGroup = made.securityGroup;
   }
 
-  /**
-   * The container made from a compose service: this one, or a one-shot service it waits for.
-   *
-   * @param name the compose service name
-   * @returns the container definition, or undefined when this task has no such container
-   */
   public findContainer(name: string): ecs.ContainerDefinition | undefined {
     return this.containers.get(name);
   }
-
-  /** @internal */
-  public _setScaling(scaling: ecs.ScalableTaskCount): void {
-    (this as { scalableTaskCount?: ecs.ScalableTaskCount }).scalableTaskCount = scaling;
-  }
 }
 
-/** @internal */
 interface ProjectServiceParts {
   readonly containers: Map<string, ecs.ContainerDefinition>;
   readonly build: (scope: Construct) => BuiltTask;
@@ -226,7 +230,7 @@ export class ComposeFargateProject extends Construct {
    */
   public readonly url?: string;
 
-  private readonly byName = new Map<string, ComposeProjectService>();
+  private readonly byName = new Map<string, ProjectService>();
   private readonly oneShots = new Map<string, ecs.FargateTaskDefinition>();
   /** One-shot services that run inside the tasks of others: name -> those services. */
   private readonly hosts = new Map<string, string[]>();
@@ -289,7 +293,7 @@ export class ComposeFargateProject extends Construct {
       const options = props.services?.[s.name] ?? {};
       let built: BuiltTask | undefined;
       const containers = new Map<string, ecs.ContainerDefinition>();
-      const child = new ComposeProjectService(this, s.name, {
+      const child = new ProjectService(this, s.name, {
         containers,
         build: scope => {
           built = new BuiltTask(scope, s.task, taskOptions);
@@ -383,7 +387,7 @@ export class ComposeFargateProject extends Construct {
         targetCpuUtilizationPercent: s.task.autoscaling.cpu,
         targetMemoryUtilizationPercent: s.task.autoscaling.memory,
       } : undefined);
-      if (scaling) child._setScaling(addAutoScaling(child.service, scaling, balancing.applicationTargetGroups.get(child.service)?.[0]));
+      if (scaling) child.scalableTaskCount = addAutoScaling(child.service, scaling, balancing.applicationTargetGroups.get(child.service)?.[0]);
       if (props.loadBalancer && s.task.ingress.length > 0 && !balancing.targetServices.has(child.service)) {
         Annotations.of(child).addWarningV2(`${WARNING_PREFIX}:not-published`, `${s.name} publishes ${s.task.ingress.map(i => `${i.fromPort}/${i.protocol}`).join(', ')}, which stay closed: with loadBalancer the load balancer is the only way in; add a target for it, or reach it from the other services by name`);
       }
@@ -395,7 +399,7 @@ export class ComposeFargateProject extends Construct {
    *
    * @param name the compose service name
    */
-  public service(name: string): ComposeProjectService {
+  public service(name: string): IComposeProjectService {
     const found = this.byName.get(name);
     if (!found) {
       throw new Error(`service(${JSON.stringify(name)}): no ECS service for that compose service; the project's ECS services are ${[...this.byName.keys()].join(', ')}`
