@@ -108,6 +108,10 @@ const RUNS = {
     }),
   }),
   folderName: () => cli(['task-definition'], { cwd: project('My.App', { 'compose.yaml': 'services:\n  web:\n    image: web\n' }) }),
+  // One ECS service per compose service (ComposeFargateProject).
+  synthPerService: () => cli(['synth', '--per-service', '-o', path.join(scratch, 'per-service.out')], { cwd: path.join(ROOT, 'examples', 'project') }),
+  taskDefinitionPerService: () => cli(['task-definition', '--per-service'], { cwd: path.join(ROOT, 'examples', 'project') }),
+  perServiceWithValue: () => cli(['synth', '--per-service=yes']),
   helpProgram: () => cli(['--help']),
   helpSynth: () => cli(['synth', '--help']),
   helpApp: () => cli(['app', '-h']),
@@ -203,6 +207,32 @@ describe('synth', () => {
   });
 });
 
+describe('--per-service', () => {
+  test('synth: one ECS service per compose service, reachable by name, validator-clean', () => {
+    const r = results.synthPerService;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const template = readJson(path.join(scratch, 'per-service.out', 'blog.template.json'));
+    expect(resourcesOfType(template, 'AWS::ECS::Service').map(s => s.Properties.ServiceName).sort()).toEqual(['blog-db', 'blog-wordpress']);
+    expect(validateTemplateJson(template)).toEqual([]);
+    expect(r.stdout).toContain('Task definition blog-db:');
+    expect(r.stdout).toContain('Task definition blog-wordpress:');
+  });
+
+  test('task-definition: one request per task definition', () => {
+    const r = results.taskDefinitionPerService;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((t: any) => t.family).sort()).toEqual(['blog-db', 'blog-wordpress']);
+  });
+
+  test('takes no value', () => {
+    expect(results.perServiceWithValue.code).toBe(2);
+    expect(results.perServiceWithValue.stderr).toContain('--per-service takes no value');
+    expect(parseArgs(['app', '--per-service', '-f', 'x.yml'], '1')).toMatchObject({ command: 'app', perService: true, files: ['x.yml'] });
+    expect(() => parseArgs(['synth', '--per-service', '--per-service'], '1')).toThrow('--per-service given twice');
+  });
+});
+
 describe('task-definition', () => {
   test('prints the register-task-definition request of the tutorial', () => {
     const r = results.taskDefinition;
@@ -290,8 +320,8 @@ describe('the command line', () => {
 
   // Help: exit status 0, on stdout. A bad command line: exit status 2, the error and the usage on stderr.
   test.each([
-    ['helpSynth', 0, 'usage: cdk-compose-fargate synth [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [-o DIR]\n'],
-    ['helpApp', 0, 'usage: cdk-compose-fargate app [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION]\n'],
+    ['helpSynth', 0, 'usage: cdk-compose-fargate synth [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service] [-o DIR]\n'],
+    ['helpApp', 0, 'usage: cdk-compose-fargate app [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service]\n'],
     ['helpTaskDefinition', 0, 'usage: cdk-compose-fargate task-definition [-f FILE]...'],
     ['helpProgram', 0, 'usage: cdk-compose-fargate <command> [flags]\n'],
     ['unknownFlag', 2, 'cdk-compose-fargate synth: unknown flag --bogus\nusage: cdk-compose-fargate synth '],

@@ -223,3 +223,36 @@ describe('one task, warned', () => {
     expect(found.some(w => w.includes('MARIADB_USER'))).toBe(false);
   });
 });
+
+describe('the general rule, over every project fixture and every real file that loads', () => {
+  const dirs = [
+    ...['project-wordpress', 'project-three-tier', 'project-migrate', 'project-names'],
+    ...['gitea-postgres', 'nextcloud-redis-mariadb', 'rails-sidekiq'].map(d => `real/${d}`),
+  ];
+  test.each(dirs)('%s: every name a service uses answers on the port it writes, and only sharing services connect', dir => {
+    const compose = ComposeDefinition.fromFile(path.join(FIXTURES, dir, 'docker-compose.yml'), { variables: {} });
+    const stack = new Stack(new App(), 'S');
+    const p = new ComposeFargateProject(stack, 'App', { compose });
+    const template = validatedTemplate(stack);
+    const model = compose._model;
+    // One ECS service per compose service that keeps running.
+    const ecsNames = Object.values(byLogicalId(template, 'AWS::ECS::Service')).map(s => s.Properties.ServiceName.slice(p.projectName.length + 1)).sort();
+    expect(ecsNames).toEqual([...p.serviceNames].sort());
+    for (const name of p.serviceNames) expect(model.services.some(s => s.name === name)).toBe(true);
+    // Every host reference in environment and commands resolves to an endpoint of its target.
+    for (const svc of model.services) {
+      for (const e of svc.environment) {
+        const m = /^[a-z]+:\/\/(?:[^@/\s]*@)?([a-z0-9-]+):(\d+)/i.exec(e.value);
+        const target = m && p.serviceNames.find(n => n === m[1]);
+        if (!m || !target || target === svc.name) continue;
+        expect(endpoints(template, target).map(x => `${x.DnsName}:${x.Port}`)).toContain(`${m[1]}:${m[2]}`);
+      }
+    }
+    // No published database port is open to the internet.
+    for (const sg of Object.values(byLogicalId(template, 'AWS::EC2::SecurityGroup'))) {
+      for (const rule of sg.Properties.SecurityGroupIngress ?? []) {
+        if (rule.CidrIp === '0.0.0.0/0') expect([22, 3306, 5432, 6379, 27017, 1433, 3389]).not.toContain(rule.FromPort);
+      }
+    }
+  });
+});

@@ -1399,7 +1399,7 @@ export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'volumes', support: 'converted', ecs: 'volumes', note: 'named volumes without driver options: task storage (or EFS from ecs-params efs_volumes); driver, driver_opts, labels and external without EFS are refused' },
   { key: 'secrets', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: a Secrets Manager secret; `file:` and `environment:` are refused' },
   { key: 'configs', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: an SSM parameter; `file:`, `content:` and `environment:` are refused' },
-  { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface' },
+  { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface (ComposeFargateProject: the networks the services name decide which services reach which)' },
   { key: 'include', support: 'refused', ecs: '-', note: 'not read by this version: merge the files with ComposeDefinition.fromFiles([...])' },
   { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine' },
   { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks (and anchors in them) are kept for the user and ignored by the conversion' },

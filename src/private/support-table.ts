@@ -4,6 +4,7 @@
  */
 import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, DOCKER_ECS_SERVICE_KEYS, DOCKER_ECS_TOP_LEVEL_KEYS, KeyRule } from './normalize-compose';
 import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize-ecs-params';
+import { knownPortsRows } from './plan/known-ports';
 
 const SUPPORT_WORDS: Record<string, string> = {
   converted: 'converted',
@@ -53,6 +54,19 @@ export function renderSupportTable(): string {
     '',
     ...header,
     ...rows(ECS_PARAMS_KEYS),
+    '',
+    '## ComposeFargateProject: the ports of well-known images',
+    '',
+    'In `ComposeFargateProject` each compose service answers, by its names, on the ports it publishes or',
+    '`expose`s. A service that declares neither answers on the ports its image is known to listen on (this',
+    'table, from `src/private/plan/known-ports.ts`; the registry does not matter, so mirrors and ECR',
+    'pull-through caches resolve too), else on the ports other services write with its name',
+    '(`http://metadata:4000`, with a `cdk-compose-fargate:inferred-port` warning), else on none',
+    '(`cdk-compose-fargate:unknown-port` when another service uses its name: add `expose`).',
+    '',
+    '| image | tags | ports | checked against |',
+    '| --- | --- | --- | --- |',
+    ...knownPortsRows().map(r => `| ${r.images.map(i => `\`${i}\``).join(', ')} | ${cell(r.tags)} | ${r.ports.join(', ')} | ${cell(r.source)} |`),
     '',
   ].join('\n');
 }
