@@ -8,9 +8,10 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { DeploymentStorage } from './build/storage';
 import { BuiltTask, LogGroupRegistry } from './build/task';
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
-import { AutoScalingOptions } from './options';
+import { AutoScalingOptions, VolumeStorage } from './options';
 import { honouredByProject, planProject } from './private/plan/project';
 import { formatProblem, Problems, throwAll } from './private/problems';
 
@@ -119,6 +120,8 @@ export interface IComposeProjectService extends IConstruct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The task role. */
   readonly taskRole: iam.IRole;
+  /** The task execution role (its own, or the one ecs-params names). */
+  readonly executionRole: iam.IRole;
   /**
    * The security group the construct created.
    *
@@ -147,6 +150,7 @@ class ProjectService extends Construct implements IComposeProjectService {
   public readonly service: ecs.FargateService;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly taskRole: iam.IRole;
+  public readonly executionRole: iam.IRole;
   public readonly securityGroup?: ec2.ISecurityGroup;
   public scalableTaskCount?: ecs.ScalableTaskCount;
   private readonly containers: Map<string, ecs.ContainerDefinition>;
@@ -156,6 +160,7 @@ class ProjectService extends Construct implements IComposeProjectService {
     this.composeServiceName = id;
     this.taskDefinition = parts.build(this).taskDefinition;
     this.taskRole = this.taskDefinition.taskRole;
+    this.executionRole = this.taskDefinition.executionRole!;
     this.containers = parts.containers;
     const made = parts.service(this);
     this.service = made.service;
@@ -201,8 +206,6 @@ export class ComposeFargateProject extends Construct {
    * @default - undefined when the network comes from ecs-params subnet IDs
    */
   public readonly vpc?: ec2.IVpc;
-  /** The task execution role all tasks share (created, or imported from ecs-params). */
-  public readonly executionRole: iam.IRole;
   /** The Cloud Map namespace of Service Connect. */
   public readonly namespace: servicediscovery.INamespace;
   /** The CloudWatch log groups the construct created. */
@@ -251,6 +254,8 @@ export class ComposeFargateProject extends Construct {
       projectName: this.projectName,
       region: Token.isUnresolved(region) ? undefined : region,
       createLogGroups: props.createLogGroups,
+      volumeStorage: props.volumeStorage === VolumeStorage.TASK ? 'task' : 'efs',
+      existingFileSystems: Object.keys(props.fileSystems ?? {}),
     }, composeProblems, paramsProblems);
     for (const name of Object.keys(props.services ?? {})) {
       if (plan && !plan.services.some(s => s.name === name)) {
@@ -269,7 +274,11 @@ export class ComposeFargateProject extends Construct {
     const infra = buildInfrastructure(this, { ...props, network });
     this.vpc = infra.vpc;
     this.cluster = infra.cluster;
-    this.executionRole = buildExecutionRole(this, params?.taskExecutionRole, this.cluster);
+    // One execution role per ECS service (unless ecs-params names one): each reads only its own secrets.
+    const sharedExecutionRole = params?.taskExecutionRole ? buildExecutionRole(this, params.taskExecutionRole, this.cluster) : undefined;
+    const storage = new DeploymentStorage(this, {
+      vpc: this.vpc, subnets: infra.vpcSubnets, fileSystems: props.fileSystems, secrets: props.secrets, projectName: this.projectName,
+    });
     const taskRole = params?.taskRole ? importRole(this, 'TaskRole', params.taskRole, this.cluster) : undefined;
     const retention = props.logRetention ?? (compose.logsRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const logGroups = new LogGroupRegistry(this, retention, props.createLogGroups !== false);
@@ -286,7 +295,9 @@ export class ComposeFargateProject extends Construct {
     const usesSpot = (props.capacityProviderStrategies?.length ?? 0) > 0 ||
       Object.values(props.services ?? {}).some(o => (o.capacityProviderStrategies?.length ?? 0) > 0);
     if (usesSpot && infra.createdCluster) (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
-    const taskOptions = { executionRole: this.executionRole, taskRole, logGroups, namePorts: true };
+    const taskOptions = (scope: Construct) => ({
+      executionRole: sharedExecutionRole ?? buildExecutionRole(scope, undefined, this.cluster), taskRole, logGroups, namePorts: true, storage,
+    });
     const behindLoadBalancer = props.loadBalancer !== undefined;
 
     for (const s of project.services) {
@@ -296,7 +307,7 @@ export class ComposeFargateProject extends Construct {
       const child = new ProjectService(this, s.name, {
         containers,
         build: scope => {
-          built = new BuiltTask(scope, s.task, taskOptions);
+          built = new BuiltTask(scope, s.task, taskOptions(scope));
           built.containers.forEach((c, k) => containers.set(k, c));
           return built;
         },
@@ -334,6 +345,7 @@ export class ComposeFargateProject extends Construct {
           if (groups.useVpcDefault) {
             (service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
           }
+          storage.admit(service, s.task.managedEfsGrants.map(g => g.volume));
           return { service, securityGroup: groups.created };
         },
       });
@@ -358,7 +370,7 @@ export class ComposeFargateProject extends Construct {
     }
     for (const t of project.standaloneTasks) {
       const scope = new Construct(this, t.name);
-      this.oneShots.set(t.name, new BuiltTask(scope, t.task, taskOptions).taskDefinition);
+      this.oneShots.set(t.name, new BuiltTask(scope, t.task, taskOptions(scope)).taskDefinition);
     }
 
     const balanced: BalancedService[] = project.services.map(s => ({

@@ -8,9 +8,10 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { DeploymentStorage } from './build/storage';
 import { BuiltTask, LogGroupRegistry } from './build/task';
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
-import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions } from './options';
+import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeStorage } from './options';
 import { warnHostReferences } from './private/plan/names';
 import { planTask, portMappingName, TaskPlan } from './private/plan/task';
 import { ComposeFargateError, formatProblem, Problems, throwAll } from './private/problems';
@@ -143,6 +144,8 @@ export class ComposeFargateService extends Construct {
       family: this.projectName,
       region: Token.isUnresolved(region) ? undefined : region,
       createLogGroups: props.createLogGroups,
+      volumeStorage: props.volumeStorage === VolumeStorage.EFS ? 'efs' : 'task',
+      existingFileSystems: Object.keys(props.fileSystems ?? {}),
     }, composeProblems, paramsProblems);
     warnHostReferences(compose, composeProblems);
     throwAll(composeProblems, paramsProblems);
@@ -170,8 +173,11 @@ export class ComposeFargateService extends Construct {
     const taskRole = task.taskRole ? importRole(this, 'TaskRole', task.taskRole, this.cluster) : undefined;
     const retention = props.logRetention ?? (task.logRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const logGroups = new LogGroupRegistry(this, retention, props.createLogGroups !== false);
+    const storage = new DeploymentStorage(this, {
+      vpc: this.vpc, subnets: infra.vpcSubnets, fileSystems: props.fileSystems, secrets: props.secrets, projectName: this.projectName,
+    });
     const built = new BuiltTask(this, task, {
-      executionRole: this.executionRole, taskRole, logGroups, namePorts: props.serviceConnect !== undefined,
+      executionRole: this.executionRole, taskRole, logGroups, namePorts: props.serviceConnect !== undefined, storage,
     });
     this.taskDefinition = built.taskDefinition;
     this.taskRole = this.taskDefinition.taskRole;
@@ -227,6 +233,7 @@ export class ComposeFargateService extends Construct {
     if (groups.useVpcDefault) {
       (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
     }
+    storage.admit(this.service, task.managedEfsGrants.map(g => g.volume));
   }
 
   /**

@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DeploymentStorage, projectFilesImageFolder } from './storage';
 import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/task';
 import { ValueFromSecret } from '../private/value-from-secret';
 
@@ -56,6 +57,8 @@ export interface TaskBuildOptions {
   readonly logGroups: LogGroupRegistry;
   /** Name every port mapping (Service Connect needs the names). */
   readonly namePorts: boolean;
+  /** The EFS file systems of named volumes and the secrets of project secrets. */
+  readonly storage: DeploymentStorage;
 }
 
 /** A task definition made from a plan, with its containers by compose service name. */
@@ -87,9 +90,14 @@ export class BuiltTask {
       taskRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(scope, `ManagedPolicy${i}`, arn));
     });
     for (const v of task.volumes) {
+      const managed = v.managedEfs ? options.storage.fileSystemFor(v.managedEfs.volume) : undefined;
       this.taskDefinition.addVolume({
         name: v.name,
-        efsVolumeConfiguration: v.efs ? {
+        efsVolumeConfiguration: managed ? {
+          fileSystemId: managed.fileSystem.fileSystemId,
+          transitEncryption: 'ENABLED',
+          authorizationConfig: { accessPointId: managed.accessPoint?.accessPointId, iam: 'ENABLED' },
+        } : v.efs ? {
           fileSystemId: v.efs.fileSystemId,
           rootDirectory: v.efs.rootDirectory,
           transitEncryption: v.efs.transitEncryption === undefined ? undefined : v.efs.transitEncryption ? 'ENABLED' : 'DISABLED',
@@ -106,6 +114,11 @@ export class BuiltTask {
         actions: g.write ? ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] : ['elasticfilesystem:ClientMount'],
         resources: [Stack.of(scope).formatArn({ service: 'elasticfilesystem', resource: 'file-system', resourceName: g.fileSystemId })],
       }));
+    }
+
+    for (const g of task.managedEfsGrants) {
+      const { fileSystem } = options.storage.fileSystemFor(g.volume);
+      fileSystem.grant(taskRole, ...['elasticfilesystem:ClientMount', ...(g.write ? ['elasticfilesystem:ClientWrite'] : []), ...(g.root ? ['elasticfilesystem:ClientRootAccess'] : [])]);
     }
 
     // Log groups: one per awslogs group name; containers without logging get one each.
@@ -141,9 +154,11 @@ export class BuiltTask {
     const script = ['set -e'];
     init.files.forEach((f, i) => {
       const env = `COMPOSE_FILE_${i}`;
-      secrets[env] = f.store === 'ssm' || f.name.startsWith('arn:')
-        ? new ValueFromSecret(Stack.of(this.scope), f.name)
-        : ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this.scope, `FileSecret${i}`, f.name));
+      secrets[env] = f.store === 'generated'
+        ? ecs.Secret.fromSecretsManager(this.options.storage.secretFor(f.name))
+        : f.store === 'ssm' || f.name.startsWith('arn:')
+          ? new ValueFromSecret(Stack.of(this.scope), f.name)
+          : ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this.scope, `FileSecret${i}`, f.name));
       const file = `${init.mountRoot}/${f.volume}/${f.fileName}`;
       script.push(`printf '%s' "$${env}" > '${file}'`, `chmod ${f.mode} '${file}'`);
       if (f.uid !== undefined || f.gid !== undefined) script.push(`chown ${f.uid ?? ''}${f.gid !== undefined ? `:${f.gid}` : ''} '${file}'`);
@@ -204,7 +219,10 @@ export class BuiltTask {
           target: c.build.target,
           platform: this.platform,
         })
-        : ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
+        : c.projectFiles.length > 0
+          // The project files the compose file mounts: in a thin image on top of the service's, built at deploy time.
+          ? ecs.ContainerImage.fromAsset(projectFilesImageFolder(c.image, c.projectFiles), { platform: this.platform })
+          : ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
       essential: c.essential,
       cpu: c.cpu,
       memoryLimitMiB: c.memoryLimitMiB,

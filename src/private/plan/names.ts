@@ -5,6 +5,7 @@
  */
 import { ComposeModel, ServiceModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
+import { isDevelopmentMount } from './volumes';
 
 /** A name another service answers to, and where it comes from. */
 export interface ServiceName {
@@ -94,6 +95,13 @@ export function findHostReferences(compose: ComposeModel, names = serviceNames(c
       }
     };
     for (const e of svc.environment) consider(e.value, HOST_VARIABLE.test(e.name), [...svc.path, 'environment', e.name]);
+    // Files of the project mounted into the container: configuration (nginx, prometheus, ...).
+    for (const m of svc.volumes) {
+      if (isDevelopmentMount(svc, m)) continue;
+      for (const t of m.bind?.texts ?? []) {
+        for (const line of t.text.split('\n')) if (!/^\s*#/.test(line)) consider(line.trim(), false, [...m.path]);
+      }
+    }
     for (const [key, list] of [['command', svc.command], ['entrypoint', svc.entryPoint]] as const) {
       (list ?? []).forEach((arg, i) => {
         const option = /^(--?[A-Za-z-]+)=(.*)$/.exec(arg);

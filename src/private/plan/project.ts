@@ -59,6 +59,10 @@ export interface ProjectPlanInput {
   readonly projectName: string;
   readonly region?: string;
   readonly createLogGroups?: boolean;
+  /** Where named volumes keep their data: EFS file systems the construct makes (default), or task storage. */
+  readonly volumeStorage?: 'task' | 'efs';
+  /** Named volumes the fileSystems prop maps to existing file systems. */
+  readonly existingFileSystems?: string[];
 }
 
 /** Keys one task ignores with a warning and the project honours: those warnings are dropped. */
@@ -156,6 +160,8 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       family: family.slice(0, 255),
       region: input.region,
       createLogGroups: input.createLogGroups,
+      volumeStorage: input.volumeStorage ?? 'efs',
+      existingFileSystems: input.existingFileSystems,
       reserved: SERVICE_CONNECT_PROXY,
     }, composeProblems, paramsProblems);
     return task;
