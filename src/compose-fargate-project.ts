@@ -101,8 +101,8 @@ export interface ComposeFargateProjectProps extends ComposeFargateBaseProps {
   /**
    * The Cloud Map namespace in which the compose services reach each other through Service Connect.
    *
-   * @default - the default namespace of the given cluster; otherwise a new HTTP namespace
-   * `<project name>.local` (the default namespace of the cluster the construct creates)
+   * @default - a new HTTP namespace `<project name>.local` (the default namespace of the cluster
+   * the construct creates; a namespace of the project's own in a given cluster)
    */
   readonly serviceConnectNamespace?: servicediscovery.INamespace;
 }
@@ -289,7 +289,8 @@ export class ComposeFargateProject extends Construct {
         type: servicediscovery.NamespaceType.HTTP,
         useForServiceConnect: true,
       })
-      : this.cluster.defaultCloudMapNamespace ?? new servicediscovery.HttpNamespace(this, 'Namespace', {
+      // A given cluster may hold other projects: this one gets a namespace of its own, so names do not collide.
+      : new servicediscovery.HttpNamespace(this, 'Namespace', {
         name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.local`,
       }));
     const usesSpot = (props.capacityProviderStrategies?.length ?? 0) > 0 ||

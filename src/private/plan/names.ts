@@ -64,7 +64,9 @@ export function hostsIn(text: string, bare: boolean): Candidate[] {
   const out: Candidate[] = [];
   const push = (name: string, port?: string) => out.push({ name: name.toLowerCase(), port: port === undefined ? undefined : parseInt(port, 10) });
   // scheme://[user[:password]@]host[:port]
-  for (const m of text.matchAll(new RegExp(`[A-Za-z][A-Za-z0-9+.-]*://(?:[^\\s/@]*@)?(${NAME})(?::(\\d{1,5}))?`, 'g'))) push(m[1], m[2]);
+  for (const m of text.matchAll(new RegExp(`([A-Za-z][A-Za-z0-9+.-]*)://(?:[^\\s/@]*@)?(${NAME})(?::(\\d{1,5}))?`, 'g'))) {
+    if (m[1].toLowerCase() !== 'file') push(m[2], m[3]);
+  }
   // user@host:port (without a scheme), host:port, host=name (libpq and many CLIs)
   for (const m of text.matchAll(new RegExp(`(?:^|[\\s,;"'(=@])(${NAME}):(\\d{1,5})(?=$|[\\s,;"')/])`, 'g'))) push(m[1], m[2]);
   for (const m of text.matchAll(new RegExp(`(?:^|[\\s,;?&])(?:host|hostname|server|addr|address)=(${NAME})(?=$|[\\s,;&])`, 'gi'))) push(m[1]);

@@ -3,6 +3,7 @@
  * builds resources from the plan. Cross-document checks (ecs-params naming a service compose
  * lacks, task size against the containers, dependencies) are made here.
  */
+import { createHash } from 'crypto';
 import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from '../fargate';
 import {
   BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
@@ -186,7 +187,16 @@ export interface TaskPlan {
 
 /** The name of a port mapping: its compose `name`, else `<container>-<port>` (Service Connect needs one). */
 export function portMappingName(container: string, mapping: PortMappingPlan): string {
-  return mapping.name ?? `${container}-${mapping.containerPort}`;
+  if (mapping.name !== undefined) return mapping.name;
+  // ECS: up to 64 lowercase letters, digits, underscores and hyphens, not starting with a hyphen.
+  const suffix = `-${mapping.containerPort}${mapping.protocol === 'udp' ? '-udp' : ''}`;
+  const base = container.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^-+/, '') || 'port';
+  return base.length + suffix.length <= 64 ? `${base}${suffix}` : `${base.slice(0, 64 - suffix.length - 9)}-${shortHash(container)}${suffix}`;
+}
+
+/** Eight hex digits that tell long names apart after they are cut. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 /** The image of the init container that writes compose secrets and configs to files. */
@@ -204,6 +214,8 @@ export interface PlanInput {
   readonly volumeStorage?: 'task' | 'efs';
   /** Named volumes that the `fileSystems` prop maps to existing EFS file systems. */
   readonly existingFileSystems?: string[];
+  /** Compose services of this task that run once (not essential: their exit must not stop the task). */
+  readonly runOnce?: string[];
   /** CPU units and MiB the task needs besides its containers (the Service Connect proxy). */
   readonly reserved?: { readonly cpu: number; readonly memoryMiB: number };
 }
@@ -421,7 +433,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
 
   // A service others wait on to finish (SUCCESS, COMPLETE) exits by design: unless ecs-params says
   // otherwise it is not essential (its exit must not stop the task).
-  const completionTargets = new Set<string>();
+  // So is a one-shot service that the project runs inside another service's task.
+  const completionTargets = new Set<string>(input.runOnce ?? []);
   for (const d of [...compose.services.flatMap(x => x.dependsOn), ...(ecsParams?.services ?? []).flatMap(x => x.dependsOn)]) {
     if (d.condition === 'SUCCESS' || d.condition === 'COMPLETE') completionTargets.add(d.container);
   }
