@@ -164,7 +164,7 @@ describe('synth', () => {
     expect(out).toMatch(/CONTAINER +IMAGE +PORTS +CPU +MEMORY +LOG GROUP/);
     expect(out).toMatch(/\n {2}web +amazon\/amazon-ecs-sample +80\/tcp +- +- +tutorial\n/);
     expect(out).toContain('Log groups created:\n  tutorial, events kept 30 days');
-    expect(out).toContain('Warnings: none');
+    expect(out).toContain('Warnings (1):');
     expect(out).toContain('Deploy it: npx cdk deploy --app');
   });
 
@@ -256,7 +256,7 @@ describe('task-definition', () => {
       essential: true,
       logConfiguration: {
         logDriver: 'awslogs',
-        options: { 'awslogs-group': 'tutorial', 'awslogs-region': 'us-west-1', 'awslogs-stream-prefix': 'web' },
+        options: { 'awslogs-group': 'tutorial', 'awslogs-region': '${AWS::Region}', 'awslogs-stream-prefix': 'web' },
       },
     }]);
   });
@@ -298,11 +298,16 @@ describe('app', () => {
     expect(resourcesOfType(template, 'AWS::ECS::Service')).toHaveLength(1);
   });
 
-  test('a region the compose file\'s awslogs-region contradicts: the library\'s error, nothing written', () => {
+  test('in a region other than the file\'s awslogs-region: the tutorial deploys there and logs there', () => {
     const r = results.appOtherRegion;
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^docker-compose\.yml: services\.web\.logging\.options\.awslogs-region: "us-west-1" differs from the stack's region "eu-west-1"/);
-    expect(fs.existsSync(path.join(scratch, 'app-other-region.out', 'manifest.json'))).toBe(false);
+    expect(r.code).toBe(0);
+    const template = readJson(path.join(scratch, 'app-other-region.out', 'tutorial.template.json'));
+    const options = resourcesOfType(template, 'AWS::ECS::TaskDefinition')[0].Properties.ContainerDefinitions[0].LogConfiguration.Options;
+    expect(options['awslogs-region']).toBe('eu-west-1');
+  });
+
+  test('synth without a region reports the awslogs-region it does not use', () => {
+    expect(results.synthTutorial.stdout).toContain('awslogs-region: "us-west-1" is not used: the construct creates the log group in the stack\'s region');
   });
 });
 

@@ -303,9 +303,14 @@ function planLogging(
   if (name !== undefined && !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name) && !name.includes('${Token[')) {
     problems.error([...logging.path, 'options', 'awslogs-group'], `${quote(name)} is not a valid log group name: use letters, digits and . - _ / # (up to 512)`);
   }
-  const region = logging.options['awslogs-region'];
-  if (createGroups && region !== undefined && stackRegion !== undefined && region !== stackRegion) {
-    problems.error([...logging.path, 'options', 'awslogs-region'], `${quote(region)} differs from the stack's region ${quote(stackRegion)}, where the construct creates the log group: remove awslogs-region or deploy the stack to ${region}`);
+  // Logs go where the log group is: a group the construct creates is in the stack's region, so the
+  // containers log there; a group that exists already (createLogGroups: false) is where the file says.
+  let region = logging.options['awslogs-region'];
+  if (region !== undefined && (createGroups || name === undefined) && region !== stackRegion) {
+    problems.warn('log-region', [...logging.path, 'options', 'awslogs-region'],
+      `${quote(region)} is not used: the construct creates the log group in the stack's region${stackRegion !== undefined ? ` (${stackRegion})` : ''}, and the containers log there; `
+      + `to log to a group that exists in ${region}, set createLogGroups: false`);
+    region = undefined;
   }
   return {
     kind: 'awslogs',
