@@ -9,7 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
-import { BuiltTask, LogGroupRegistry } from './build/task';
+import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
 import { AutoScalingOptions, VolumeStorage } from './options';
 import { honouredByProject, planProject } from './private/plan/project';
@@ -240,6 +240,7 @@ export class ComposeFargateProject extends Construct {
 
   constructor(parent: Construct, id: string, props: ComposeFargateProjectProps) {
     super(parent, id);
+    scopeExecuteCommandLogs(this);
     const compose = props.compose._model;
     const params = props.ecsParams?._model;
     this.projectName = resolveProjectName(props.projectName, compose.name, id);
@@ -336,6 +337,7 @@ export class ComposeFargateProject extends Construct {
             deploymentAlarms: options.deploymentAlarms ?? props.deploymentAlarms,
             enableExecuteCommand: options.enableExecuteCommand ?? props.enableExecuteCommand,
           });
+          if ((options.enableExecuteCommand ?? props.enableExecuteCommand) && !params?.taskRole) grantExecuteCommandLogs(built!);
           // Every service is a Service Connect client; one that answers on ports is a server too, under each of its names.
           service.enableServiceConnect({
             namespace: this.namespace.namespaceArn,

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
-import { BuiltTask, LogGroupRegistry } from './build/task';
+import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
 import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeStorage } from './options';
 import { warnHostReferences } from './private/plan/names';
@@ -130,6 +130,7 @@ export class ComposeFargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: ComposeFargateServiceProps) {
     super(scope, id);
+    scopeExecuteCommandLogs(this);
     const compose = props.compose._model;
     const params = props.ecsParams?._model;
 
@@ -205,6 +206,7 @@ export class ComposeFargateService extends Construct {
       deploymentAlarms: props.deploymentAlarms,
       enableExecuteCommand: props.enableExecuteCommand,
     });
+    if (props.enableExecuteCommand && !task.taskRole) grantExecuteCommandLogs(built);
     if (props.enableExecuteCommand && task.taskRole) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:exec-task-role`, 'enableExecuteCommand: the task role comes from ecs-params task_role_arn and is not changed: it must allow ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel');
     }

@@ -3,12 +3,13 @@
  * that writes compose secrets and configs to files, and the task role's grants. Only resources
  * here: every decision and user error was settled while planning.
  */
-import { Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { DeploymentStorage, projectFilesImageFolder } from './storage';
 import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/task';
@@ -65,6 +66,8 @@ export interface TaskBuildOptions {
 export class BuiltTask {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly containers = new Map<string, ecs.ContainerDefinition>();
+  /** The ARNs of the log groups the containers write to (for ECS Exec's session logs). */
+  public readonly logGroupArns: string[] = [];
   private readonly platform?: ecr_assets.Platform;
 
   constructor(private readonly scope: Construct, private readonly task: TaskPlan, private readonly options: TaskBuildOptions) {
@@ -125,7 +128,16 @@ export class BuiltTask {
     const groups = new Map<string, logs.LogGroup>();
     for (const g of task.logGroups) {
       const group = options.logGroups.groupFor(scope, g);
-      if (!group) continue; // it exists already
+      if (!group) {
+        // It exists already, in the region the file names.
+        const region = task.containers.find(c => c.logging.kind === 'awslogs' && c.logging.group === g.key)?.logging;
+        this.logGroupArns.push(Stack.of(scope).formatArn({
+          service: 'logs', resource: 'log-group', resourceName: `${g.name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          region: region?.kind === 'awslogs' ? region.region : undefined,
+        }));
+        continue;
+      }
+      this.logGroupArns.push(group.logGroupArn);
       groups.set(g.key, group);
       // Containers name their log group as the compose file wrote it; the task definition waits for it.
       if (g.name !== undefined) this.taskDefinition.node.addDependency(group);
@@ -164,6 +176,7 @@ export class BuiltTask {
       if (f.uid !== undefined || f.gid !== undefined) script.push(`chown ${f.uid ?? ''}${f.gid !== undefined ? `:${f.gid}` : ''} '${file}'`);
     });
     const group = this.options.logGroups.create(this.scope, 'FilesInitLogGroup');
+    this.logGroupArns.push(group.logGroupArn);
     const container = this.taskDefinition.addContainer(init.containerName, {
       containerName: init.containerName,
       image: ecs.ContainerImage.fromRegistry(FILE_INIT_IMAGE),
@@ -321,4 +334,23 @@ function protocol(p: 'tcp' | 'udp'): ecs.Protocol {
 
 function seconds(n: number | undefined): Duration | undefined {
   return n === undefined ? undefined : Duration.seconds(n);
+}
+
+/**
+ * ECS Exec: the session logs go to the containers' own log groups (the DEFAULT logging of ECS
+ * Exec), so the task role may write exactly there. `logs:DescribeLogGroups` takes no resource, and
+ * ssmmessages (added by the service) neither. Call before the service is created: it turns off
+ * aws-cdk-lib's statements on every log group (`@aws-cdk/aws-ecs:reduceEc2FargateCloudWatchPermissions`).
+ */
+export function scopeExecuteCommandLogs(scope: Construct): void {
+  scope.node.setContext(cxapi.REDUCE_EC2_FARGATE_CLOUDWATCH_PERMISSIONS, true);
+}
+
+/** Let the task role write ECS Exec session logs to the task's log groups only. */
+export function grantExecuteCommandLogs(built: BuiltTask): void {
+  built.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: ['*'] }));
+  built.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+    resources: [...new Set(built.logGroupArns)],
+  }));
 }

@@ -305,7 +305,7 @@ function planLogging(
   }
   // Logs go where the log group is: a group the construct creates is in the stack's region, so the
   // containers log there; a group that exists already (createLogGroups: false) is where the file says.
-  let region = logging.options['awslogs-region'];
+  let region: string | undefined = logging.options['awslogs-region'];
   if (region !== undefined && (createGroups || name === undefined) && region !== stackRegion) {
     problems.warn('log-region', [...logging.path, 'options', 'awslogs-region'],
       `${quote(region)} is not used: the construct creates the log group in the stack's region${stackRegion !== undefined ? ` (${stackRegion})` : ''}, and the containers log there; `
