@@ -5,9 +5,9 @@
  */
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateProjectProps, ComposeFargateService, EcsParams } from '../src';

@@ -132,7 +132,10 @@ export class BuiltTask {
         // It exists already, in the region the file names.
         const region = task.containers.find(c => c.logging.kind === 'awslogs' && c.logging.group === g.key)?.logging;
         this.logGroupArns.push(Stack.of(scope).formatArn({
-          service: 'logs', resource: 'log-group', resourceName: `${g.name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: `${g.name}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           region: region?.kind === 'awslogs' ? region.region : undefined,
         }));
         continue;
