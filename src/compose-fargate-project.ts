@@ -12,6 +12,7 @@ import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
 import { AutoScalingOptions, VolumeStorage } from './options';
+import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { honouredByProject, planProject } from './private/plan/project';
 import { formatProblem, Problems, throwAll } from './private/problems';
 
@@ -233,6 +234,8 @@ export class ComposeFargateProject extends Construct {
    */
   public readonly url?: string;
 
+  /** @internal what the files became, for `cdk-compose-fargate diagram` */
+  public readonly _diagram: DiagramModel;
   private readonly byName = new Map<string, ProjectService>();
   private readonly oneShots = new Map<string, ecs.FargateTaskDefinition>();
   /** One-shot services that run inside the tasks of others: name -> those services. */
@@ -388,6 +391,14 @@ export class ComposeFargateProject extends Construct {
       loadBalancer: props.loadBalancer,
       existingTargetGroups: [],
       portProtocols: [...new Set(project.services.flatMap(s => s.task.portProtocols))],
+    });
+    this._diagram = diagramOf({
+      model: 'project',
+      services: project.services,
+      compose,
+      references: project.references,
+      balancer: balancing.picture,
+      closed: (network?.securityGroups.length ?? 0) > 0,
     });
     this.applicationLoadBalancer = balancing.applicationLoadBalancer;
     this.networkLoadBalancer = balancing.networkLoadBalancer;

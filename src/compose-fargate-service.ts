@@ -12,6 +12,7 @@ import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
 import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeStorage } from './options';
+import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { warnHostReferences } from './private/plan/names';
 import { planTask, portMappingName, TaskPlan } from './private/plan/task';
 import { ComposeFargateError, formatProblem, Problems, throwAll } from './private/problems';
@@ -126,6 +127,8 @@ export class ComposeFargateService extends Construct {
    */
   public readonly scalableTaskCount?: ecs.ScalableTaskCount;
 
+  /** @internal what the files became, for `cdk-compose-fargate diagram` */
+  public readonly _diagram: DiagramModel;
   private readonly containers: Map<string, ecs.ContainerDefinition>;
 
   constructor(scope: Construct, id: string, props: ComposeFargateServiceProps) {
@@ -148,7 +151,7 @@ export class ComposeFargateService extends Construct {
       volumeStorage: props.volumeStorage === VolumeStorage.EFS ? 'efs' : 'task',
       existingFileSystems: Object.keys(props.fileSystems ?? {}),
     }, composeProblems, paramsProblems);
-    warnHostReferences(compose, composeProblems);
+    const references = warnHostReferences(compose, composeProblems);
     throwAll(composeProblems, paramsProblems);
     for (const w of [...compose.warnings, ...(params?.warnings ?? []), ...composeProblems.warnings, ...paramsProblems.warnings]) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.id}`, formatProblem(w));
@@ -231,6 +234,14 @@ export class ComposeFargateService extends Construct {
       targetCpuUtilizationPercent: task.autoscaling.cpu,
       targetMemoryUtilizationPercent: task.autoscaling.memory,
     } : undefined);
+    this._diagram = diagramOf({
+      model: 'task',
+      services: [{ name: this.projectName, serviceName: this.projectName, task }],
+      compose,
+      references,
+      balancer: balancing.picture,
+      closed: props.securityGroups !== undefined || (task.network?.securityGroups.length ?? 0) > 0 || behindLoadBalancer,
+    });
     if (scaling) this.scalableTaskCount = addAutoScaling(this.service, scaling, balancing.applicationTargetGroups.get(this.service)?.[0]);
     if (groups.useVpcDefault) {
       (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');

@@ -112,6 +112,9 @@ const RUNS = {
   synthPerService: () => cli(['synth', '--per-service', '-o', path.join(scratch, 'per-service.out')], { cwd: path.join(ROOT, 'examples', 'project') }),
   taskDefinitionPerService: () => cli(['task-definition', '--per-service'], { cwd: path.join(ROOT, 'examples', 'project') }),
   perServiceWithValue: () => cli(['synth', '--per-service=yes']),
+  diagramPerService: () => cli(['diagram', '--per-service'], { cwd: path.join(ROOT, 'examples', 'project') }),
+  diagramBad: () => cli(['diagram'], { cwd: path.join(scratch, 'bad') }),
+  helpDiagram: () => cli(['diagram', '--help']),
   helpProgram: () => cli(['--help']),
   helpSynth: () => cli(['synth', '--help']),
   helpApp: () => cli(['app', '-h']),
@@ -230,6 +233,29 @@ describe('--per-service', () => {
     expect(results.perServiceWithValue.stderr).toContain('--per-service takes no value');
     expect(parseArgs(['app', '--per-service', '-f', 'x.yml'], '1')).toMatchObject({ command: 'app', perService: true, files: ['x.yml'] });
     expect(() => parseArgs(['synth', '--per-service', '--per-service'], '1')).toThrow('--per-service given twice');
+  });
+});
+
+describe('diagram', () => {
+  test('prints the Mermaid flowchart of what the files become; synth writes it next to the assembly', () => {
+    const r = results.diagramPerService;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^flowchart LR\n/);
+    expect(r.stdout).toContain('["ECS service blog-db"]');
+    expect(r.stdout).toContain('c_wordpress__wordpress -->|"db:3306"| c_db__db');
+    expect(fs.readFileSync(path.join(scratch, 'per-service.out', 'diagram.mmd'), 'utf-8')).toBe(r.stdout);
+  });
+
+  test('a bad file gives the same errors as synth', () => {
+    const r = results.diagramBad;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(results.badSynth.stderr.replace('cdk-compose-fargate synth: nothing was written\n', ''));
+  });
+
+  test('--help says what it draws', () => {
+    expect(results.helpDiagram.stdout).toContain('usage: cdk-compose-fargate diagram [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service]');
+    expect(results.helpProgram.stdout).toContain('diagram          print a Mermaid flowchart of what the files become');
   });
 });
 
