@@ -106,7 +106,9 @@ export function diagramOf(input: DiagramInput): DiagramModel {
   for (const r of input.references) {
     const label = r.port !== undefined ? `${r.name}:${r.port}` : r.name;
     const known = containerNames.has(r.from) && containerNames.has(r.target);
-    if (known && !edges.some(e => e.from === r.from && e.to === r.target && e.label === label)) edges.push({ from: r.from, to: r.target, label, kind: 'name' });
+    if (known && !edges.some(e => e.from === r.from && e.to === r.target && e.label === label)) {
+      edges.push({ from: r.from, to: r.target, label, kind: 'name' });
+    }
   }
   for (const svc of input.compose.services) {
     for (const d of svc.dependsOn) {
