@@ -99,6 +99,11 @@ export interface DiagramInput {
   readonly closed: boolean;
 }
 
+/** The containers of a task that mount a volume, once each. */
+function addUsers(users: string[], task: TaskPlan, volume: string): void {
+  for (const c of task.containers) if (c.mountPoints.some(m => m.volume === volume) && !users.includes(c.name)) users.push(c.name);
+}
+
 /** The diagram of a deployment, from the same plans its resources are built from. */
 export function diagramOf(input: DiagramInput): DiagramModel {
   const containerNames = new Set(input.services.flatMap(s => s.task.containers.map(c => c.name)));
@@ -124,12 +129,12 @@ export function diagramOf(input: DiagramInput): DiagramModel {
       if (fileVolumes.has(v.name)) continue;
       const storage = v.efs ? `EFS ${v.efs.fileSystemId}` : v.managedEfs ? (v.managedEfs.existing ? 'EFS (given)' : 'EFS') : 'task storage';
       const entry = volumes.get(v.name) ?? { name: v.name, storage, users: [] };
-      for (const c of s.task.containers) if (c.mountPoints.some(m => m.volume === v.name) && !entry.users.includes(c.name)) entry.users.push(c.name);
+      addUsers(entry.users, s.task, v.name);
       volumes.set(v.name, entry);
     }
     for (const f of s.task.fileInit?.files ?? []) {
       const entry = secrets.get(f.name) ?? { name: f.name, users: [] };
-      for (const c of s.task.containers) if (c.mountPoints.some(m => m.volume === f.volume) && !entry.users.includes(c.name)) entry.users.push(c.name);
+      addUsers(entry.users, s.task, f.volume);
       secrets.set(f.name, entry);
     }
     for (const c of s.task.containers) {
