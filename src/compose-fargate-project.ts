@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, planSettings, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
@@ -251,16 +251,8 @@ export class ComposeFargateProject extends Construct {
     const composeProblems = new Problems(compose.file);
     const paramsProblems = new Problems(params?.file);
     const propProblems = new Problems();
-    const region = Stack.of(this).region;
-    const plan = planProject({
-      compose,
-      ecsParams: params,
-      projectName: this.projectName,
-      region: Token.isUnresolved(region) ? undefined : region,
-      createLogGroups: props.createLogGroups,
-      volumeStorage: props.volumeStorage === VolumeStorage.TASK ? 'task' : 'efs',
-      existingFileSystems: Object.keys(props.fileSystems ?? {}),
-    }, composeProblems, paramsProblems);
+    const settings = planSettings(this, props, VolumeStorage.EFS);
+    const plan = planProject({ compose, ecsParams: params, projectName: this.projectName, ...settings }, composeProblems, paramsProblems);
     for (const name of Object.keys(props.services ?? {})) {
       if (plan && !plan.services.some(s => s.name === name)) {
         propProblems.error(['services', name], `no long-running compose service named ${JSON.stringify(name)}: the ECS services are ${plan.services.map(s => s.name).join(', ')}`);

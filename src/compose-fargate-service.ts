@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, planSettings, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
@@ -141,16 +141,8 @@ export class ComposeFargateService extends Construct {
 
     const composeProblems = new Problems(compose.file);
     const paramsProblems = new Problems(params?.file);
-    const region = Stack.of(this).region;
-    const plan = planTask({
-      compose,
-      ecsParams: params,
-      family: this.projectName,
-      region: Token.isUnresolved(region) ? undefined : region,
-      createLogGroups: props.createLogGroups,
-      volumeStorage: props.volumeStorage === VolumeStorage.EFS ? 'efs' : 'task',
-      existingFileSystems: Object.keys(props.fileSystems ?? {}),
-    }, composeProblems, paramsProblems);
+    const settings = planSettings(this, props, VolumeStorage.TASK);
+    const plan = planTask({ compose, ecsParams: params, family: this.projectName, ...settings }, composeProblems, paramsProblems);
     const references = warnHostReferences(compose, composeProblems);
     throwAll(composeProblems, paramsProblems);
     for (const w of [...compose.warnings, ...(params?.warnings ?? []), ...composeProblems.warnings, ...paramsProblems.warnings]) {

@@ -9,7 +9,7 @@ import { ComposeModel, EcsParamsModel, ServiceModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
 import { creationOrder, planEndpoints, servedPorts } from './connect';
 import { findHostReferences, HostReference, isOneShot, serviceNames } from './names';
-import { IngressPlan, planTask, portMappingName, PortMappingPlan, TaskPlan } from './task';
+import { IngressPlan, PlanSettings, planTask, portMappingName, PortMappingPlan, TaskPlan } from './task';
 
 /** One Service Connect endpoint: clients reach `dnsName:port`. */
 export interface ConnectEndpointPlan {
@@ -53,16 +53,10 @@ export interface ProjectPlan {
   readonly references: HostReference[];
 }
 
-export interface ProjectPlanInput {
+export interface ProjectPlanInput extends PlanSettings {
   readonly compose: ComposeModel;
   readonly ecsParams?: EcsParamsModel;
   readonly projectName: string;
-  readonly region?: string;
-  readonly createLogGroups?: boolean;
-  /** Where named volumes keep their data: EFS file systems the construct makes (default), or task storage. */
-  readonly volumeStorage?: 'task' | 'efs';
-  /** Named volumes the fileSystems prop maps to existing file systems. */
-  readonly existingFileSystems?: string[];
 }
 
 /** Keys one task ignores with a warning and the project honours: those warnings are dropped. */
@@ -155,7 +149,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       family: family.slice(0, 255),
       region: input.region,
       createLogGroups: input.createLogGroups,
-      volumeStorage: input.volumeStorage ?? 'efs',
+      volumeStorage: input.volumeStorage,
       existingFileSystems: input.existingFileSystems,
       runOnce: group.filter(g => g !== main && oneShots.has(g.name)).map(g => g.name),
       reserved: standalone ? undefined : SERVICE_CONNECT_PROXY,

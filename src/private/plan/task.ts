@@ -202,10 +202,8 @@ export function shortHash(text: string): string {
 /** The image of the init container that writes compose secrets and configs to files. */
 export const FILE_INIT_IMAGE = 'public.ecr.aws/docker/library/busybox:stable';
 
-export interface PlanInput {
-  readonly compose: ComposeModel;
-  readonly ecsParams?: EcsParamsModel;
-  readonly family: string;
+/** What planning takes from the props and the stack, the same for both constructs. */
+export interface PlanSettings {
   /** The stack's region, when it is known at synth time. */
   readonly region?: string;
   /** false: the named log groups exist already (then in any region). */
@@ -214,6 +212,12 @@ export interface PlanInput {
   readonly volumeStorage?: 'task' | 'efs';
   /** Named volumes that the `fileSystems` prop maps to existing EFS file systems. */
   readonly existingFileSystems?: string[];
+}
+
+export interface PlanInput extends PlanSettings {
+  readonly compose: ComposeModel;
+  readonly ecsParams?: EcsParamsModel;
+  readonly family: string;
   /** Compose services of this task that run once (not essential: their exit must not stop the task). */
   readonly runOnce?: string[];
   /** CPU units and MiB the task needs besides its containers (the Service Connect proxy). */
