@@ -5,3 +5,4 @@ export * from './ecs-params/ecs-params';
 export * from './base-props';
 export * from './compose-fargate-service';
 export * from './compose-fargate-project';
+export * from './compose-project-service';
