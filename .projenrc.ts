@@ -91,6 +91,15 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// The same in Python (issue 12): through the built wheel (dist/python, in a venv under .tmp/), against a
+// hand-written Python app; not part of the tests; see BENCHMARKS.md.
+project.addTask('bench:python', {
+  description: 'Python synthesis benchmark: the built wheel (dist/python) against a hand-written aws-cdk-lib Python app, Node.js for reference (see BENCHMARKS.md)',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  exec: 'ts-node --project bench/tsconfig.json bench/python/run.ts',
+  receiveArgs: true,
+});
+
 // docs/support.md is generated from the key tables in code (a test fails when it is stale).
 project.addTask('docs:support', {
   description: 'Write docs/support.md (what happens to each compose and ecs-params key) from the tables in code',

@@ -1,9 +1,9 @@
 """The `cdk-compose-fargate` command as a Python user gets it: the console script that pip installed
 with the wheel (jsii-pacmak writes it; it asks the jsii runtime for the npm package's bin script and
 runs that script with the runtime's Node.js). Each test runs it as a separate process and checks its
-exit status: 0 when it worked, 1 for bad input, 2 for a bad command line. Each run takes some 20 s,
-nearly all of it jsii loading aws-cdk-lib before the script starts (see BENCHMARKS.md), so there are
-three.
+exit status: 0 when it worked, 1 for bad input, 2 for a bad command line. Each run takes 15 s of CPU
+or more, nearly all of it before the command starts (jsii's launcher imports all of aws-cdk-lib's
+Python package and unpacks aws-cdk-lib: see BENCHMARKS.md), so there are three.
 
 Run (CI: ``npx projen examples:python``): ``pytest examples/python``, with the venv's python.
 """
