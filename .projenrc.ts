@@ -45,6 +45,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     coverageText: false,
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/examples/'],
+      // .tmp/ holds the jsii package cache of the Python and Java examples (several versions of one npm package):
+      // jest's module map must not see it, or every test that loads aws-cdk-lib fails on the duplicate names.
+      modulePathIgnorePatterns: ['<rootDir>/.tmp/'],
     },
   },
   // The test task must not rewrite sources: lint without --fix (`npx projen eslint --fix` by hand).
@@ -88,6 +91,15 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// The same in Python (issue 12): through the built wheel (dist/python, in a venv under .tmp/), against a
+// hand-written Python app; not part of the tests; see BENCHMARKS.md.
+project.addTask('bench:python', {
+  description: 'Python synthesis benchmark: the built wheel (dist/python) against a hand-written aws-cdk-lib Python app, Node.js for reference (see BENCHMARKS.md)',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  exec: 'ts-node --project bench/tsconfig.json bench/python/run.ts',
+  receiveArgs: true,
+});
+
 // docs/support.md is generated from the key tables in code (a test fails when it is stale).
 project.addTask('docs:support', {
   description: 'Write docs/support.md (what happens to each compose and ecs-params key) from the tables in code',
@@ -124,7 +136,7 @@ const exampleEnv = {
   JSII_RUNTIME_PACKAGE_CACHE_ROOT: '$(echo "$PWD/.tmp/jsii-package-cache")',
 };
 project.addTask('examples:python', {
-  description: 'Install the built wheel (dist/python) into a new venv with aws-cdk-lib, constructs and jsii from PyPI; run and test examples/python',
+  description: 'Install the built wheel (dist/python) into a new venv with aws-cdk-lib, constructs and jsii from PyPI; run and test examples/python and the venv\'s cdk-compose-fargate command',
   env: { ...exampleEnv, CDK_OUTDIR: '.tmp/python.cdk.out' },
   steps: [
     { exec: 'rm -rf .tmp/python-venv .tmp/python.cdk.out test-reports/examples-python.xml' },
@@ -158,6 +170,10 @@ project.addTask('examples:same-templates', {
     ['.tmp/python.cdk.out', 'examples/java/target/cdk.out'].map(outdir =>
       ({ exec: `cmp cdk.out/${stack}.template.json ${outdir}/${stack}.template.json` }))),
 });
+
+// The command is run directly, not through npm, by the jsii runtime (the Python package's console script): the
+// compiled file must be executable in the npm tarball that jsii-pacmak packs into the wheel and the jar.
+project.compileTask.exec('node build-tools/bin-executable.js');
 
 // `npx projen test` works on a fresh clone on its own: the assembly tests read the compiled .jsii, so the
 // test task compiles first when the assembly is missing or older than src/ (skipped inside `build`).

@@ -18,36 +18,21 @@
  *
  * Nothing here calls AWS: the apps are environment-agnostic and only synthesize.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { AppReport } from './apps/harness';
+import { REPORT_PREFIX, type AppReport } from './apps/harness';
 import type { PipelineReport } from './apps/pipeline';
 import { summarizeProfile, ProfileSummary } from './lib/profile';
 import { renderReport, Results, ScenarioResult, Sample, TemplateComparison, AppName } from './lib/report';
+import { childEnv, compile, jsDir, log, machineBasics, npmVersion, REPO, tutorialDir, writeResults } from './lib/setup';
 import { GENERATED_SIZES, generatedComposeYaml, STACK_NAME } from './lib/spec';
 
-const REPO = path.resolve(__dirname, '..');
 const WORK = path.join(REPO, '.tmp', 'bench');
-const TREE = path.join(WORK, 'tree');
-const JS = path.join(WORK, 'js');
+const JS = jsDir(WORK);
 const OUT = path.join(WORK, 'out');
 const PROF = path.join(WORK, 'prof');
-const REPORT_PREFIX = 'BENCH_REPORT ';
-const BEGIN = '<!-- bench:results:begin -->';
-const END = '<!-- bench:results:end -->';
-
-/**
- * The context `cdk synth` gives an app by default (path metadata, asset metadata, version
- * reporting, bundling for all stacks), so that the apps synthesize as they would under the CLI.
- */
-const CLI_CONTEXT = {
-  'aws:cdk:enable-path-metadata': true,
-  'aws:cdk:enable-asset-metadata': true,
-  'aws:cdk:version-reporting': true,
-  'aws:cdk:bundling-stacks': ['**'],
-};
 
 interface Options {
   reps: number;
@@ -91,64 +76,12 @@ function parseOptions(argv: string[]): Options {
   return o;
 }
 
-function log(message: string) {
-  process.stderr.write(message + '\n');
-}
-
-/** The sources to benchmark (working tree, or `git archive` of a revision) compiled to .tmp/bench/js. */
-function compile(ref: string | undefined): { source: string; compileMs: number } {
-  fs.rmSync(TREE, { recursive: true, force: true });
-  fs.rmSync(JS, { recursive: true, force: true });
-  fs.mkdirSync(TREE, { recursive: true });
-  let source: string;
-  if (ref) {
-    const commit = git('rev-parse', ref);
-    const tar = execFileSync('git', ['archive', '--format=tar', commit, 'src', 'examples/tutorial'], { cwd: REPO, maxBuffer: 256 * 1024 * 1024 });
-    execFileSync('tar', ['-x', '-C', TREE], { input: tar });
-    source = `${ref} (${commit.slice(0, 12)})`;
-  } else {
-    fs.cpSync(path.join(REPO, 'src'), path.join(TREE, 'src'), { recursive: true });
-    fs.cpSync(path.join(REPO, 'examples', 'tutorial'), path.join(TREE, 'examples', 'tutorial'), { recursive: true });
-    const dirty = git('status', '--porcelain', '--', 'src').length > 0;
-    source = `working tree at ${git('rev-parse', 'HEAD').slice(0, 12)}${dirty ? ' (src/ has uncommitted changes)' : ''}`;
-  }
-  for (const dir of ['apps', 'lib']) fs.cpSync(path.join(__dirname, dir), path.join(TREE, 'bench', dir), { recursive: true });
-  fs.writeFileSync(path.join(TREE, 'tsconfig.json'), JSON.stringify({
-    extends: path.relative(TREE, path.join(REPO, 'tsconfig.json')),
-    compilerOptions: {
-      rootDir: '.',
-      outDir: path.relative(TREE, JS),
-      declaration: false,
-      inlineSourceMap: false,
-      inlineSources: false,
-      types: ['node'],
-    },
-    include: ['src/**/*.ts', 'bench/**/*.ts'],
-  }, null, 2));
-  log(`compiling ${source} with tsc (not timed) ...`);
-  const t0 = Date.now();
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(TREE, 'tsconfig.json')], { cwd: REPO, encoding: 'utf-8' });
-  if (tsc.status !== 0) {
-    const hint = ref ? '' : '\n(the working tree does not compile: `--ref HEAD` benchmarks the committed sources)';
-    throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}${hint}`);
-  }
-  const compileMs = Date.now() - t0;
-  // Keep only the tutorial's files (an input of the construct app); the copied sources are compiled.
-  fs.rmSync(path.join(TREE, 'src'), { recursive: true, force: true });
-  fs.rmSync(path.join(TREE, 'bench'), { recursive: true, force: true });
-  return { source, compileMs };
-}
-
-function git(...args: string[]): string {
-  return execFileSync('git', args, { cwd: REPO, encoding: 'utf-8' }).trim();
-}
-
 function scenarios(only: string[] | undefined): Scenario[] {
   const all: Scenario[] = [{
     id: 'tutorial',
     label: 'tutorial (ecs-params-new-network.yml)',
     arg: 'tutorial',
-    input: path.join(TREE, 'examples', 'tutorial'),
+    input: tutorialDir(WORK),
     containers: 1,
   }];
   for (const n of GENERATED_SIZES) {
@@ -160,16 +93,6 @@ function scenarios(only: string[] | undefined): Scenario[] {
   const chosen = only ? all.filter(s => only.includes(s.id)) : all;
   if (chosen.length === 0) throw new Error(`--only: no such scenario; the scenarios are ${all.map(s => s.id).join(', ')}`);
   return chosen;
-}
-
-/** The environment of the apps: ours without CDK_* and NODE_OPTIONS, plus the CLI's context. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('CDK_') && !k.startsWith('TS_NODE_') && k !== 'NODE_OPTIONS') env[k] = v;
-  }
-  env.CDK_CONTEXT_JSON = JSON.stringify(CLI_CONTEXT);
-  return env;
 }
 
 function outdirOf(s: Scenario, app: AppName): string {
@@ -228,23 +151,12 @@ function compareTemplates(s: Scenario, whatIf: boolean): TemplateComparison {
 }
 
 function machine(source: string, reps: number, compileMs: number): Results['machine'] {
-  const cpus = os.cpus();
-  const pkg = (name: string) => JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [REPO] }), 'utf-8')).version as string;
-  let osName = `${os.type()} ${os.release()}`;
-  try {
-    const m = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(fs.readFileSync('/etc/os-release', 'utf-8'));
-    if (m) osName = `${m[1]}, kernel ${os.release()}`;
-  } catch {
-    // no /etc/os-release: the kernel alone
-  }
   return {
-    cpu: `${cpus[0]?.model ?? 'unknown'} x ${cpus.length}`,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${osName} (${os.arch()})`,
+    ...machineBasics(),
     node: process.version,
-    awsCdkLib: pkg('aws-cdk-lib'),
-    constructs: pkg('constructs'),
-    yaml: pkg('yaml'),
+    awsCdkLib: npmVersion('aws-cdk-lib'),
+    constructs: npmVersion('constructs'),
+    yaml: npmVersion('yaml'),
     source,
     reps,
     compileMs,
@@ -274,7 +186,7 @@ function profileApps(list: Scenario[], env: NodeJS.ProcessEnv): Results['profile
 function main() {
   const options = parseOptions(process.argv.slice(2));
   const started = Date.now();
-  const { source, compileMs } = compile(options.ref);
+  const { source, compileMs } = compile(WORK, options.ref);
   const list = scenarios(options.only);
   const env = childEnv();
   const info = machine(source, options.reps, compileMs);
@@ -318,15 +230,7 @@ function main() {
   fs.writeFileSync(path.join(WORK, 'results.json'), JSON.stringify(all, null, 2));
   const markdown = renderReport(all);
   process.stdout.write(markdown);
-  if (options.write) {
-    const file = path.join(REPO, 'BENCHMARKS.md');
-    const text = fs.readFileSync(file, 'utf-8');
-    const b = text.indexOf(BEGIN);
-    const e = text.indexOf(END);
-    if (b < 0 || e < b) throw new Error(`BENCHMARKS.md has no ${BEGIN} ... ${END} section to write the results into`);
-    fs.writeFileSync(file, text.slice(0, b + BEGIN.length) + '\n\n' + markdown + '\n' + text.slice(e));
-    log('results written to BENCHMARKS.md');
-  }
+  if (options.write) writeResults('bench:results', markdown);
   log(`done in ${all.totalSeconds.toFixed(0)} s; raw results in ${path.relative(REPO, path.join(WORK, 'results.json'))}`);
 }
 

@@ -400,3 +400,19 @@ describe('Renderer', () => {
     expect(pinned.value([{ Ref: 'AWS::Region' }, clusterArnPart(3), clusterArnPart(4)])).toEqual(['eu-west-1', 'eu-west-1', '111122223333']);
   });
 });
+
+describe('the compiled command', () => {
+  // The jsii runtime runs a package's command file directly (the Python package's console script asks it for the
+  // path inside the npm tarball that jsii-pacmak packed), so the compiled file must be executable, as `npm pack`
+  // keeps the mode it has on disk: the compile task makes it so (build-tools/bin-executable.js).
+  test('every bin of package.json is compiled, starts with a node shebang, and is executable', () => {
+    const { bin } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+    expect(Object.keys(bin)).toEqual(['cdk-compose-fargate']);
+    for (const file of Object.values<string>(bin)) {
+      const compiled = path.join(ROOT, file);
+      expect(fs.readFileSync(compiled, 'utf-8').split('\n')[0]).toBe('#!/usr/bin/env node');
+      // executable by owner, group and others: each of the last three octal digits is odd
+      expect(fs.statSync(compiled).mode.toString(8)).toMatch(/[1357]{3}$/);
+    }
+  });
+});

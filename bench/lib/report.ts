@@ -63,7 +63,7 @@ const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
 const med = (xs: Sample[], f: (s: Sample) => number) => median(xs.map(f));
 const range = (xs: Sample[], f: (s: Sample) => number) => `${quantile(xs.map(f), 0).toFixed(0)}–${quantile(xs.map(f), 1).toFixed(0)}`;
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
 }

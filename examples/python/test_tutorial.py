@@ -14,6 +14,7 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk.assertions import Match, Template
 from cdk_compose_fargate import ComposeDefinition, ComposeFargateService
+from jsii.errors import JavaScriptError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TUTORIAL = os.path.join(HERE, "..", "tutorial")
@@ -179,5 +180,11 @@ def test_a_port_published_on_another_host_port_fails_with_the_file_and_path(tmp_
     with pytest.raises(RuntimeError) as error:  # a jsii error carrying the library's message
         ComposeFargateService(Stack(App(), "BadStack"), "Tutorial",
             compose=ComposeDefinition.from_file(str(bad), variables={}))
-    assert ('docker-compose.yml: services.web.ports[0]: "8080:80" publishes container port 80 on host port 8080: '
-            in str(error.value))
+    # What the README says an error looks like in Python: a RuntimeError whose message is the library's, raised
+    # from the JavaScript error (printed first), which carries the same message and the JavaScript stack.
+    message = str(error.value)
+    assert message.startswith('ComposeFargateError: docker-compose.yml: services.web.ports[0]: "8080:80" publishes '
+                              'container port 80 on host port 8080: ')
+    assert type(error.value) is RuntimeError
+    assert isinstance(error.value.__cause__, JavaScriptError)
+    assert error.value.__cause__.args[0].startswith(f"@jsii/kernel.RuntimeError: {message}\n")

@@ -198,7 +198,15 @@ class TutorialAppTest {
                         .compose(ComposeDefinition.fromFile(bad.toString(),
                                 LoadOptions.builder().variables(Map.of()).build()))
                         .build());
-        assertTrue(error.getMessage().contains("docker-compose.yml: services.web.ports[0]: \"8080:80\" publishes "
-                + "container port 80 on host port 8080: "), error.getMessage());
+        // What the README says an error looks like in Java: a RuntimeException whose message holds the library's
+        // message, then the same again after "@jsii/kernel.RuntimeError: ", then the JavaScript stack.
+        assertEquals(RuntimeException.class, error.getClass());
+        String message = error.getMessage();
+        int repeat = message.indexOf("\n@jsii/kernel.RuntimeError: ");
+        assertTrue(repeat > 0, message);
+        String problems = message.substring(0, repeat);
+        assertTrue(problems.startsWith("ComposeFargateError: docker-compose.yml: services.web.ports[0]: \"8080:80\" "
+                + "publishes container port 80 on host port 8080: "), message);
+        assertTrue(message.startsWith(problems + "\n@jsii/kernel.RuntimeError: " + problems + "\n"), message);
     }
 }

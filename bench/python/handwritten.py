@@ -1,0 +1,108 @@
+"""The baseline, in Python: what one writes with aws-cdk-lib's Python bindings alone to get the
+resources ComposeFargateService makes, the values of the files written into the code (the
+tutorial), or built in a loop from the same data the generated compose file was written from.
+The same app as bench/apps/handwritten.ts: same stack name, same construct ids, so the benchmark
+checks that it synthesizes the construct's template.
+"""
+from harness import start_app
+
+marks, case, outdir = start_app()
+
+import aws_cdk as cdk  # noqa: E402
+from aws_cdk import aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_logs as logs  # noqa: E402
+from constructs import Construct  # noqa: E402
+marks.mark("aws-cdk-lib")
+marks.mark("library")  # no library of ours
+marks.mark("read")  # no file to read
+
+app = cdk.App(outdir=outdir)
+stack = cdk.Stack(app, case["stack"])
+
+
+def foundation(scope, project, ports):
+    """VPC (two public subnets, no NAT), cluster, security group, execution role, task definition."""
+    vpc = ec2.Vpc(scope, "Vpc",
+        max_azs=2,
+        nat_gateways=0,
+        subnet_configuration=[ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)],
+    )
+    cluster = ecs.Cluster(scope, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED)
+    security_group = ec2.SecurityGroup(scope, "SecurityGroup",
+        vpc=vpc,
+        description=f"{project}: published ports of the compose file",
+        allow_all_outbound=True,
+    )
+    for port in ports:
+        security_group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(port), f"published port {port}/tcp")
+    execution_role = iam.Role(scope, "ExecutionRole",
+        assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonECSTaskExecutionRolePolicy")],
+    )
+    task_definition = ecs.FargateTaskDefinition(scope, "TaskDefinition",
+        family=project,
+        cpu=256,
+        memory_limit_mib=512,
+        execution_role=execution_role,
+    )
+    return cluster, security_group, task_definition
+
+
+def service(scope, project, cluster, security_group, task_definition):
+    ecs.FargateService(scope, "Service",
+        service_name=project,
+        cluster=cluster,
+        task_definition=task_definition,
+        desired_count=1,
+        assign_public_ip=True,
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+        security_groups=[security_group],
+        circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
+        min_healthy_percent=100,
+        max_healthy_percent=200,
+    )
+
+
+if case["scenario"] == "tutorial":
+    scope = Construct(stack, case["scope"])
+    cluster, security_group, task_definition = foundation(scope, "tutorial", [80])
+    log_group = logs.LogGroup(scope, "webLogGroup", log_group_name="tutorial", retention=logs.RetentionDays.ONE_MONTH)
+    task_definition.node.add_dependency(log_group)
+    task_definition.add_container("web",
+        container_name="web",
+        image=ecs.ContainerImage.from_registry("amazon/amazon-ecs-sample"),
+        essential=True,
+        port_mappings=[ecs.PortMapping(container_port=80, host_port=80, protocol=ecs.Protocol.TCP)],
+        logging=ecs.GenericLogDriver(
+            log_driver="awslogs",
+            options={"awslogs-group": "tutorial", "awslogs-region": "us-west-1", "awslogs-stream-prefix": "web"},
+        ),
+    )
+    service(scope, "tutorial", cluster, security_group, task_definition)
+else:
+    scope = Construct(stack, case["scope"])
+    services = case["services"]
+    cluster, security_group, task_definition = foundation(scope, case["project"], [s["port"] for s in services])
+    for s in services:
+        log_group = logs.LogGroup(scope, f"{s['name']}LogGroup", retention=logs.RetentionDays.ONE_MONTH)
+        task_definition.add_container(s["name"],
+            container_name=s["name"],
+            image=ecs.ContainerImage.from_registry(s["image"]),
+            essential=True,
+            port_mappings=[ecs.PortMapping(container_port=s["port"], host_port=s["port"], protocol=ecs.Protocol.TCP)],
+            environment={e["name"]: e["value"] for e in s["environment"]},
+            command=s["command"],
+            health_check=ecs.HealthCheck(
+                command=s["healthCheck"]["command"],
+                interval=cdk.Duration.seconds(s["healthCheck"]["intervalSeconds"]),
+                retries=s["healthCheck"]["retries"],
+            ),
+            logging=ecs.GenericLogDriver(
+                log_driver="awslogs",
+                options={"awslogs-group": log_group.log_group_name, "awslogs-region": stack.region,
+                         "awslogs-stream-prefix": s["name"]},
+            ),
+        )
+    service(scope, case["project"], cluster, security_group, task_definition)
+marks.mark("built")
+app.synth()
+marks.report()
