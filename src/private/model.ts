@@ -19,6 +19,11 @@ export interface HealthCheckModel {
   readonly startPeriodSeconds?: number;
   /** `disable: true` or `test: ["NONE"]`. */
   readonly disabled?: boolean;
+  /**
+   * The timings as the file wrote them (`interval: 3s`), by key: the plan moves them into ECS's
+   * bounds and names what was given.
+   */
+  readonly written?: { readonly [key: string]: unknown };
   readonly path: DocPath;
 }
 
@@ -108,7 +113,10 @@ export interface ServiceModel {
   readonly memoryLimitMiB?: number;
   readonly memoryReservationMiB?: number;
   readonly cpu?: number;
+  /** Compose `stop_grace_period`, in whole seconds, unbounded (the plan moves it into Fargate's bounds). */
   readonly stopTimeoutSeconds?: number;
+  /** Where stop_grace_period is, and how the file wrote it. */
+  readonly stopGracePeriod?: { readonly written: unknown; readonly path: DocPath };
   readonly workingDirectory?: string;
   readonly user?: string;
   readonly labels: Record<string, string>;
@@ -154,6 +162,8 @@ export interface ServiceModel {
   readonly expose?: { readonly containerPort: number; readonly containerPortEnd: number; readonly protocol: 'tcp' | 'udp'; readonly path: DocPath }[];
   /** Where each memory or cpu value came from, for messages. */
   readonly sizePaths: { memoryLimit?: DocPath; memoryReservation?: DocPath; cpu?: DocPath };
+  /** How the file wrote the memory values, for messages. */
+  readonly sizeWritten?: { memoryLimit?: unknown; memoryReservation?: unknown };
 }
 
 /** A top-level compose volume. */

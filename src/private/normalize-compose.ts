@@ -12,11 +12,12 @@ import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
   PortModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
 } from './model';
+import { ECS_HEALTHCHECK_BOUNDS as B, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './plan/limits';
 import { isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
 import { DocPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { shellSplit } from './shell-split';
-import { parseCpusAsUnits, parseDurationSeconds, parseInteger, parseMemoryMiB } from './units';
+import { Parsed, parseCpusAsUnits, parseDurationSeconds, parseInteger, parseMemoryMiB } from './units';
 
 /** What the construct does with a compose key. */
 export type Support = 'converted' | 'warned' | 'refused';
@@ -52,14 +53,6 @@ export interface ComposeContext {
 }
 
 // Limits that ECS or Fargate enforce at deploy time, checked here instead.
-export const HEALTHCHECK_LIMITS = {
-  interval: [5, 300],
-  timeout: [2, 120],
-  retries: [1, 10],
-  startPeriod: [0, 300],
-} as const;
-export const MAX_STOP_TIMEOUT_SECONDS = 120;
-export const MIN_CONTAINER_MEMORY_MIB = 6;
 export const ULIMIT_NAMES = [
   'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss',
   'rtprio', 'rttime', 'sigpending', 'stack',
@@ -97,17 +90,12 @@ function commandList(svc: ServiceBuilder, value: unknown, at: DocPath): string[]
   return out;
 }
 
+/** A memory size in MiB; ECS's minimum is checked by the plan, on the value the container gets. */
 function memory(svc: ServiceBuilder, value: unknown, at: DocPath): number | undefined {
-  const mib = svc.r.parsed(value, at, parseMemoryMiB);
-  if (mib === undefined) return undefined;
-  if (mib < MIN_CONTAINER_MEMORY_MIB) {
-    svc.r.problems.error(at, `${quote(value)} is ${mib} MiB: ECS needs at least ${MIN_CONTAINER_MEMORY_MIB} MiB for a container (a bare number is bytes: write "512m" for 512 MiB)`);
-    return undefined;
-  }
-  return mib;
+  return svc.r.parsed(value, at, parseMemoryMiB);
 }
 
-function setSize(svc: ServiceBuilder, field: 'memoryLimitMiB' | 'memoryReservationMiB' | 'cpu', value: number | undefined, at: DocPath) {
+function setSize(svc: ServiceBuilder, field: 'memoryLimitMiB' | 'memoryReservationMiB' | 'cpu', value: number | undefined, at: DocPath, written?: unknown) {
   if (value === undefined) return;
   const pathKey = field === 'memoryLimitMiB' ? 'memoryLimit' : field === 'memoryReservationMiB' ? 'memoryReservation' : 'cpu';
   const existing = svc.fields.sizePaths?.[pathKey];
@@ -117,9 +105,13 @@ function setSize(svc: ServiceBuilder, field: 'memoryLimitMiB' | 'memoryReservati
   }
   svc.fields[field] = value;
   svc.fields.sizePaths = { ...svc.fields.sizePaths, [pathKey]: at };
+  if (written !== undefined) svc.fields.sizeWritten = { ...svc.fields.sizeWritten, [pathKey]: written };
 }
 
-/** Compose healthcheck -> canonical form, with ECS's limits. Shared with ecs-params (bareSeconds). */
+/**
+ * Compose healthcheck -> canonical form: timings in whole seconds as written (the plan moves the
+ * ones the container gets into ECS's bounds). Shared with ecs-params (bareSeconds).
+ */
 export function readHealthCheck(r: Reader, value: unknown, at: DocPath, bareSeconds: boolean): HealthCheckModel | undefined {
   const hc = r.map(value, at);
   if (!hc) return undefined;
@@ -169,24 +161,23 @@ export function readHealthCheck(r: Reader, value: unknown, at: DocPath, bareSeco
     const d = r.bool(hc.disable, [...at, 'disable']);
     if (d) disabled = true;
   }
-  const seconds = (key: string, limits: readonly [number, number], what: string) => {
+  const written: Record<string, unknown> = {};
+  const timing = (key: string, parser: (v: unknown) => Parsed<number>) => {
     if (hc[key] === undefined || hc[key] === null) return undefined;
-    const s = r.parsed(hc[key], [...at, key], v => parseDurationSeconds(v, bareSeconds));
-    return r.inRange(s, [...at, key], limits[0], limits[1], `${what} (seconds)`, hc[key]);
+    written[key] = hc[key];
+    return r.parsed(hc[key], [...at, key], parser);
   };
-  const intervalSeconds = seconds('interval', HEALTHCHECK_LIMITS.interval, 'the health check interval');
-  const timeoutSeconds = seconds('timeout', HEALTHCHECK_LIMITS.timeout, 'the health check timeout');
-  const startPeriodSeconds = seconds('start_period', HEALTHCHECK_LIMITS.startPeriod, 'the health check start period');
-  let retries: number | undefined;
-  if (hc.retries !== undefined && hc.retries !== null) {
-    const n = r.parsed(hc.retries, [...at, 'retries'], v => parseInteger(v));
-    // ecs-cli: retries 0 means unset.
-    retries = n === 0 ? undefined : r.inRange(n, [...at, 'retries'], HEALTHCHECK_LIMITS.retries[0], HEALTHCHECK_LIMITS.retries[1], 'retries');
-  }
+  const seconds = (v: unknown) => parseDurationSeconds(v, bareSeconds);
+  const intervalSeconds = timing('interval', seconds);
+  const timeoutSeconds = timing('timeout', seconds);
+  const startPeriodSeconds = timing('start_period', seconds);
+  const n = timing('retries', v => parseInteger(v, 'a whole number of retries'));
+  // ecs-cli: retries 0 means unset.
+  const retries = n === 0 ? undefined : n;
   if (hc.start_interval !== undefined) {
     r.problems.warn('ignored-key', [...at, 'start_interval'], 'ECS health checks have no start interval: ignored');
   }
-  return { command, intervalSeconds, timeoutSeconds, retries, startPeriodSeconds, disabled: disabled || undefined, path: at };
+  return { command, intervalSeconds, timeoutSeconds, retries, startPeriodSeconds, disabled: disabled || undefined, written, path: at };
 }
 
 function readLogging(
@@ -479,7 +470,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'healthcheck',
     support: 'converted',
     ecs: 'healthCheck',
-    note: 'string test -> CMD-SHELL; durations truncated to seconds and checked against ECS limits; disable / ["NONE"] drop it',
+    note: `string test -> CMD-SHELL; durations truncated to seconds; a value outside ECS's bounds (interval ${B.interval[0]}-${B.interval[1]} s, timeout ${B.timeout[0]}-${B.timeout[1]} s and at most the interval, retries ${B.retries[0]}-${B.retries[1]}, start_period ${B.startPeriod[0]}-${B.startPeriod[1]} s) is moved to the nearest one ECS takes, with a warning; disable / ["NONE"] drop it`,
     handle: (svc, v, at) => set(svc, 'healthCheck', readHealthCheck(svc.r, v, at, false)),
   },
   {
@@ -487,14 +478,14 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     support: 'converted',
     ecs: 'memory',
     note: 'bytes when a bare number; binary units; floored to MiB',
-    handle: (svc, v, at) => setSize(svc, 'memoryLimitMiB', memory(svc, v, at), at),
+    handle: (svc, v, at) => setSize(svc, 'memoryLimitMiB', memory(svc, v, at), at, v),
   },
   {
     key: 'mem_reservation',
     support: 'converted',
     ecs: 'memoryReservation',
     note: 'bytes when a bare number; binary units; floored to MiB',
-    handle: (svc, v, at) => setSize(svc, 'memoryReservationMiB', memory(svc, v, at), at),
+    handle: (svc, v, at) => setSize(svc, 'memoryReservationMiB', memory(svc, v, at), at, v),
   },
   {
     key: 'cpu_shares',
@@ -521,8 +512,11 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'stop_grace_period',
     support: 'converted',
     ecs: 'stopTimeout',
-    note: `whole seconds, at most ${MAX_STOP_TIMEOUT_SECONDS} on Fargate`,
-    handle: (svc, v, at) => set(svc, 'stopTimeoutSeconds', svc.r.inRange(svc.r.parsed(v, at, x => parseDurationSeconds(x, false)), at, 0, MAX_STOP_TIMEOUT_SECONDS, 'stop_grace_period (seconds)', v)),
+    note: `whole seconds; outside Fargate's ${STOP[0]}-${STOP[1]} s it is moved to the nearest one, with a warning`,
+    handle: (svc, v, at) => {
+      set(svc, 'stopTimeoutSeconds', svc.r.parsed(v, at, x => parseDurationSeconds(x, false)));
+      set(svc, 'stopGracePeriod', { written: v, path: at });
+    },
   },
   {
     key: 'working_dir',
@@ -1140,7 +1134,7 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
         for (const [field, fv] of Object.entries(s ?? {})) {
           const fAt = [...rAt, field];
           if (field === 'memory') {
-            setSize(svc, kind === 'limits' ? 'memoryLimitMiB' : 'memoryReservationMiB', memory(svc, fv, fAt), fAt);
+            setSize(svc, kind === 'limits' ? 'memoryLimitMiB' : 'memoryReservationMiB', memory(svc, fv, fAt), fAt, fv);
           } else if (field === 'cpus') {
             // limits.cpus is the container's CPU; reservations.cpus is used when no limit is given.
             const units = r.parsed(fv, fAt, parseCpusAsUnits);

@@ -10,6 +10,9 @@ import {
 } from '../model';
 import { isLoopback, Protocol } from '../ports';
 import { DocPath, formatPath, Problems, quote } from '../problems';
+import {
+  ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
+} from './limits';
 
 export interface HealthCheckPlan {
   readonly command: string[];
@@ -200,32 +203,52 @@ export const AWSLOGS_OPTIONS = [
 /** Log drivers Fargate accepts besides awslogs. */
 export const FARGATE_LOG_DRIVERS = ['awslogs', 'splunk', 'awsfirelens'];
 
+/**
+ * The container's health check: ecs-params overrides compose field by field; each timing the
+ * container gets is moved into ECS's bounds (with a warning), and the interval is at least the
+ * timeout, as ECS needs.
+ */
 function mergeHealthCheck(
   compose: HealthCheckModel | undefined, params: HealthCheckModel | undefined, problems: Problems, paramsProblems: Problems,
 ): HealthCheckPlan | undefined {
   if (!compose && !params) return undefined;
   if (compose?.disabled && !params) return undefined;
-  const pick = <K extends keyof HealthCheckModel>(k: K) => params?.[k] ?? (compose?.disabled ? undefined : compose?.[k]);
-  const command = pick('command') as string[] | undefined;
+  const from = <K extends keyof HealthCheckModel>(k: K) =>
+    (params?.[k] !== undefined ? { hc: params, problems: paramsProblems } : !compose || compose.disabled ? undefined : { hc: compose, problems });
+  const command = from('command')?.hc.command;
   if (!command) {
     const at = params?.path ?? compose!.path;
     (params ? paramsProblems : problems).error(at, 'a health check needs a command: give "test" (ECS does not read the image\'s HEALTHCHECK)');
     return undefined;
   }
-  const intervalSeconds = pick('intervalSeconds') as number | undefined;
-  const timeoutSeconds = pick('timeoutSeconds') as number | undefined;
-  // ECS's defaults are an interval of 30 s and a timeout of 5 s; the timeout must not exceed the interval.
-  if ((timeoutSeconds ?? 5) > (intervalSeconds ?? 30)) {
-    const fromParams = params?.timeoutSeconds !== undefined;
-    (fromParams ? paramsProblems : problems).error([...(fromParams ? params! : compose!).path, 'timeout'],
-      `the timeout (${timeoutSeconds ?? 5} s) is longer than the interval (${intervalSeconds ?? 30} s${intervalSeconds === undefined ? ', the default' : ''}): ECS needs timeout <= interval`);
+  const timing = (field: 'intervalSeconds' | 'timeoutSeconds' | 'retries' | 'startPeriodSeconds', key: string, bounds: readonly [number, number], what: string) => {
+    const src = from(field);
+    const value = src?.hc[field];
+    if (src === undefined || value === undefined) return undefined;
+    return {
+      value: intoBounds(value, bounds, src.problems, [...src.hc.path, key], src.hc.written?.[key] ?? value, what, field === 'retries' ? '' : ' s'),
+      at: [...src.hc.path, key],
+      problems: src.problems,
+    };
+  };
+  const interval = timing('intervalSeconds', 'interval', ECS_HEALTHCHECK_BOUNDS.interval, 'a health check interval');
+  const timeout = timing('timeoutSeconds', 'timeout', ECS_HEALTHCHECK_BOUNDS.timeout, 'a health check timeout');
+  let intervalSeconds = interval?.value;
+  // ECS needs timeout <= interval (Docker runs a slow check to its timeout): the interval grows to the timeout.
+  const effectiveInterval = intervalSeconds ?? ECS_HEALTHCHECK_DEFAULTS.interval;
+  if (timeout && timeout.value > effectiveInterval) {
+    const where = interval ?? timeout;
+    where.problems.warn('adjusted-value', where.at, interval
+      ? `the interval ${interval.value} s is shorter than the timeout (${timeout.value} s), and ECS needs the timeout to be at most the interval: ${timeout.value} s is used`
+      : `the timeout ${timeout.value} s is longer than ECS's default interval (${effectiveInterval} s), and ECS needs the timeout to be at most the interval: the interval is ${timeout.value} s`);
+    intervalSeconds = timeout.value;
   }
   return {
     command,
     intervalSeconds,
-    timeoutSeconds,
-    retries: pick('retries') as number | undefined,
-    startPeriodSeconds: pick('startPeriodSeconds') as number | undefined,
+    timeoutSeconds: timeout?.value,
+    retries: timing('retries', 'retries', ECS_HEALTHCHECK_BOUNDS.retries, 'health check retries')?.value,
+    startPeriodSeconds: timing('startPeriodSeconds', 'start_period', ECS_HEALTHCHECK_BOUNDS.startPeriod, 'a health check start period')?.value,
   };
 }
 
@@ -405,8 +428,17 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
   const depSources = new Map<string, { problems: Problems; at: DocPath }[]>();
   const containers: ContainerPlan[] = compose.services.map(svc => {
     const p = params.get(svc.name);
-    const memoryLimitMiB = p?.memoryLimitMiB ?? svc.memoryLimitMiB;
-    const memoryReservationMiB = p?.memoryReservationMiB ?? svc.memoryReservationMiB;
+    // A compose value that ecs-params replaces is not used, so it is not checked against ECS.
+    const memory = (key: 'memoryLimit' | 'memoryReservation') => {
+      const mib = p?.[`${key}MiB`] ?? svc[`${key}MiB`];
+      if (p?.[`${key}MiB`] === undefined && mib !== undefined && mib < MIN_CONTAINER_MEMORY_MIB) {
+        composeProblems.error(svc.sizePaths[key] ?? svc.path, tooLittleMemory(svc.sizeWritten?.[key] ?? `${mib}m`, mib));
+        return undefined;
+      }
+      return mib;
+    };
+    const memoryLimitMiB = memory('memoryLimit');
+    const memoryReservationMiB = memory('memoryReservation');
     if (memoryLimitMiB !== undefined && memoryReservationMiB !== undefined && memoryLimitMiB < memoryReservationMiB) {
       const fromParams = p?.memoryLimitMiB !== undefined || p?.memoryReservationMiB !== undefined;
       const at = fromParams ? [...p!.path, p!.memoryLimitMiB !== undefined ? 'mem_limit' : 'mem_reservation'] : svc.sizePaths.memoryLimit ?? svc.path;
@@ -461,7 +493,9 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       interactive: svc.interactive,
       initProcessEnabled: p?.initProcessEnabled ?? svc.init,
       ulimits: svc.ulimits,
-      stopTimeoutSeconds: svc.stopTimeoutSeconds,
+      stopTimeoutSeconds: svc.stopTimeoutSeconds === undefined ? undefined
+        : intoBounds(svc.stopTimeoutSeconds, FARGATE_STOP_TIMEOUT_BOUNDS, composeProblems, svc.stopGracePeriod?.path ?? [...svc.path, 'stop_grace_period'],
+          svc.stopGracePeriod?.written ?? svc.stopTimeoutSeconds, 'a container\'s stop timeout on Fargate', ' s'),
       healthCheck: mergeHealthCheck(svc.healthCheck, p?.healthCheck, composeProblems, paramsProblems),
       logging: planLogging(svc, composeProblems, groups, input.region, input.createLogGroups !== false),
       dependsOn: [...deps.values()].map(d => ({ container: d.container, condition: d.condition })),
