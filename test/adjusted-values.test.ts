@@ -216,3 +216,16 @@ describe('the fixture (MySQL every 3s, Redis every 1s with 30 retries, a slow ap
     expect(warningsOf(stack).sort()).toEqual([...EXPECTED_WARNINGS].sort());
   });
 });
+
+describe('a compose cpu value ecs-params replaces is not checked either', () => {
+  const compose = 'version: "2"\nservices:\n  web:\n    image: nginx\n    cpu_shares: 200000\n';
+  test('alone: more than the largest Fargate task', () => {
+    expect(plan(compose).errors).toEqual(['docker-compose.yml: services.web.cpu_shares: 200000 CPU units is more than the largest Fargate task has (16384, 16 vCPU)']);
+    expect(plan(compose.replace('cpu_shares: 200000', 'cpus: 20')).errors).toEqual(['docker-compose.yml: services.web.cpus: 20480 CPU units is more than the largest Fargate task has (16384, 16 vCPU)']);
+  });
+  test('replaced by ecs-params cpu_shares', () => {
+    const p = plan(compose, 'version: 1\ntask_definition:\n  services:\n    web:\n      cpu_shares: 256\n');
+    expect(p.errors).toEqual([]);
+    expect(p.plan!.containers[0].cpu).toBe(256);
+  });
+});

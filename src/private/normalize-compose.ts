@@ -492,7 +492,8 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     support: 'converted',
     ecs: 'cpu',
     note: 'CPU units',
-    handle: (svc, v, at) => setSize(svc, 'cpu', svc.r.inRange(svc.r.parsed(v, at, x => parseInteger(x, 'a whole number of CPU units')), at, 0, 10240 * 16, 'cpu_shares'), at),
+    // Fargate's upper bound is the plan's, on the value the container gets.
+    handle: (svc, v, at) => setSize(svc, 'cpu', svc.r.inRange(svc.r.parsed(v, at, x => parseInteger(x, 'a whole number of CPU units')), at, 0, Number.MAX_SAFE_INTEGER, 'cpu_shares'), at),
   },
   {
     key: 'cpus',

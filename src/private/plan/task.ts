@@ -397,6 +397,17 @@ function checkDependencies(containers: ContainerPlan[], sources: Map<string, { p
   }
 }
 
+/** The container's CPU units: ecs-params' when given, else compose's, which may not exceed the largest Fargate task. */
+function containerCpu(svc: ServiceModel, p: EcsServiceParamsModel | undefined, problems: Problems): number | undefined {
+  if (p?.cpu !== undefined) return p.cpu;
+  const max = Math.max(...FARGATE_CPU_VALUES);
+  if (svc.cpu !== undefined && svc.cpu > max) {
+    problems.error(svc.sizePaths.cpu ?? svc.path, `${svc.cpu} CPU units is more than the largest Fargate task has (${max}, 16 vCPU)`);
+    return undefined;
+  }
+  return svc.cpu;
+}
+
 /**
  * Build the task plan. Problems go to the collector of the document they are in; the caller
  * throws them together.
@@ -468,7 +479,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       logSecretOptions: p?.logSecretOptions ?? [],
       image: svc.image ?? '',
       essential: p?.essential ?? !completionTargets.has(svc.name),
-      cpu: p?.cpu ?? svc.cpu,
+      cpu: containerCpu(svc, p, composeProblems),
       memoryLimitMiB,
       memoryReservationMiB,
       // A range becomes one mapping per port, as ecs-cli did; a very long one stays a containerPortRange.
