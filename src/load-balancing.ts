@@ -72,13 +72,17 @@ function findContainer(services: BalancedService[], service: string, port: numbe
     problems.error([...at, 'containerPort'], `${service} publishes no port ${port}: list it under the service's ports (published: ${container.portMappings.map(p => p.containerPort).join(', ') || 'none'})`);
     return undefined;
   }
-  return { container, owner, protocol: mapping.protocol };
+  return { container, owner, protocol: mapping.protocol, hostPort: mapping.containerPort === port ? mapping.hostPort : undefined };
 }
 
 function resolveTargets(
   options: LoadBalancerOptions, type: LoadBalancerType, services: BalancedService[], tls: boolean, problems: Problems,
 ): ResolvedTarget[] {
-  const defaultListener = (containerPort: number) => (type === LoadBalancerType.NETWORK ? containerPort : tls ? 443 : 80);
+  // The host port compose publishes the container port on ("8080:80"), else the load balancer's usual port.
+  const defaultListener = (containerPort: number, hostPort: number | undefined) => {
+    if (hostPort !== undefined) return tls && hostPort === 80 && type === LoadBalancerType.APPLICATION ? 443 : hostPort;
+    return type === LoadBalancerType.NETWORK ? containerPort : tls ? 443 : 80;
+  };
   const given: LoadBalancerTarget[] = options.targets ?? services.flatMap(s => s.task.containers.filter(c => s.targetable.includes(c.name)))
     .flatMap(c => c.portMappings
       .filter(p => !p.exposed && p.containerPort === p.containerPortEnd && (type === LoadBalancerType.NETWORK || p.protocol === 'tcp'))
@@ -99,7 +103,7 @@ function resolveTargets(
       problems.error([...at], 'pathPattern and hostHeader route HTTP requests: they need LoadBalancerType.APPLICATION');
       return;
     }
-    const listenerPort = t.listenerPort ?? defaultListener(t.containerPort);
+    const listenerPort = t.listenerPort ?? defaultListener(t.containerPort, found.hostPort);
     if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
       problems.error([...at, 'listenerPort'], `expected a port from 1 to 65535, got ${listenerPort}`);
       return;

@@ -54,9 +54,30 @@ describe('ports', () => {
   test('the long form', () => {
     expect(ports('[{target: 80, published: "80", protocol: udp, mode: host}]')).toEqual([{ c: 80, e: 80, h: 80, proto: 'udp' }]);
   });
-  test('under awsvpc the host port must equal the container port', () => {
-    expect(errorOf(() => ports('["80", "8080:80"]'))).toBe(
-      'services.web.ports[1]: "8080:80" publishes container port 80 on host port 8080: under awsvpc (Fargate) the published port must equal the container port; write "80:80" or "80"');
+  test('a host port that differs from the container port is read (the plan says what it means on Fargate)', () => {
+    expect(ports('["8080:80", "5050:80/udp", "8000-8001:9000-9001", "127.0.0.1:8443:443"]')).toEqual([
+      { c: 80, e: 80, h: 8080, proto: 'tcp' },
+      { c: 80, e: 80, h: 5050, proto: 'udp' },
+      { c: 9000, e: 9001, h: 8000, proto: 'tcp' },
+      { c: 443, e: 443, h: 8443, proto: 'tcp' },
+    ]);
+    expect(ports('[{target: 80, published: 8080}, {target: 3000, published: "8000-8010"}]')).toEqual([
+      { c: 80, e: 80, h: 8080, proto: 'tcp' },
+      { c: 3000, e: 3000, h: 8000, proto: 'tcp' },
+    ]);
+  });
+  test('a container range needs a host range of its length (as Docker says)', () => {
+    expect(errorOf(() => ports('["8000-8002:9000-9001", "8000:9000-9001"]')).split('\n')).toEqual([
+      'services.web.ports[0]: "8000-8002:9000-9001" publishes 2 container ports on 3 host ports: a range of container ports needs a host range of the same length (or no host port)',
+      'services.web.ports[1]: "8000:9000-9001" publishes 2 container ports on 1 host port: a range of container ports needs a host range of the same length (or no host port)',
+    ]);
+  });
+  test('one container port on two host ports: opened once, with a warning', () => {
+    const m = load('services:\n  web:\n    image: nginx\n    ports: ["80:80", "8080:80"]\n');
+    expect(m.services[0].ports.map(p => [p.containerPort, p.hostPort])).toEqual([[80, 80]]);
+    expect(m.warnings.filter(w => w.id === 'host-port').map(w => `${w.path.join('.')}: ${w.message}`)).toEqual([
+      'services.web.ports.1: "8080:80" publishes container port 80/tcp again (see services.web.ports[0]): on Fargate the task opens each container port once, and clients reach it on the container port',
+    ]);
   });
   test('reports every bad entry at once, each with its path', () => {
     const msg = errorOf(() => ports('["abc", "70000", "80/sctp", {published: 80}]'));
@@ -67,8 +88,8 @@ describe('ports', () => {
     expect(lines[2]).toMatch(/^services\.web\.ports\[2\]: protocol "sctp" is not supported by ECS/);
     expect(lines[3]).toMatch(/^services\.web\.ports\[3\]: the long syntax needs "target"/);
   });
-  test('a port mapped twice is an error', () => {
-    expect(errorOf(() => ports('["80", "80:80"]'))).toMatch(/ports\[1\]: "80:80" maps container port 80\/tcp again/);
+  test('a port inside a range mapped again is an error (the same port or range again is a warning, below)', () => {
+    expect(errorOf(() => ports('["8000-8002", "8001:8001"]'))).toBe('services.web.ports[1]: "8001:8001" maps container port 8001/tcp again (see services.web.ports[0]): each port may be mapped once');
   });
   test('a host IP is dropped with a warning', () => {
     const m = load('services:\n  web:\n    image: nginx\n    ports: ["127.0.0.1:80:80"]\n');
@@ -251,7 +272,7 @@ describe('other service keys', () => {
   test('fromFile errors start with the file name', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-file-'));
     const file = path.join(dir, 'docker-compose.yml');
-    fs.writeFileSync(file, 'services:\n  web:\n    image: nginx\n    ports: ["8080:80"]\n');
+    fs.writeFileSync(file, 'services:\n  web:\n    image: nginx\n    ports: ["80:80/sctp"]\n');
     expect(errorOf(() => ComposeDefinition.fromFile(file, vars))).toMatch(/^docker-compose\.yml: services\.web\.ports\[0\]: /);
   });
 });

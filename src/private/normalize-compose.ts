@@ -13,8 +13,8 @@ import {
   PortModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
 } from './model';
 import { ECS_HEALTHCHECK_BOUNDS as B, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './plan/limits';
-import { isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
-import { DocPath, Problems, quote } from './problems';
+import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
+import { DocPath, formatPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { shellSplit } from './shell-split';
 import { Parsed, parseCpusAsUnits, parseDurationSeconds, parseInteger, parseMemoryMiB } from './units';
@@ -379,7 +379,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'ports',
     support: 'converted',
     ecs: 'portMappings',
-    note: 'short and long syntax; under awsvpc a published port must equal the container port, and a port is published once per task; a range is one mapping per port (a range of over 100 ports: containerPortRange); a loopback host IP keeps the port out of the security group',
+    note: 'short and long syntax; the task opens the container port (port mapping and security group), once per task; a host port that differs (`"8080:80"`) is a warning, and the default listener port of a load balancer target; a range is one mapping per port (a range of over 100 ports: containerPortRange); a loopback host IP keeps the port out of the security group',
     handle: (svc, v, at) => {
       const list = svc.r.list(v, at, 'a list of ports');
       const ports: PortModel[] = [];
@@ -406,17 +406,22 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
           svc.r.problems.error(pAt, `expected a port like "80:80" or a mapping with "target", got ${quote(item)}`);
           return;
         }
-        if (spec.hostPort !== undefined &&
-            (spec.hostPort !== spec.containerPort || spec.hostPortEnd !== spec.containerPortEnd)) {
-          const host = spec.hostPort === spec.hostPortEnd ? `${spec.hostPort}` : `${spec.hostPort}-${spec.hostPortEnd}`;
-          const ctr = spec.containerPort === spec.containerPortEnd ? `${spec.containerPort}` : `${spec.containerPort}-${spec.containerPortEnd}`;
-          svc.r.problems.error(pAt, `${quote(item)} publishes container port ${ctr} on host port ${host}: under awsvpc (Fargate) the published port must equal the container port; write "${ctr}:${ctr}" or "${ctr}"`);
+        // As Docker: a host range goes with a container range of the same length, or with one container port.
+        const hostCount = spec.hostPort === undefined ? 0 : spec.hostPortEnd! - spec.hostPort + 1;
+        const containerCount = spec.containerPortEnd - spec.containerPort + 1;
+        if (hostCount > 0 && containerCount > 1 && hostCount !== containerCount) {
+          svc.r.problems.error(pAt, `${quote(item)} publishes ${containerCount} container ports on ${hostCount} host port${hostCount > 1 ? 's' : ''}: a range of container ports needs a host range of the same length (or no host port)`);
           return;
         }
         const overlap = ports.find(p => p.protocol === spec.protocol &&
           p.containerPort <= spec.containerPortEnd && spec.containerPort <= p.containerPortEnd);
+        if (overlap && overlap.containerPort === spec.containerPort && overlap.containerPortEnd === spec.containerPortEnd) {
+          // Compose publishes one container port on several host ports; the task opens it once.
+          svc.r.problems.warn('host-port', pAt, `${quote(item)} publishes container port ${describePorts(spec.containerPort, spec.containerPortEnd)}/${spec.protocol} again (see ${formatPath(overlap.path)}): on Fargate the task opens each container port once, and clients reach it on the container port`);
+          return;
+        }
         if (overlap) {
-          svc.r.problems.error(pAt, `${quote(item)} maps container port ${spec.containerPort}/${spec.protocol} again (see ${overlap.path.join('.')}): each port may be mapped once`);
+          svc.r.problems.error(pAt, `${quote(item)} maps container port ${spec.containerPort}/${spec.protocol} again (see ${formatPath(overlap.path)}): each port may be mapped once`);
           return;
         }
         if (spec.hostIp !== undefined) {

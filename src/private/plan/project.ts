@@ -157,6 +157,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       region: input.region,
       createLogGroups: input.createLogGroups,
       reserved: SERVICE_CONNECT_PROXY,
+      perService: true,
     }, composeProblems, paramsProblems);
     return task;
   };

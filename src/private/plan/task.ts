@@ -8,7 +8,7 @@ import {
   BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
   NetworkParamsModel, SecretModel, ServiceDiscoveryModel, ServiceModel, UlimitModel,
 } from '../model';
-import { isLoopback, Protocol } from '../ports';
+import { describePorts, isLoopback, Protocol } from '../ports';
 import { DocPath, formatPath, Problems, quote } from '../problems';
 import {
   ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
@@ -45,6 +45,11 @@ export interface PortMappingPlan {
   readonly appProtocol?: string;
   /** Reached by other services only (compose `expose`, an image's known port): never published. */
   readonly exposed?: boolean;
+  /**
+   * The host port compose publishes it on, when that differs from the container port (`"8080:80"`):
+   * the task opens the container port; a load balancer target listens on this port by default.
+   */
+  readonly hostPort?: number;
 }
 
 export interface MountPointPlan {
@@ -177,6 +182,8 @@ export interface PlanInput {
   readonly region?: string;
   /** false: the named log groups exist already (then in any region). */
   readonly createLogGroups?: boolean;
+  /** The task is one compose service's (ComposeFargateProject), not the whole file's. */
+  readonly perService?: boolean;
   /** CPU units and MiB the task needs besides its containers (the Service Connect proxy). */
   readonly reserved?: { readonly cpu: number; readonly memoryMiB: number };
 }
@@ -397,6 +404,29 @@ function checkDependencies(containers: ContainerPlan[], sources: Map<string, { p
   }
 }
 
+/**
+ * The host port a container port is published on, when it differs: a host range maps port by port
+ * onto a container range of its length; with one container port, its first port stands.
+ */
+function hostPortOf(port: ServiceModel['ports'][number], containerPort: number): number | undefined {
+  if (port.hostPort === undefined) return undefined;
+  const sameLength = port.hostPortEnd! - port.hostPort === port.containerPortEnd - port.containerPort;
+  const host = port.hostPort + (sameLength ? containerPort - port.containerPort : 0);
+  return host === containerPort ? undefined : host;
+}
+
+/** What a published host port means on Fargate, said once per port entry whose host port differs. */
+function warnHostPorts(svc: ServiceModel, problems: Problems) {
+  for (const port of svc.ports) {
+    if (port.hostPort === undefined || (port.hostPort === port.containerPort && port.hostPortEnd === port.containerPortEnd)) continue;
+    const many = port.containerPortEnd > port.containerPort;
+    const container = describePorts(port.containerPort, port.containerPortEnd);
+    const host = describePorts(port.hostPort, port.hostPortEnd!);
+    problems.warn('host-port', port.path,
+      `publishes container port${many ? 's' : ''} ${container}/${port.protocol} on host port${port.hostPortEnd! > port.hostPort ? 's' : ''} ${host}: a Fargate task has no host ports, so the task opens the container port${many ? 's' : ''}, ${container} (port mapping and security group), and clients reach ${many ? 'them' : 'it'} there; with a load balancer, ${host} is the default listener port of ${many ? 'their targets' : 'its target'}`);
+  }
+}
+
 /** The container's CPU units: ecs-params' when given, else compose's, which may not exceed the largest Fargate task. */
 function containerCpu(svc: ServiceModel, p: EcsServiceParamsModel | undefined, problems: Problems): number | undefined {
   if (p?.cpu !== undefined) return p.cpu;
@@ -485,11 +515,17 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       // A range becomes one mapping per port, as ecs-cli did; a very long one stays a containerPortRange.
       portMappings: svc.ports.flatMap(port => {
         const count = port.containerPortEnd - port.containerPort + 1;
-        const single = (n: number) => ({
-          containerPort: n, containerPortEnd: n, protocol: port.protocol, name: count === 1 ? port.name : undefined, appProtocol: port.appProtocol,
+        const single = (n: number): PortMappingPlan => ({
+          containerPort: n,
+          containerPortEnd: n,
+          protocol: port.protocol,
+          name: count === 1 ? port.name : undefined,
+          appProtocol: port.appProtocol,
+          hostPort: hostPortOf(port, n),
         });
-        return count === 1 || count > MAX_EXPANDED_PORT_RANGE
-          ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name }]
+        if (count === 1) return [single(port.containerPort)];
+        return count > MAX_EXPANDED_PORT_RANGE
+          ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name, hostPort: undefined }]
           : Array.from({ length: count }, (_, k) => single(port.containerPort + k));
       }),
       environment: svc.environment,
@@ -513,6 +549,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     };
   });
 
+  for (const svc of compose.services) warnHostPorts(svc, composeProblems);
+
   // Secrets may not shadow an environment variable of the same container.
   for (const c of containers) {
     for (const s of c.secrets) {
@@ -529,7 +567,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       const other = published.find(x => x.svc !== svc.name && x.port.protocol === port.protocol &&
         x.port.containerPort <= port.containerPortEnd && port.containerPort <= x.port.containerPortEnd);
       if (other) {
-        composeProblems.error(port.path, `port ${port.containerPort}/${port.protocol} is also published by ${other.svc} (${formatPath(other.port.path)}): the containers of a task share one network interface, so a port is published once`);
+        const shared = Math.max(port.containerPort, other.port.containerPort);
+        composeProblems.error(port.path, `container port ${shared}/${port.protocol} is also opened by ${other.svc} (${formatPath(other.port.path)}): the containers of one task share one network interface, so each container port is opened once; change the port one of them listens on${input.perService ? '' : ', or deploy with ComposeFargateProject (a task per compose service)'}`);
       }
       published.push({ svc: svc.name, port });
     }
