@@ -11,6 +11,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget, LoadBalancerType } from './options';
+import { ECS_QUOTAS } from './private/plan/limits';
 import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan/task';
 import { DocPath, Problems } from './private/problems';
 
@@ -122,6 +123,17 @@ function resolveTargets(
   return out;
 }
 
+/** ECS registers a service with at most 5 target groups: existing ones and the load balancer's together. */
+function checkTargetGroupsPerService(groups: { owner: BalancedService; label: string }[], listed: boolean, problems: Problems) {
+  const max = ECS_QUOTAS.targetGroupsPerService;
+  for (const owner of new Set(groups.map(g => g.owner))) {
+    const mine = groups.filter(g => g.owner === owner).map(g => g.label);
+    if (mine.length <= max) continue;
+    problems.error(listed ? ['loadBalancer', 'targets'] : ['loadBalancer'],
+      `${mine.length} target groups for one ECS service (${mine.join(', ')}): ECS registers a service with at most ${max} target groups${listed ? '' : '; by default every published port is a target: list the ones the load balancer serves in targets'}`);
+  }
+}
+
 /** The health check of a target: from the container's compose healthcheck where it probes a local URL. */
 export function deriveHealthCheck(container: ContainerPlan, containerPort: number): elbv2.HealthCheck | undefined {
   const hc = container.healthCheck;
@@ -181,6 +193,8 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
   const type = balancerType(options, input.portProtocols);
   const tls = options.certificate !== undefined || options.domainZone !== undefined;
   const targets = resolveTargets(options, type, services, tls, problems);
+  checkTargetGroupsPerService([...existing.map(x => ({ owner: x.found!.owner, label: `${x.e.service}:${x.e.containerPort}` })),
+    ...targets.map(t => ({ owner: t.owner, label: `${t.service}:${t.containerPort}` }))], options.targets !== undefined, problems);
   problems.throwIfAny();
   for (const t of targets) targetServices.add(t.owner.service);
 

@@ -12,7 +12,7 @@ import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
   PortModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
 } from './model';
-import { ECS_HEALTHCHECK_BOUNDS as B, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './plan/limits';
+import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './plan/limits';
 import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
 import { DocPath, formatPath, Problems, quote } from './problems';
 import { Reader } from './read';
@@ -1395,7 +1395,7 @@ export const DOCKER_ECS_TOP_LEVEL_KEYS: KeyRule[] = [
 export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'version', support: 'converted', ecs: '-', note: '1 (no key, services at the top level), 2, 2.x, 3, 3.x; absent with `services`: the Compose Specification' },
   { key: 'name', support: 'converted', ecs: 'family, serviceName', note: 'the project name, unless the projectName prop is given' },
-  { key: 'services', support: 'converted', ecs: 'containerDefinitions', note: 'one container per service, in one task definition' },
+  { key: 'services', support: 'converted', ecs: 'containerDefinitions', note: `one container per service, in one task definition: ECS takes at most ${ECS_QUOTAS.containersPerTaskDefinition} (counting the init container for secrets and configs) in a task definition of at most ${ECS_QUOTAS.taskDefinitionBytes / 1024} KiB; beyond that, ComposeFargateProject (a task definition per service)` },
   { key: 'volumes', support: 'converted', ecs: 'volumes', note: 'named volumes without driver options: task storage (or EFS from ecs-params efs_volumes); driver, driver_opts, labels and external without EFS are refused' },
   { key: 'secrets', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: a Secrets Manager secret; `file:` and `environment:` are refused' },
   { key: 'configs', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: an SSM parameter; `file:`, `content:` and `environment:` are refused' },

@@ -8,7 +8,7 @@ import {
   ServiceDiscoveryModel,
 } from './model';
 import { readHealthCheck } from './normalize-compose';
-import { ECS_HEALTHCHECK_BOUNDS as B, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory } from './plan/limits';
+import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory } from './plan/limits';
 import { DocPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { parseInteger, parseMemoryMiB, parseTaskCpuUnits, parseTaskMemoryMiB } from './units';
@@ -96,8 +96,8 @@ export const ECS_PARAMS_KEYS: ParamsKeyRule[] = [
   rule('run_params', '-'),
   rule('run_params.network_configuration', 'networkConfiguration'),
   rule('run_params.network_configuration.awsvpc_configuration', 'awsvpcConfiguration'),
-  rule('run_params.network_configuration.awsvpc_configuration.subnets', 'awsvpcConfiguration.subnets', 'at least one; no VPC is created'),
-  rule('run_params.network_configuration.awsvpc_configuration.security_groups', 'awsvpcConfiguration.securityGroups', 'none: the VPC default security group'),
+  rule('run_params.network_configuration.awsvpc_configuration.subnets', 'awsvpcConfiguration.subnets', `at least one, at most ${ECS_QUOTAS.subnetsPerNetworkConfiguration}; no VPC is created`),
+  rule('run_params.network_configuration.awsvpc_configuration.security_groups', 'awsvpcConfiguration.securityGroups', `at most ${ECS_QUOTAS.securityGroupsPerNetworkConfiguration}; none: the VPC default security group`),
   rule('run_params.network_configuration.awsvpc_configuration.assign_public_ip', 'awsvpcConfiguration.assignPublicIp', 'ENABLED or DISABLED'),
   rule('run_params.task_placement', '-', 'Fargate places tasks itself', 'refused'),
   rule('run_params.service_discovery', 'serviceRegistries', 'a Cloud Map service in a new or existing namespace'),

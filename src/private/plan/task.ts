@@ -11,7 +11,8 @@ import {
 import { describePorts, isLoopback, Protocol } from '../ports';
 import { DocPath, formatPath, Problems, quote } from '../problems';
 import {
-  ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
+  checkNetworkLimits, checkTaskDefinitionLimits, ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds,
+  MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
 } from './limits';
 
 export interface HealthCheckPlan {
@@ -616,6 +617,10 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       composeProblems.warn('ignored-key', x.awsPullCredentials.path, 'ecs-params repository_credentials for this service wins');
     }
   }
+  checkTaskDefinitionLimits({ family: input.family, containers, volumes, fileInit }, {
+    services: compose.services, servicesAt: compose.version === '1' ? [] : ['services'], perService: input.perService === true,
+  }, composeProblems);
+  checkNetworkLimits(ecsParams?.network, paramsProblems);
   if (!composeProblems.ok || !paramsProblems.ok || !size) return undefined;
   const secretsToRead = [...new Set(containers.flatMap(c => c.secrets.map(s => s.valueFrom)))];
   const platforms = compose.services.filter(x => x.platform);
