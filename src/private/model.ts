@@ -144,9 +144,12 @@ export interface ServiceModel {
   readonly awsPullCredentials?: { readonly arn: string; readonly path: DocPath };
   /** Docker ECS `deploy.x-aws-autoscaling`. */
   readonly awsAutoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number; readonly memory?: number; readonly path: DocPath };
-  /** Docker ECS `deploy.x-aws-min_percent` / `x-aws-max_percent`. */
-  readonly awsMinPercent?: number;
-  readonly awsMaxPercent?: number;
+  /**
+   * Docker ECS `x-aws-min_percent` / `x-aws-max_percent` (under deploy.update_config, or deploy), or
+   * what Docker computed from update_config.parallelism; where they come from.
+   */
+  readonly awsMinPercent?: { readonly value: number; readonly path: DocPath };
+  readonly awsMaxPercent?: { readonly value: number; readonly path: DocPath };
   /** deploy.replicas: the desired count when no prop says otherwise. */
   readonly replicas?: number;
   /** Compose `restart` ("no", "always", "on-failure[:n]", "unless-stopped"). */

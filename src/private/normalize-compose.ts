@@ -511,7 +511,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'deploy',
     support: 'converted',
     ecs: 'cpu, memory, memoryReservation; desired count',
-    note: 'resources.limits/reservations (cpus, memory) and replicas are converted; other deploy keys are ignored with a warning',
+    note: 'resources.limits/reservations (cpus, memory) and replicas are converted; update_config.parallelism and x-aws-min_percent / x-aws-max_percent set the deployment percentages (as Docker\'s ECS integration did); resources.reservations.devices and generic_resources (GPUs) are refused; other deploy keys are ignored with a warning',
     handle: (svc, v, at) => readDeploy(svc, v, at),
   },
   {
@@ -1014,8 +1014,9 @@ export const DOCKER_ECS_SERVICE_KEYS: KeyRule[] = [
   { key: 'x-aws-policies', support: 'converted', ecs: 'task role managed policies', note: 'managed policy ARNs attached to the task role' },
   { key: 'x-aws-pull_credentials', support: 'converted', ecs: 'repositoryCredentials', note: 'a Secrets Manager ARN; the execution role may read it' },
   { key: 'deploy.x-aws-autoscaling', support: 'converted', ecs: 'service auto scaling', note: '{min, max, cpu | memory}: target tracking, unless the autoScaling prop is given' },
-  { key: 'deploy.x-aws-min_percent', support: 'converted', ecs: 'deploymentConfiguration.minimumHealthyPercent', note: 'unless the minHealthyPercent prop is given' },
-  { key: 'deploy.x-aws-max_percent', support: 'converted', ecs: 'deploymentConfiguration.maximumPercent', note: 'unless the maxHealthyPercent prop is given' },
+  { key: 'deploy.update_config.x-aws-min_percent', support: 'converted', ecs: 'deploymentConfiguration.minimumHealthyPercent', note: 'where Docker read it (also taken directly under deploy); unless the minHealthyPercent prop is given' },
+  { key: 'deploy.update_config.x-aws-max_percent', support: 'converted', ecs: 'deploymentConfiguration.maximumPercent', note: 'where Docker read it (also taken directly under deploy); unless the maxHealthyPercent prop is given' },
+  { key: 'deploy.update_config.parallelism', support: 'converted', ecs: 'deploymentConfiguration', note: 'as Docker computed it from the replicas R: minimum (R - parallelism) * 100 / R and maximum (R + parallelism) * 100 / R percent, for the ones x-aws-min_percent / x-aws-max_percent do not give' },
   { key: 'ports[].x-aws-protocol', support: 'converted', ecs: 'load balancer type', note: 'http/https select an Application Load Balancer, tcp/udp/tls a Network one, when the loadBalancer prop names no type' },
 ];
 
@@ -1122,10 +1123,72 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
   return { context, dockerfile, args, target, path: at };
 }
 
+/** Deployment percentages as the file gives them, and update_config.parallelism. */
+interface RollingUpdate {
+  min?: { value: number; at: DocPath };
+  max?: { value: number; at: DocPath };
+  parallelism?: { value: number; at: DocPath };
+}
+
+/** x-aws-min_percent / x-aws-max_percent, under deploy or (as Docker's ECS integration read them) under deploy.update_config. */
+function readPercent(svc: ServiceBuilder, key: string, value: unknown, at: DocPath, update: RollingUpdate) {
+  const n = svc.r.inRange(svc.r.parsed(value, at, x => parseInteger(x, 'a percentage')), at, 0, 200, key);
+  if (n === undefined) return;
+  const which = key === 'x-aws-min_percent' ? 'min' : 'max';
+  const given = update[which];
+  if (given && given.value !== n) svc.r.problems.error(at, `${n} conflicts with the ${given.value} at ${formatPath(given.at)}: give one`);
+  else update[which] = { value: n, at };
+}
+
+const UPDATE_CONFIG_IGNORED = ['delay', 'failure_action', 'monitor', 'max_failure_ratio', 'order'];
+
+function readUpdateConfig(svc: ServiceBuilder, v: unknown, at: DocPath, update: RollingUpdate) {
+  const r = svc.r;
+  for (const [key, value] of Object.entries(r.map(v, at) ?? {})) {
+    const kAt = [...at, key];
+    if (key === 'x-aws-min_percent' || key === 'x-aws-max_percent') {
+      readPercent(svc, key, value, kAt, update);
+    } else if (key === 'parallelism') {
+      const n = r.inRange(r.parsed(value, kAt, x => parseInteger(x, 'a number of tasks')), kAt, 0, Number.MAX_SAFE_INTEGER, 'parallelism');
+      if (n !== undefined) update.parallelism = { value: n, at: kAt };
+    } else if (UPDATE_CONFIG_IGNORED.includes(key)) {
+      r.problems.warn('ignored-key', kAt, 'ignored on Fargate: an ECS rolling update has no such setting (the circuitBreaker, minHealthyPercent and maxHealthyPercent props set how it goes)');
+    } else if (!key.startsWith('x-')) {
+      r.problems.error(kAt, `unknown update_config key: allowed are parallelism, ${UPDATE_CONFIG_IGNORED.join(', ')}, x-aws-min_percent, x-aws-max_percent`);
+    }
+  }
+}
+
+/**
+ * The deployment percentages, as Docker's ECS integration computed them: x-aws-min_percent and
+ * x-aws-max_percent as given; from update_config.parallelism (p tasks of the R replicas at a time)
+ * the ones not given are (R - p) * 100 / R and (R + p) * 100 / R, in whole percents. Where Docker
+ * stopped, a file compose takes still deploys: no replicas is compose's 1, a parallelism of 0 (all at
+ * once) or above the replicas is R (with a warning for the latter).
+ */
+function applyRollingUpdate(svc: ServiceBuilder, update: RollingUpdate) {
+  let min = update.min;
+  let max = update.max;
+  const p = update.parallelism;
+  const replicas = svc.fields.replicas ?? 1;
+  if (p && (!min || !max) && replicas > 0) {
+    let parallelism = p.value === 0 ? replicas : p.value;
+    if (parallelism > replicas) {
+      svc.r.problems.warn('adjusted-value', p.at, `${p.value} is more than the ${replicas} replica${replicas > 1 ? 's' : ''}${svc.fields.replicas === undefined ? ' (deploy.replicas is not set: 1)' : ''}: the update replaces ${replicas} at a time`);
+      parallelism = replicas;
+    }
+    min ??= { value: Math.trunc((replicas - parallelism) * 100 / replicas), at: p.at };
+    max ??= { value: Math.trunc((replicas + parallelism) * 100 / replicas), at: p.at };
+  }
+  if (min) svc.fields.awsMinPercent = { value: min.value, path: min.at };
+  if (max) svc.fields.awsMaxPercent = { value: max.value, path: max.at };
+}
+
 function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
   const r = svc.r;
   const d = r.map(v, at);
   if (!d) return;
+  const update: RollingUpdate = {};
   for (const [key, value] of Object.entries(d)) {
     const kAt = [...at, key];
     if (key === 'resources') {
@@ -1149,12 +1212,12 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
             } else {
               r.problems.warn('ignored-key', fAt, 'ignored: an ECS container has one cpu value, and deploy.resources.limits.cpus gives it');
             }
-          } else if (field === 'devices') {
-            r.problems.error(fAt, 'cannot be honoured on Fargate: Fargate has no GPUs or other devices');
+          } else if (field === 'devices' || (field === 'generic_resources' && kind === 'reservations')) {
+            r.problems.error(fAt, `cannot be honoured on Fargate (got ${quote(fv)}): a request for ${field === 'devices' ? 'devices (GPUs and the like)' : 'generic resources (GPUs and the like)'}, and Fargate gives a task no GPUs or other devices`);
           } else if (field === 'pids') {
             r.problems.warn('ignored-key', fAt, 'ignored on Fargate: the pids limit is not settable');
           } else if (!field.startsWith('x-')) {
-            r.problems.error(fAt, `unknown ${kind} key: allowed are cpus, memory`);
+            r.problems.error(fAt, `unknown ${kind} key: allowed are cpus, memory, pids${kind === 'reservations' ? ', devices, generic_resources' : ''}`);
           }
         }
       }
@@ -1165,17 +1228,19 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
       if (value !== 'replicated' && value !== 'replicated-job') {
         r.problems.error(kAt, `Fargate services are replicated: got ${quote(value)}, allowed is "replicated"`);
       }
-    } else if (['restart_policy', 'update_config', 'rollback_config', 'placement', 'labels', 'endpoint_mode'].includes(key)) {
+    } else if (key === 'update_config') {
+      readUpdateConfig(svc, value, kAt, update);
+    } else if (['restart_policy', 'rollback_config', 'placement', 'labels', 'endpoint_mode'].includes(key)) {
       r.problems.warn('ignored-key', kAt, 'ignored on Fargate: the ECS service has its own deployment and placement settings (see the construct props)');
     } else if (key === 'x-aws-autoscaling') {
       readAwsAutoscaling(svc, value, kAt);
     } else if (key === 'x-aws-min_percent' || key === 'x-aws-max_percent') {
-      const n = r.inRange(r.parsed(value, kAt, x => parseInteger(x, 'a percentage')), kAt, 0, 200, key);
-      if (n !== undefined) svc.fields[key === 'x-aws-min_percent' ? 'awsMinPercent' : 'awsMaxPercent'] = n;
+      readPercent(svc, key, value, kAt, update);
     } else if (!key.startsWith('x-')) {
       r.problems.error(kAt, 'unknown deploy key: allowed are resources, replicas, mode, restart_policy, update_config, rollback_config, placement, labels, endpoint_mode');
     }
   }
+  applyRollingUpdate(svc, update);
 }
 
 function readUlimits(svc: ServiceBuilder, v: unknown, at: DocPath): UlimitModel[] | undefined {

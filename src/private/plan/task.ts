@@ -653,8 +653,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     taskRolePolicies: compose.services.flatMap(x => (x.awsRole ? [x.awsRole.document] : [])),
     taskRoleManagedPolicies: [...new Set(compose.services.flatMap(x => x.awsPolicies))],
     autoscaling: oneValue(compose, x => x.awsAutoscaling, 'deploy.x-aws-autoscaling', composeProblems),
-    minHealthyPercent: oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems),
-    maxHealthyPercent: oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems),
+    minHealthyPercent: oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems)?.value,
+    maxHealthyPercent: oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems)?.value,
     logRetentionDays: compose.logsRetentionDays,
     portProtocols: [...new Set(compose.services.flatMap(x => x.ports.flatMap(pt => (pt.awsProtocol ? [pt.awsProtocol] : []))))],
   };
@@ -815,10 +815,15 @@ function oneValue<T>(compose: ComposeModel, get: (s: ServiceModel) => T | undefi
   const withValue = compose.services.filter(x => get(x) !== undefined);
   if (withValue.length === 0) return undefined;
   const key = (v: T | undefined) => JSON.stringify(typeof v === 'object' && v !== null ? { ...v, path: undefined } : v);
+  // Where a value is: its own path when it carries one, else `what` in the service.
+  const at = (x: ServiceModel): DocPath => {
+    const v = get(x) as { path?: DocPath } | undefined;
+    return typeof v === 'object' && v !== null && Array.isArray(v.path) ? v.path : [...x.path, ...what.split('.')];
+  };
   const first = get(withValue[0]);
   const other = withValue.find(x => key(get(x)) !== key(first));
   if (other) {
-    problems.error([...other.path, ...what.split('.')], `differs from ${formatPath([...withValue[0].path, ...what.split('.')])}: the services run in one ECS service, so they share one setting`);
+    problems.error(at(other), `differs from ${formatPath(at(withValue[0]))}: the services run in one ECS service, so they share one setting`);
   }
   return first;
 }
