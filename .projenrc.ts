@@ -94,6 +94,12 @@ project.addTask('docs:support', {
   exec: 'ts-node --project test/tsconfig.json test/tools/write-support-table.ts',
 });
 
+// The README's pictures are the diagrams of the examples (a test fails when they drift).
+project.addTask('docs:diagrams', {
+  description: 'Write the diagrams of examples/tutorial and examples/project into the README\'s mermaid blocks',
+  exec: 'ts-node --project examples/tsconfig.json examples/readme-diagrams.ts',
+});
+
 // jsii-rosetta, strict: every code example in the README and in doc comments must compile (doc
 // comment examples against rosetta/default.ts-fixture) and is translated to Python and Java; the
 // README's Python and Java blocks must be exactly those translations. The build runs it after compile.

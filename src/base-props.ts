@@ -1,10 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ComposeDefinition } from './compose/compose-definition';
 import { EcsParams } from './ecs-params/ecs-params';
-import { LoadBalancerOptions } from './options';
+import { LoadBalancerOptions, VolumeStorage } from './options';
 
 /**
  * What both constructs read: the two files, and the props that mean the same whether the compose
@@ -148,4 +150,29 @@ export interface ComposeFargateBaseProps {
    * @default false
    */
   readonly enableExecuteCommand?: boolean;
+
+  /**
+   * Where the compose file's named volumes keep their data (volumes that ecs-params `efs_volumes` or
+   * `fileSystems` name always use those file systems).
+   *
+   * @default - ComposeFargateService: VolumeStorage.TASK (ecs-cli's behaviour, with a warning);
+   * ComposeFargateProject: VolumeStorage.EFS
+   */
+  readonly volumeStorage?: VolumeStorage;
+
+  /**
+   * Existing EFS file systems for named volumes, by volume name (for `external: true` volumes, or to
+   * keep data in a file system made elsewhere). The task role is granted the client actions it needs.
+   *
+   * @default - none
+   */
+  readonly fileSystems?: { [volume: string]: efs.IFileSystem };
+
+  /**
+   * Existing Secrets Manager secrets for the compose file's project secrets (`file:`, `content:`,
+   * `environment:`), by secret name. Their values reach `/run/secrets/<target>` as under compose.
+   *
+   * @default - a secret with a generated value for each, made by the construct
+   */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,10 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
-import { BuiltTask, LogGroupRegistry } from './build/task';
+import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, planSettings, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { DeploymentStorage } from './build/storage';
+import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
-import { AutoScalingOptions } from './options';
+import { AutoScalingOptions, VolumeStorage } from './options';
+import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { honouredByProject, planProject } from './private/plan/project';
 import { formatProblem, Problems, throwAll } from './private/problems';
 
@@ -100,8 +102,8 @@ export interface ComposeFargateProjectProps extends ComposeFargateBaseProps {
   /**
    * The Cloud Map namespace in which the compose services reach each other through Service Connect.
    *
-   * @default - the default namespace of the given cluster; otherwise a new HTTP namespace
-   * `<project name>.local` (the default namespace of the cluster the construct creates)
+   * @default - a new HTTP namespace `<project name>.local` (the default namespace of the cluster
+   * the construct creates; a namespace of the project's own in a given cluster)
    */
   readonly serviceConnectNamespace?: servicediscovery.INamespace;
 }
@@ -119,6 +121,8 @@ export interface IComposeProjectService extends IConstruct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The task role. */
   readonly taskRole: iam.IRole;
+  /** The task execution role (its own, or the one ecs-params names). */
+  readonly executionRole: iam.IRole;
   /**
    * The security group the construct created.
    *
@@ -147,6 +151,7 @@ class ProjectService extends Construct implements IComposeProjectService {
   public readonly service: ecs.FargateService;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly taskRole: iam.IRole;
+  public readonly executionRole: iam.IRole;
   public readonly securityGroup?: ec2.ISecurityGroup;
   public scalableTaskCount?: ecs.ScalableTaskCount;
   private readonly containers: Map<string, ecs.ContainerDefinition>;
@@ -156,6 +161,7 @@ class ProjectService extends Construct implements IComposeProjectService {
     this.composeServiceName = id;
     this.taskDefinition = parts.build(this).taskDefinition;
     this.taskRole = this.taskDefinition.taskRole;
+    this.executionRole = this.taskDefinition.executionRole!;
     this.containers = parts.containers;
     const made = parts.service(this);
     this.service = made.service;
@@ -201,8 +207,6 @@ export class ComposeFargateProject extends Construct {
    * @default - undefined when the network comes from ecs-params subnet IDs
    */
   public readonly vpc?: ec2.IVpc;
-  /** The task execution role all tasks share (created, or imported from ecs-params). */
-  public readonly executionRole: iam.IRole;
   /** The Cloud Map namespace of Service Connect. */
   public readonly namespace: servicediscovery.INamespace;
   /** The CloudWatch log groups the construct created. */
@@ -230,6 +234,8 @@ export class ComposeFargateProject extends Construct {
    */
   public readonly url?: string;
 
+  /** @internal what the files became, for `cdk-compose-fargate diagram` */
+  public readonly _diagram: DiagramModel;
   private readonly byName = new Map<string, ProjectService>();
   private readonly oneShots = new Map<string, ecs.FargateTaskDefinition>();
   /** One-shot services that run inside the tasks of others: name -> those services. */
@@ -237,6 +243,7 @@ export class ComposeFargateProject extends Construct {
 
   constructor(parent: Construct, id: string, props: ComposeFargateProjectProps) {
     super(parent, id);
+    scopeExecuteCommandLogs(this);
     const compose = props.compose._model;
     const params = props.ecsParams?._model;
     this.projectName = resolveProjectName(props.projectName, compose.name, id);
@@ -244,14 +251,8 @@ export class ComposeFargateProject extends Construct {
     const composeProblems = new Problems(compose.file);
     const paramsProblems = new Problems(params?.file);
     const propProblems = new Problems();
-    const region = Stack.of(this).region;
-    const plan = planProject({
-      compose,
-      ecsParams: params,
-      projectName: this.projectName,
-      region: Token.isUnresolved(region) ? undefined : region,
-      createLogGroups: props.createLogGroups,
-    }, composeProblems, paramsProblems);
+    const settings = planSettings(this, props, VolumeStorage.EFS);
+    const plan = planProject({ compose, ecsParams: params, projectName: this.projectName, ...settings }, composeProblems, paramsProblems);
     for (const name of Object.keys(props.services ?? {})) {
       if (plan && !plan.services.some(s => s.name === name)) {
         propProblems.error(['services', name], `no long-running compose service named ${JSON.stringify(name)}: the ECS services are ${plan.services.map(s => s.name).join(', ')}`);
@@ -269,7 +270,11 @@ export class ComposeFargateProject extends Construct {
     const infra = buildInfrastructure(this, { ...props, network });
     this.vpc = infra.vpc;
     this.cluster = infra.cluster;
-    this.executionRole = buildExecutionRole(this, params?.taskExecutionRole, this.cluster);
+    // One execution role per ECS service (unless ecs-params names one): each reads only its own secrets.
+    const sharedExecutionRole = params?.taskExecutionRole ? buildExecutionRole(this, params.taskExecutionRole, this.cluster) : undefined;
+    const storage = new DeploymentStorage(this, {
+      vpc: this.vpc, subnets: infra.vpcSubnets, fileSystems: props.fileSystems, secrets: props.secrets, projectName: this.projectName,
+    });
     const taskRole = params?.taskRole ? importRole(this, 'TaskRole', params.taskRole, this.cluster) : undefined;
     const retention = props.logRetention ?? (compose.logsRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const logGroups = new LogGroupRegistry(this, retention, props.createLogGroups !== false);
@@ -280,13 +285,16 @@ export class ComposeFargateProject extends Construct {
         type: servicediscovery.NamespaceType.HTTP,
         useForServiceConnect: true,
       })
-      : this.cluster.defaultCloudMapNamespace ?? new servicediscovery.HttpNamespace(this, 'Namespace', {
+      // A given cluster may hold other projects: this one gets a namespace of its own, so names do not collide.
+      : new servicediscovery.HttpNamespace(this, 'Namespace', {
         name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.local`,
       }));
     const usesSpot = (props.capacityProviderStrategies?.length ?? 0) > 0 ||
       Object.values(props.services ?? {}).some(o => (o.capacityProviderStrategies?.length ?? 0) > 0);
     if (usesSpot && infra.createdCluster) (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
-    const taskOptions = { executionRole: this.executionRole, taskRole, logGroups, namePorts: true };
+    const taskOptions = (scope: Construct) => ({
+      executionRole: sharedExecutionRole ?? buildExecutionRole(scope, undefined, this.cluster), taskRole, logGroups, namePorts: true, storage,
+    });
     const behindLoadBalancer = props.loadBalancer !== undefined;
 
     for (const s of project.services) {
@@ -296,7 +304,7 @@ export class ComposeFargateProject extends Construct {
       const child = new ProjectService(this, s.name, {
         containers,
         build: scope => {
-          built = new BuiltTask(scope, s.task, taskOptions);
+          built = new BuiltTask(scope, s.task, taskOptions(scope));
           built.containers.forEach((c, k) => containers.set(k, c));
           return built;
         },
@@ -324,6 +332,7 @@ export class ComposeFargateProject extends Construct {
             deploymentAlarms: options.deploymentAlarms ?? props.deploymentAlarms,
             enableExecuteCommand: options.enableExecuteCommand ?? props.enableExecuteCommand,
           });
+          if ((options.enableExecuteCommand ?? props.enableExecuteCommand) && !params?.taskRole) grantExecuteCommandLogs(built!);
           // Every service is a Service Connect client; one that answers on ports is a server too, under each of its names.
           service.enableServiceConnect({
             namespace: this.namespace.namespaceArn,
@@ -334,6 +343,7 @@ export class ComposeFargateProject extends Construct {
           if (groups.useVpcDefault) {
             (service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
           }
+          storage.admit(service, s.task.managedEfsGrants.map(g => g.volume));
           return { service, securityGroup: groups.created };
         },
       });
@@ -358,7 +368,7 @@ export class ComposeFargateProject extends Construct {
     }
     for (const t of project.standaloneTasks) {
       const scope = new Construct(this, t.name);
-      this.oneShots.set(t.name, new BuiltTask(scope, t.task, taskOptions).taskDefinition);
+      this.oneShots.set(t.name, new BuiltTask(scope, t.task, taskOptions(scope)).taskDefinition);
     }
 
     const balanced: BalancedService[] = project.services.map(s => ({
@@ -373,6 +383,14 @@ export class ComposeFargateProject extends Construct {
       loadBalancer: props.loadBalancer,
       existingTargetGroups: [],
       portProtocols: [...new Set(project.services.flatMap(s => s.task.portProtocols))],
+    });
+    this._diagram = diagramOf({
+      model: 'project',
+      services: project.services,
+      compose,
+      references: project.references,
+      balancer: balancing.picture,
+      closed: (network?.securityGroups.length ?? 0) > 0,
     });
     this.applicationLoadBalancer = balancing.applicationLoadBalancer;
     this.networkLoadBalancer = balancing.networkLoadBalancer;

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,11 +8,13 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import {
-  buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, importRole, resolveProjectName, WARNING_PREFIX,
+  buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, importRole, planSettings, resolveProjectName, WARNING_PREFIX,
 } from './build/infrastructure';
-import { BuiltTask, LogGroupRegistry } from './build/task';
+import { DeploymentStorage } from './build/storage';
+import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
-import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions } from './options';
+import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeStorage } from './options';
+import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { warnHostReferences } from './private/plan/names';
 import { planTask, portMappingName, TaskPlan } from './private/plan/task';
 import { ComposeFargateError, formatProblem, Problems, throwAll } from './private/problems';
@@ -127,10 +129,13 @@ export class ComposeFargateService extends Construct {
    */
   public readonly scalableTaskCount?: ecs.ScalableTaskCount;
 
+  /** @internal what the files became, for `cdk-compose-fargate diagram` */
+  public readonly _diagram: DiagramModel;
   private readonly containers: Map<string, ecs.ContainerDefinition>;
 
   constructor(scope: Construct, id: string, props: ComposeFargateServiceProps) {
     super(scope, id);
+    scopeExecuteCommandLogs(this);
     const compose = props.compose._model;
     const params = props.ecsParams?._model;
 
@@ -138,15 +143,9 @@ export class ComposeFargateService extends Construct {
 
     const composeProblems = new Problems(compose.file);
     const paramsProblems = new Problems(params?.file);
-    const region = Stack.of(this).region;
-    const plan = planTask({
-      compose,
-      ecsParams: params,
-      family: this.projectName,
-      region: Token.isUnresolved(region) ? undefined : region,
-      createLogGroups: props.createLogGroups,
-    }, composeProblems, paramsProblems);
-    warnHostReferences(compose, composeProblems);
+    const settings = planSettings(this, props, VolumeStorage.TASK);
+    const plan = planTask({ compose, ecsParams: params, family: this.projectName, ...settings }, composeProblems, paramsProblems);
+    const references = warnHostReferences(compose, composeProblems);
     throwAll(composeProblems, paramsProblems);
     for (const w of [...compose.warnings, ...(params?.warnings ?? []), ...composeProblems.warnings, ...paramsProblems.warnings]) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.id}`, formatProblem(w));
@@ -173,8 +172,11 @@ export class ComposeFargateService extends Construct {
     const taskRole = task.taskRole ? importRole(this, 'TaskRole', task.taskRole, this.cluster) : undefined;
     const retention = props.logRetention ?? (task.logRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const logGroups = new LogGroupRegistry(this, retention, props.createLogGroups !== false);
+    const storage = new DeploymentStorage(this, {
+      vpc: this.vpc, subnets: infra.vpcSubnets, fileSystems: props.fileSystems, secrets: props.secrets, projectName: this.projectName,
+    });
     const built = new BuiltTask(this, task, {
-      executionRole: this.executionRole, taskRole, logGroups, namePorts: props.serviceConnect !== undefined,
+      executionRole: this.executionRole, taskRole, logGroups, namePorts: props.serviceConnect !== undefined, storage,
     });
     this.taskDefinition = built.taskDefinition;
     this.taskRole = this.taskDefinition.taskRole;
@@ -202,6 +204,7 @@ export class ComposeFargateService extends Construct {
       deploymentAlarms: props.deploymentAlarms,
       enableExecuteCommand: props.enableExecuteCommand,
     });
+    if (props.enableExecuteCommand && !task.taskRole) grantExecuteCommandLogs(built);
     if (props.enableExecuteCommand && task.taskRole) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:exec-task-role`, 'enableExecuteCommand: the task role comes from ecs-params task_role_arn and is not changed: it must allow ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel');
     }
@@ -226,10 +229,19 @@ export class ComposeFargateService extends Construct {
       targetCpuUtilizationPercent: task.autoscaling.cpu,
       targetMemoryUtilizationPercent: task.autoscaling.memory,
     } : undefined);
+    this._diagram = diagramOf({
+      model: 'task',
+      services: [{ name: this.projectName, serviceName: this.projectName, task }],
+      compose,
+      references,
+      balancer: balancing.picture,
+      closed: props.securityGroups !== undefined || (task.network?.securityGroups.length ?? 0) > 0 || behindLoadBalancer,
+    });
     if (scaling) this.scalableTaskCount = addAutoScaling(this.service, scaling, balancing.applicationTargetGroups.get(this.service)?.[0]);
     if (groups.useVpcDefault) {
       (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
     }
+    storage.admit(this.service, task.managedEfsGrants.map(g => g.volume));
   }
 
   /**

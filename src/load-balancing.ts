@@ -42,6 +42,8 @@ export interface LoadBalancing {
   readonly applicationTargetGroups: Map<ecs.FargateService, elbv2.ApplicationTargetGroup[]>;
   /** The ECS services a target group sends traffic to. */
   readonly targetServices: Set<ecs.FargateService>;
+  /** The load balancer and its routes, for the diagram. */
+  readonly picture?: { readonly type: string; readonly routes: { listenerPort: number; service: string; containerPort: number; route?: string }[] };
   readonly url?: string;
 }
 
@@ -310,6 +312,15 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
     applicationTargetGroups,
     targetServices,
     url,
+    picture: {
+      type: type === LoadBalancerType.NETWORK ? 'Network Load Balancer' : 'Application Load Balancer',
+      routes: targets.map(t => ({
+        listenerPort: t.listenerPort,
+        service: t.service,
+        containerPort: t.containerPort,
+        route: [t.hostHeader, t.pathPattern].filter(x => x !== undefined).join(' ') || undefined,
+      })),
+    },
   };
 }
 

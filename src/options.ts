@@ -210,3 +210,14 @@ export interface ServiceConnectOptions {
    */
   readonly namespaceName?: string;
 }
+
+/** Where compose named volumes keep their data. */
+export enum VolumeStorage {
+  /** Fargate task storage: the data lives as long as the task (what ecs-cli did). */
+  TASK = 'TASK',
+  /**
+   * An EFS file system per named volume, made by the construct: encrypted, with an access point,
+   * automatic backups, retained when the stack is deleted; mounted with IAM authorization.
+   */
+  EFS = 'EFS',
+}

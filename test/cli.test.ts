@@ -112,6 +112,9 @@ const RUNS = {
   synthPerService: () => cli(['synth', '--per-service', '-o', path.join(scratch, 'per-service.out')], { cwd: path.join(ROOT, 'examples', 'project') }),
   taskDefinitionPerService: () => cli(['task-definition', '--per-service'], { cwd: path.join(ROOT, 'examples', 'project') }),
   perServiceWithValue: () => cli(['synth', '--per-service=yes']),
+  diagramPerService: () => cli(['diagram', '--per-service'], { cwd: path.join(ROOT, 'examples', 'project') }),
+  diagramBad: () => cli(['diagram'], { cwd: path.join(scratch, 'bad') }),
+  helpDiagram: () => cli(['diagram', '--help']),
   helpProgram: () => cli(['--help']),
   helpSynth: () => cli(['synth', '--help']),
   helpApp: () => cli(['app', '-h']),
@@ -164,7 +167,7 @@ describe('synth', () => {
     expect(out).toMatch(/CONTAINER +IMAGE +PORTS +CPU +MEMORY +LOG GROUP/);
     expect(out).toMatch(/\n {2}web +amazon\/amazon-ecs-sample +80\/tcp +- +- +tutorial\n/);
     expect(out).toContain('Log groups created:\n  tutorial, events kept 30 days');
-    expect(out).toContain('Warnings: none');
+    expect(out).toContain('Warnings (1):');
     expect(out).toContain('Deploy it: npx cdk deploy --app');
   });
 
@@ -233,6 +236,29 @@ describe('--per-service', () => {
   });
 });
 
+describe('diagram', () => {
+  test('prints the Mermaid flowchart of what the files become; synth writes it next to the assembly', () => {
+    const r = results.diagramPerService;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^flowchart LR\n/);
+    expect(r.stdout).toContain('["ECS service blog-db"]');
+    expect(r.stdout).toContain('c_wordpress__wordpress -->|"db:3306"| c_db__db');
+    expect(fs.readFileSync(path.join(scratch, 'per-service.out', 'diagram.mmd'), 'utf-8')).toBe(r.stdout);
+  });
+
+  test('a bad file gives the same errors as synth', () => {
+    const r = results.diagramBad;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(results.badSynth.stderr.replace('cdk-compose-fargate synth: nothing was written\n', ''));
+  });
+
+  test('--help says what it draws', () => {
+    expect(results.helpDiagram.stdout).toContain('usage: cdk-compose-fargate diagram [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service]');
+    expect(results.helpProgram.stdout).toContain('diagram          print a Mermaid flowchart of what the files become');
+  });
+});
+
 describe('task-definition', () => {
   test('prints the register-task-definition request of the tutorial', () => {
     const r = results.taskDefinition;
@@ -256,7 +282,7 @@ describe('task-definition', () => {
       essential: true,
       logConfiguration: {
         logDriver: 'awslogs',
-        options: { 'awslogs-group': 'tutorial', 'awslogs-region': 'us-west-1', 'awslogs-stream-prefix': 'web' },
+        options: { 'awslogs-group': 'tutorial', 'awslogs-region': '${AWS::Region}', 'awslogs-stream-prefix': 'web' },
       },
     }]);
   });
@@ -298,11 +324,16 @@ describe('app', () => {
     expect(resourcesOfType(template, 'AWS::ECS::Service')).toHaveLength(1);
   });
 
-  test('a region the compose file\'s awslogs-region contradicts: the library\'s error, nothing written', () => {
+  test('in a region other than the file\'s awslogs-region: the tutorial deploys there and logs there', () => {
     const r = results.appOtherRegion;
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^docker-compose\.yml: services\.web\.logging\.options\.awslogs-region: "us-west-1" differs from the stack's region "eu-west-1"/);
-    expect(fs.existsSync(path.join(scratch, 'app-other-region.out', 'manifest.json'))).toBe(false);
+    expect(r.code).toBe(0);
+    const template = readJson(path.join(scratch, 'app-other-region.out', 'tutorial.template.json'));
+    const options = resourcesOfType(template, 'AWS::ECS::TaskDefinition')[0].Properties.ContainerDefinitions[0].LogConfiguration.Options;
+    expect(options['awslogs-region']).toBe('eu-west-1');
+  });
+
+  test('synth without a region reports the awslogs-region it does not use', () => {
+    expect(results.synthTutorial.stdout).toContain('awslogs-region: "us-west-1" is not used: the construct creates the log group in the stack\'s region');
   });
 });
 

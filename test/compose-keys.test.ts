@@ -45,11 +45,11 @@ describe('volumes', () => {
     ]);
   });
 
-  test('host bind mounts, tmpfs and unknown modes are refused by name', () => {
-    const msg = errorOf(() => svc('services:\n  web:\n    image: x\n    volumes: ["./src:/app", "/var/run/docker.sock:/var/run/docker.sock", {type: tmpfs, target: /t}, "data:/d:bogus"]\n'));
+  test('host paths outside the project folder, tmpfs and unknown modes are refused by name', () => {
+    const msg = errorOf(() => svc('services:\n  web:\n    image: x\n    volumes: ["~/data:/app", "/var/run/docker.sock:/var/run/docker.sock", {type: tmpfs, target: /t}, "data:/d:bogus"]\n'));
     expect(msg.split('\n')).toEqual([
-      'services.web.volumes[0]: cannot be honoured on Fargate (got "./src:/app"): a bind mount of a host path needs a host filesystem, which Fargate does not have; use a named volume (declared under the top-level volumes, backed by ecs-params efs_volumes to keep its data)',
-      'services.web.volumes[1]: cannot be honoured on Fargate (got "/var/run/docker.sock:/var/run/docker.sock"): a bind mount of a host path needs a host filesystem, which Fargate does not have; use a named volume (declared under the top-level volumes, backed by ecs-params efs_volumes to keep its data)',
+      'services.web.volumes[0]: cannot be honoured on Fargate (got "~/data:/app"): the home folder is on the machine that runs compose, which Fargate does not have; files of the project folder can be mounted, and a named volume keeps data (declared under the top-level volumes)',
+      `services.web.volumes[1]: cannot be honoured on Fargate (got "/var/run/docker.sock:/var/run/docker.sock"): "/var/run/docker.sock" is outside the project folder (${process.cwd()}): a host path needs the host's filesystem, which Fargate does not have; files of the project folder can be mounted, and a named volume keeps data (declared under the top-level volumes)`,
       'services.web.volumes[2]: cannot be honoured on Fargate (got type "tmpfs"): ECS does not support tmpfs mounts on Fargate',
       'services.web.volumes[3]: unknown volume mode "bogus" in "data:/d:bogus": allowed are ro, rw, z, Z, nocopy, consistent, cached, delegated, shared, slave, private, rshared, rslave, rprivate',
     ]);
@@ -69,7 +69,7 @@ describe('volumes', () => {
     expect(msg.split('\n')).toEqual([
       'services.a.volumes[0]: named volume "nope" is used but not declared: add it under the top-level volumes (task storage), or define it in ecs-params efs_volumes',
       'volumes.nfs.driver_opts: cannot be honoured on Fargate: volume drivers and their options need EC2 container instances; use ecs-params efs_volumes for shared, lasting storage',
-      'volumes.ext: external volume "ext" must be an EFS file system on Fargate: define it in ecs-params task_definition.efs_volumes',
+      'volumes.ext: external volume "ext" must be an EFS file system on Fargate: define it in ecs-params task_definition.efs_volumes, or pass it in the fileSystems prop',
     ]);
   });
 
@@ -131,12 +131,9 @@ describe('linux parameters', () => {
 });
 
 describe('compose secrets and configs', () => {
-  test('file: and environment: secrets are refused (their content would land in the template)', () => {
-    const msg = errorOf(() => svc('services:\n  a:\n    image: x\n    secrets: [s1, s2]\nsecrets:\n  s1: {file: ./s1.txt}\n  s2: {environment: S2}\n'));
-    expect(msg.split('\n')).toEqual([
-      'secrets.s1.file: cannot be honoured: its content would be written into the CloudFormation template; store it as a Secrets Manager secret and declare it with external: true (and name: when the names differ)',
-      'secrets.s2.environment: cannot be honoured: its content would be written into the CloudFormation template; store it as a Secrets Manager secret and declare it with external: true (and name: when the names differ)',
-    ]);
+  test('a secret or config that says nowhere what it holds is an error', () => {
+    expect(errorOf(() => svc('services:\n  a:\n    image: x\n    secrets: [s1]\nsecrets:\n  s1: {labels: {a: b}}\n')))
+      .toBe('secrets.s1: says nowhere what it holds: give file: (a file of the project), or declare where it is stored with external: true (a Secrets Manager secret named "s1") or name:');
   });
 
   test('a secret the top level does not declare is an error', () => {

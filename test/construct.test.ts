@@ -254,9 +254,18 @@ describe('warnings and errors', () => {
       'task_definition.task_size.mem_limit: Fargate does not offer 8192 MiB with 256 CPU units: allowed memory for cpu 256 is 512, 1024, 2048 MiB');
   });
 
-  test('awslogs-region against a stack with a known region', () => {
-    expect(() => make('services:\n  web:\n    image: x\n    logging: {driver: awslogs, options: {awslogs-group: g, awslogs-region: us-west-1}}\n', undefined, {}, { region: 'eu-west-1' }))
-      .toThrow(/^services\.web\.logging\.options\.awslogs-region: "us-west-1" differs from the stack's region "eu-west-1"/);
+  test('logs go where the log group is: the stack\'s region when the construct creates it, the file\'s otherwise', () => {
+    const yaml = 'services:\n  web:\n    image: x\n    logging: {driver: awslogs, options: {awslogs-group: g, awslogs-region: us-west-1}}\n';
+    const options = (m: { stack: Stack }) => Object.values(validatedTemplate(m.stack).findResources('AWS::ECS::TaskDefinition'))[0]
+      .Properties.ContainerDefinitions[0].LogConfiguration.Options;
+    // A stack in another region: the group is created there, and the containers log there, with a warning.
+    const other = make(yaml, undefined, {}, { region: 'eu-west-1' });
+    expect(options(other)['awslogs-region']).toBe('eu-west-1');
+    expect(Annotations.fromStack(other.stack).findWarning('*', Match.stringLikeRegexp('awslogs-region: "us-west-1" is not used: the construct creates the log group in the stack\'s region \\(eu-west-1\\)'))).toHaveLength(1);
+    // An environment-agnostic stack: the region of the deployment.
+    expect(options(make(yaml))['awslogs-region']).toEqual({ Ref: 'AWS::Region' });
+    // createLogGroups: false: the group exists in the file's region, which stands.
+    expect(options(make(yaml, undefined, { createLogGroups: false }, { region: 'eu-west-1' }))['awslogs-region']).toBe('us-west-1');
   });
 });
 

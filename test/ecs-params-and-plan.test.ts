@@ -284,12 +284,14 @@ describe('logging', () => {
     expect(p.containers[0].logging).toMatchObject({ kind: 'awslogs' });
     expect(cp.warnings.map(w => w.id)).toEqual(['log-driver']);
   });
-  test('awslogs-region must match a known stack region', () => {
+  test('awslogs-region is not used when the construct creates the group: a warning says so', () => {
     const compose = ComposeDefinition.fromYaml('services:\n  a:\n    image: x\n    logging: {driver: awslogs, options: {awslogs-region: us-west-1}}\n', { variables: {} })._model;
     const cp = new Problems();
-    planTask({ compose, family: 'f', region: 'eu-west-1' }, cp, new Problems());
-    expect(cp.errors.map(e => e.message)).toEqual([
-      '"us-west-1" differs from the stack\'s region "eu-west-1", where the construct creates the log group: remove awslogs-region or deploy the stack to us-west-1',
+    const p = planTask({ compose, family: 'f', region: 'eu-west-1' }, cp, new Problems())!;
+    expect(cp.errors).toEqual([]);
+    expect(p.containers[0].logging).toMatchObject({ kind: 'awslogs', region: undefined });
+    expect(cp.warnings.map(w => `${w.id}: ${w.message}`)).toEqual([
+      'log-region: "us-west-1" is not used: the construct creates the log group in the stack\'s region (eu-west-1), and the containers log there; to log to a group that exists in us-west-1, set createLogGroups: false',
     ]);
   });
 });

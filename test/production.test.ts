@@ -12,7 +12,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
-import { ComposeDefinition, ComposeFargateService, ComposeFargateServiceProps, LoadBalancerType } from '../src';
+import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, ComposeFargateServiceProps, LoadBalancerType } from '../src';
 
 const WEB = [
   'services:',
@@ -258,6 +258,32 @@ describe('Spot, platform version, deploy safety, ECS Exec', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ssmmessages:CreateControlChannel']) })]) },
       Roles: [{ Ref: Match.stringLikeRegexp('TaskRole') }],
     });
+  });
+
+  test('ECS Exec: session logs go to the containers\' log groups only; "*" only where AWS takes no resource', () => {
+    const { template } = make(WEB, { enableExecuteCommand: true });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter(p => p.Properties.Roles.some((r: any) => /TaskRole/.test(r.Ref)))
+      .flatMap(p => p.Properties.PolicyDocument.Statement);
+    const onEverything = statements.filter((s: any) => JSON.stringify(s.Resource) === '"*"').flatMap((s: any) => [s.Action].flat());
+    expect(onEverything.sort()).toEqual(['logs:DescribeLogGroups', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel',
+      'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel']);
+    const write = statements.find((s: any) => [s.Action].flat().includes('logs:PutLogEvents'));
+    const groups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    expect([write.Resource].flat()).toEqual(groups.map(g => ({ 'Fn::GetAtt': [g, 'Arn'] })));
+  });
+
+  test('ECS Exec in a project: each service\'s task role writes to its own log groups', () => {
+    const stack = new Stack(new App(), 'P');
+    new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromYaml(WEB, { variables: {} }), enableExecuteCommand: true });
+    const template = validatedTemplate(stack);
+    const writes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(p => p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().includes('logs:PutLogEvents')).map((s: any) => [p.Properties.Roles[0].Ref, s.Resource]));
+    expect(writes.length).toBeGreaterThan(1);
+    for (const [role, resources] of writes) {
+      const service = /^App(\w+?)TaskDefinitionTaskRole/.exec(role)![1];
+      for (const r of [resources].flat()) expect(r['Fn::GetAtt'][0]).toMatch(new RegExp(`^App${service}`));
+    }
   });
 });
 

@@ -135,11 +135,12 @@ describe('real compose files', () => {
     'gitea-postgres': { services: ['gitea', 'db'] },
     'nextcloud-redis-mariadb': { services: ['nc', 'redis', 'db'] },
     'rails-sidekiq': { services: ['web', 'sidekiq', 'database', 'redis'] },
-    'django-celery': { refused: ['services.web.volumes[0]'] },
-    'node-mongo': { refused: ['services.frontend.volumes[0]', 'services.mongo.volumes[0]'] },
-    'prometheus-grafana': { refused: ['services.prometheus.volumes[0]', 'services.grafana.volumes[0]'] },
-    'nginx-golang-postgres': { refused: ['services.proxy.volumes[0]', 'secrets.db-password.file'] },
-    'spring-mysql': { refused: ['services.frontend.volumes[0]', 'secrets.db-password.file'] },
+    // Project files, development mounts, data folders and file secrets load (issue 11).
+    'django-celery': { services: ['web', 'worker', 'beat', 'db', 'redis'] },
+    'node-mongo': { services: ['frontend', 'backend', 'mongo'] },
+    'prometheus-grafana': { services: ['prometheus', 'grafana'] },
+    'nginx-golang-postgres': { services: ['backend', 'db', 'proxy'] },
+    'spring-mysql': { services: ['backend', 'db', 'frontend'] },
     'traefik-whoami': { refused: ['services.reverse-proxy.volumes[0]'] },
     'wordpress-docs': { services: ['wordpress', 'db'] },
   };

@@ -6,6 +6,8 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateProjectProps, ComposeFargateService, EcsParams } from '../src';
@@ -170,7 +172,7 @@ describe('every way of naming a service', () => {
 
   test('an unknown image answers on the port others write with its name, with a warning', () => {
     expect(names('metadata')).toEqual(['metadata:4000']);
-    expect(warnings(stack).some(w => /services\.metadata: publishes and exposes no port.*answers on 4000.*web writes at services\.web\.environment\.METADATA_URL/.test(w))).toBe(true);
+    expect(warnings(stack).some(w => /services\.metadata: answers on 4000: the port web writes at services\.web\.environment\.METADATA_URL, which it neither publishes nor exposes \(its image "ghcr\.io\/example\/metadata-svc:2\.4\.0" is not one whose port is known\)/.test(w))).toBe(true);
   });
 
   test('a worker nobody calls is a client only; an inactive profile is left out', () => {
@@ -253,6 +255,93 @@ describe('the general rule, over every project fixture and every real file that 
       for (const rule of sg.Properties.SecurityGroupIngress ?? []) {
         if (rule.CidrIp === '0.0.0.0/0') expect([22, 3306, 5432, 6379, 27017, 1433, 3389]).not.toContain(rule.FromPort);
       }
+    }
+  });
+});
+
+describe('what a review of real files found', () => {
+  function fromYaml(yaml: string, extra: Partial<ComposeFargateProjectProps> = {}) {
+    const stack = new Stack(new App(), 'S');
+    const construct = new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromYaml(yaml, { variables: {} }), ...extra });
+    return { stack, construct, template: validatedTemplate(stack) };
+  }
+
+  test('a one-shot service others wait for only to start is not essential either (its exit must not stop their task)', () => {
+    const { template } = fromYaml('services:\n  init:\n    image: busybox\n    restart: "no"\n  web:\n    image: nginx\n    ports: ["80:80"]\n    depends_on: [init]\n');
+    const web = containers(template, 'App-web');
+    expect(web.find(c => c.Name === 'init').Essential).toBe(false);
+    expect(web.find(c => c.Name === 'web').Essential).toBe(true);
+  });
+
+  test('the same port over TCP and UDP: two port mappings with their own names', () => {
+    const { template } = fromYaml('services:\n  dns:\n    image: coredns/coredns\n    ports: ["53:53/udp", "53:53/tcp"]\n');
+    expect(containers(template, 'App-dns')[0].PortMappings.map((p: any) => p.Name)).toEqual(['dns-53-udp', 'dns-53']);
+  });
+
+  test('generated port and Cloud Map names follow ECS\'s rules: lower case, at most 64 characters, unique', () => {
+    const long = 'a-very-long-service-name-that-is-quite-long-indeed-more-than-sixty-x';
+    const { template } = fromYaml(`services:\n  Web:\n    image: nginx\n    ports: ["80"]\n  ${long}1:\n    image: redis\n  ${long}2:\n    image: redis\n  my-db:\n    image: postgres\n  other:\n    image: mysql\n    container_name: my.db\n`);
+    const names = Object.values(template.findResources('AWS::ECS::TaskDefinition')).flatMap(t => t.Properties.ContainerDefinitions.flatMap((c: any) => (c.PortMappings ?? []).map((p: any) => p.Name)));
+    for (const n of names) expect(n).toMatch(/^[a-z0-9_][a-z0-9_-]{0,63}$/);
+    const discovery = Object.values(template.findResources('AWS::ECS::Service')).flatMap(s => (s.Properties.ServiceConnectConfiguration.Services ?? []).map((x: any) => x.DiscoveryName));
+    for (const d of discovery) expect(d.length).toBeLessThanOrEqual(64);
+    expect(new Set(discovery).size).toBe(discovery.length);
+    expect(discovery).toEqual(expect.arrayContaining(['my-db-5432']));
+  });
+
+  test('a links alias another service already answers to is left out, with a warning', () => {
+    const { stack, template } = fromYaml('services:\n  web:\n    image: nginx\n    links: ["db:cache"]\n  db:\n    image: postgres\n  cache:\n    image: redis\n');
+    expect(endpoints(template, 'db').map(e => `${e.DnsName}:${e.Port}`)).toEqual(['db:5432', 'cache:5432']);
+    const { stack: s2, template: t2 } = fromYaml('services:\n  web:\n    image: nginx\n    links: ["db1:database"]\n  worker:\n    image: nginx\n    links: ["db2:database"]\n  db1:\n    image: postgres\n  db2:\n    image: postgres\n');
+    expect([...endpoints(t2, 'db1'), ...endpoints(t2, 'db2')].filter(e => e.DnsName === 'database')).toHaveLength(1);
+    expect(warnings(s2).some(w => w.includes('database:5432 already reaches db1') && w.includes('links alias database of db2 is left out'))).toBe(true);
+    void stack;
+  });
+
+  test('a service is created after the services it names, even without depends_on', () => {
+    const { template } = project('real/nextcloud-redis-mariadb');
+    const [, nc] = ecsService(template, 'nc');
+    expect(nc.DependsOn).toEqual(expect.arrayContaining([ecsService(template, 'redis')[0], ecsService(template, 'db')[0]]));
+  });
+
+  test('two services that name each other: one order, and a warning', () => {
+    const { stack, template } = fromYaml('services:\n  web:\n    image: nginx\n    environment: {API_URL: "http://api:8000"}\n  api:\n    image: nginx\n    expose: ["8000"]\n    environment: {WEB_URL: "http://web:80"}\n');
+    const webAfterApi = (ecsService(template, 'web')[1].DependsOn ?? []).includes(ecsService(template, 'api')[0]);
+    const apiAfterWeb = (ecsService(template, 'api')[1].DependsOn ?? []).includes(ecsService(template, 'web')[0]);
+    expect(webAfterApi !== apiAfterWeb).toBe(true);
+    expect(warnings(stack).some(w => w.includes('name each other'))).toBe(true);
+  });
+
+  test('every port other services use is served: published, known and referenced together', () => {
+    const { template } = fromYaml('services:\n  mq:\n    image: rabbitmq:3-management\n    ports: ["15672:15672"]\n  app:\n    image: myorg/app\n    environment: {AMQP_URL: "amqp://guest:guest@mq:5672/"}\n');
+    expect(endpoints(template, 'mq').map(e => e.Port).sort()).toEqual([15672, 5672]);
+  });
+
+  test('a long published range is one security group rule per peer, UDP ports are admitted too', () => {
+    const { stack, template } = fromYaml('services:\n  ftp:\n    image: stilliard/pure-ftpd\n    ports: ["21:21", "30000-30209:30000-30209"]\n  statsd:\n    image: statsd/statsd\n    expose: ["8125/udp"]\n  web:\n    image: nginx\n    environment: {STATSD_HOST: statsd}\n');
+    expect(ingressOf(template, stack, 'ftp').filter(r => r.startsWith('web:'))).toEqual(['web:21', 'web:30000']);
+    const udp = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter(r => r.Properties.IpProtocol === 'udp');
+    expect(udp.map(r => r.Properties.FromPort)).toEqual(expect.arrayContaining([8125]));
+    expect(warnings(stack).some(w => w.includes('services.statsd: web (services.web.environment.STATSD_HOST) reaches this service by name, but it serves UDP only'))).toBe(true);
+  });
+
+  test('a one-shot task nobody waits for, which names other services, is told it cannot resolve them', () => {
+    const { stack, construct } = fromYaml('services:\n  db:\n    image: postgres\n  backup:\n    image: postgres\n    restart: "no"\n    command: ["pg_dump", "-h", "db"]\n');
+    expect(construct.oneShotTaskDefinition('backup')).toBeDefined();
+    expect(warnings(stack).some(w => w.includes('It names db, which a task started by run-task cannot resolve'))).toBe(true);
+  });
+
+  test('in a cluster that is given, the project gets a namespace of its own', () => {
+    const stack = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
+    const cluster = new ecs.Cluster(stack, 'Shared', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    cluster.addDefaultCloudMapNamespace({ name: 'shared.local', useForServiceConnect: true });
+    new ComposeFargateProject(stack, 'Blog', { cluster, compose: ComposeDefinition.fromFile(path.join(FIXTURES, 'project-wordpress', 'docker-compose.yml'), { variables: {} }) });
+    const template = validatedTemplate(stack);
+    const [nsId, ns] = Object.entries(template.findResources('AWS::ServiceDiscovery::HttpNamespace'))[0];
+    expect(ns.Properties.Name).toBe('blog.local');
+    for (const svc of Object.values(template.findResources('AWS::ECS::Service'))) {
+      expect(svc.Properties.ServiceConnectConfiguration.Namespace).toEqual({ 'Fn::GetAtt': [nsId, 'Arn'] });
     }
   });
 });

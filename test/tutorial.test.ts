@@ -81,7 +81,8 @@ describe('the tutorial with ecs-params-new-network.yml (nothing pre-existing)', 
           PortMappings: [{ ContainerPort: 80, HostPort: 80, Protocol: 'tcp' }],
           LogConfiguration: {
             LogDriver: 'awslogs',
-            Options: { 'awslogs-group': 'tutorial', 'awslogs-region': 'us-west-1', 'awslogs-stream-prefix': 'web' },
+            // The construct creates the tutorial log group in the stack's region: the containers log there.
+            Options: { 'awslogs-group': 'tutorial', 'awslogs-region': { Ref: 'AWS::Region' }, 'awslogs-stream-prefix': 'web' },
           },
         }),
       ],

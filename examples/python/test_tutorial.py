@@ -110,7 +110,7 @@ def test_creates_one_fargate_task_definition_with_the_container_web(new_network)
             "PortMappings": [{"ContainerPort": 80, "HostPort": 80, "Protocol": "tcp"}],
             "LogConfiguration": {
                 "LogDriver": "awslogs",
-                "Options": {"awslogs-group": "tutorial", "awslogs-region": "us-west-1", "awslogs-stream-prefix": "web"},
+                "Options": {"awslogs-group": "tutorial", "awslogs-region": {"Ref": "AWS::Region"}, "awslogs-stream-prefix": "web"},
             },
         })],
     })

@@ -2,14 +2,16 @@
  * What every ECS service of a deployment shares: the VPC, the cluster, the subnets, the task
  * execution role; and the security group of one ECS service. Only resources here.
  */
-import { Annotations, Arn, ArnFormat, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ComposeFargateBaseProps } from '../base-props';
+import { VolumeStorage } from '../options';
 import { NetworkParamsModel } from '../private/model';
 import { ECS_QUOTAS, tooMany } from '../private/plan/limits';
-import { holdsSensitivePort, IngressPlan } from '../private/plan/task';
+import { holdsSensitivePort, IngressPlan, PlanSettings } from '../private/plan/task';
 import { Problems } from '../private/problems';
 
 export const WARNING_PREFIX = 'cdk-compose-fargate';
@@ -196,4 +198,15 @@ export function resolveProjectName(fromProps: string | undefined, fromCompose: s
   if (fromCompose !== undefined) return fromCompose;
   const fromId = id.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
   return fromId === '' ? 'compose' : fromId;
+}
+
+/** What planning takes from the props and the stack: the same for both constructs but the storage default. */
+export function planSettings(scope: Construct, props: ComposeFargateBaseProps, defaultStorage: VolumeStorage): PlanSettings {
+  const region = Stack.of(scope).region;
+  return {
+    region: Token.isUnresolved(region) ? undefined : region,
+    createLogGroups: props.createLogGroups,
+    volumeStorage: (props.volumeStorage ?? defaultStorage) === VolumeStorage.EFS ? 'efs' : 'task',
+    existingFileSystems: Object.keys(props.fileSystems ?? {}),
+  };
 }

@@ -3,13 +3,15 @@
  * that writes compose secrets and configs to files, and the task role's grants. Only resources
  * here: every decision and user error was settled while planning.
  */
-import { Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { DeploymentStorage, projectFilesImageFolder } from './storage';
 import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/task';
 import { ValueFromSecret } from '../private/value-from-secret';
 
@@ -56,12 +58,16 @@ export interface TaskBuildOptions {
   readonly logGroups: LogGroupRegistry;
   /** Name every port mapping (Service Connect needs the names). */
   readonly namePorts: boolean;
+  /** The EFS file systems of named volumes and the secrets of project secrets. */
+  readonly storage: DeploymentStorage;
 }
 
 /** A task definition made from a plan, with its containers by compose service name. */
 export class BuiltTask {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly containers = new Map<string, ecs.ContainerDefinition>();
+  /** The ARNs of the log groups the containers write to (for ECS Exec's session logs). */
+  public readonly logGroupArns: string[] = [];
   private readonly platform?: ecr_assets.Platform;
 
   constructor(private readonly scope: Construct, private readonly task: TaskPlan, private readonly options: TaskBuildOptions) {
@@ -87,9 +93,14 @@ export class BuiltTask {
       taskRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(scope, `ManagedPolicy${i}`, arn));
     });
     for (const v of task.volumes) {
+      const managed = v.managedEfs ? options.storage.fileSystemFor(v.managedEfs.volume) : undefined;
       this.taskDefinition.addVolume({
         name: v.name,
-        efsVolumeConfiguration: v.efs ? {
+        efsVolumeConfiguration: managed ? {
+          fileSystemId: managed.fileSystem.fileSystemId,
+          transitEncryption: 'ENABLED',
+          authorizationConfig: { accessPointId: managed.accessPoint?.accessPointId, iam: 'ENABLED' },
+        } : v.efs ? {
           fileSystemId: v.efs.fileSystemId,
           rootDirectory: v.efs.rootDirectory,
           transitEncryption: v.efs.transitEncryption === undefined ? undefined : v.efs.transitEncryption ? 'ENABLED' : 'DISABLED',
@@ -108,11 +119,28 @@ export class BuiltTask {
       }));
     }
 
+    for (const g of task.managedEfsGrants) {
+      const { fileSystem } = options.storage.fileSystemFor(g.volume);
+      fileSystem.grant(taskRole, ...['elasticfilesystem:ClientMount', ...(g.write ? ['elasticfilesystem:ClientWrite'] : []), ...(g.root ? ['elasticfilesystem:ClientRootAccess'] : [])]);
+    }
+
     // Log groups: one per awslogs group name; containers without logging get one each.
     const groups = new Map<string, logs.LogGroup>();
     for (const g of task.logGroups) {
       const group = options.logGroups.groupFor(scope, g);
-      if (!group) continue; // it exists already
+      if (!group) {
+        // It exists already, in the region the file names.
+        const region = task.containers.find(c => c.logging.kind === 'awslogs' && c.logging.group === g.key)?.logging;
+        this.logGroupArns.push(Stack.of(scope).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: `${g.name}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          region: region?.kind === 'awslogs' ? region.region : undefined,
+        }));
+        continue;
+      }
+      this.logGroupArns.push(group.logGroupArn);
       groups.set(g.key, group);
       // Containers name their log group as the compose file wrote it; the task definition waits for it.
       if (g.name !== undefined) this.taskDefinition.node.addDependency(group);
@@ -141,14 +169,17 @@ export class BuiltTask {
     const script = ['set -e'];
     init.files.forEach((f, i) => {
       const env = `COMPOSE_FILE_${i}`;
-      secrets[env] = f.store === 'ssm' || f.name.startsWith('arn:')
-        ? new ValueFromSecret(Stack.of(this.scope), f.name)
-        : ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this.scope, `FileSecret${i}`, f.name));
+      secrets[env] = f.store === 'generated'
+        ? ecs.Secret.fromSecretsManager(this.options.storage.secretFor(f.name))
+        : f.store === 'ssm' || f.name.startsWith('arn:')
+          ? new ValueFromSecret(Stack.of(this.scope), f.name)
+          : ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this.scope, `FileSecret${i}`, f.name));
       const file = `${init.mountRoot}/${f.volume}/${f.fileName}`;
       script.push(`printf '%s' "$${env}" > '${file}'`, `chmod ${f.mode} '${file}'`);
       if (f.uid !== undefined || f.gid !== undefined) script.push(`chown ${f.uid ?? ''}${f.gid !== undefined ? `:${f.gid}` : ''} '${file}'`);
     });
     const group = this.options.logGroups.create(this.scope, 'FilesInitLogGroup');
+    this.logGroupArns.push(group.logGroupArn);
     const container = this.taskDefinition.addContainer(init.containerName, {
       containerName: init.containerName,
       image: ecs.ContainerImage.fromRegistry(FILE_INIT_IMAGE),
@@ -204,7 +235,10 @@ export class BuiltTask {
           target: c.build.target,
           platform: this.platform,
         })
-        : ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
+        : c.projectFiles.length > 0
+          // The project files the compose file mounts: in a thin image on top of the service's, built at deploy time.
+          ? ecs.ContainerImage.fromAsset(projectFilesImageFolder(c.image, c.projectFiles), { platform: this.platform })
+          : ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
       essential: c.essential,
       cpu: c.cpu,
       memoryLimitMiB: c.memoryLimitMiB,
@@ -303,4 +337,23 @@ function protocol(p: 'tcp' | 'udp'): ecs.Protocol {
 
 function seconds(n: number | undefined): Duration | undefined {
   return n === undefined ? undefined : Duration.seconds(n);
+}
+
+/**
+ * ECS Exec: the session logs go to the containers' own log groups (the DEFAULT logging of ECS
+ * Exec), so the task role may write exactly there. `logs:DescribeLogGroups` takes no resource, and
+ * ssmmessages (added by the service) neither. Call before the service is created: it turns off
+ * aws-cdk-lib's statements on every log group (`@aws-cdk/aws-ecs:reduceEc2FargateCloudWatchPermissions`).
+ */
+export function scopeExecuteCommandLogs(scope: Construct): void {
+  scope.node.setContext(cxapi.REDUCE_EC2_FARGATE_CLOUDWATCH_PERMISSIONS, true);
+}
+
+/** Let the task role write ECS Exec session logs to the task's log groups only. */
+export function grantExecuteCommandLogs(built: BuiltTask): void {
+  built.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: ['*'] }));
+  built.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+    resources: [...new Set(built.logGroupArns)],
+  }));
 }

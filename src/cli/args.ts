@@ -5,7 +5,7 @@
 
 export const PROGRAM = 'cdk-compose-fargate';
 
-export type CommandName = 'synth' | 'app' | 'task-definition';
+export type CommandName = 'synth' | 'app' | 'task-definition' | 'diagram';
 
 /** What the command line asked for. */
 export interface ParsedArgs {
@@ -154,6 +154,22 @@ const COMMANDS: CommandSpec[] = [
     examples: [
       `${PROGRAM} task-definition > new.json`,
       'aws ecs describe-task-definition --task-definition tutorial --query taskDefinition > old.json',
+    ],
+  },
+  {
+    name: 'diagram',
+    summary: 'print a Mermaid flowchart of what the files become',
+    flags: INPUT_FLAGS,
+    description: 'Prints a Mermaid flowchart (https://mermaid.js.org) of what the files become, drawn\n'
+      + 'from the same plan as the template: the internet or the load balancer and its\n'
+      + 'listeners, each ECS service (or the one task) with its containers and ports, an\n'
+      + 'arrow for each name a service uses to reach another (dotted: depends_on), the\n'
+      + 'volumes (EFS or task storage) and the secrets. Paste it into a ```mermaid block\n'
+      + '(GitHub renders it) or the Mermaid live editor. `synth` writes it next to the\n'
+      + 'cloud assembly as diagram.mmd. Bad input: the same errors as synth, exit status 1.',
+    examples: [
+      `${PROGRAM} diagram > diagram.mmd`,
+      `${PROGRAM} diagram --per-service -f docker-compose.yml`,
     ],
   },
 ];

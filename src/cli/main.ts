@@ -5,18 +5,23 @@
  *
  * - `synth`: write the cloud assembly and print what it makes;
  * - `app`: be the app of `cdk deploy --app "..."` / `cdk destroy`;
- * - `task-definition`: print the ECS task definition the files make.
+ * - `task-definition`: print the ECS task definition the files make;
+ * - `diagram`: print a Mermaid flowchart of what the files become.
  *
  * Exit status: 0 done, 1 bad input (every problem on stderr, nothing written), 2 bad command line.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { CommandName, parseArgs, ParsedArgs, PROGRAM, UsageError, usageHint } from './args';
 import { buildProject, resolveInputs } from './project';
 import { environmentOf, summarize } from './summary';
 import { registerTaskDefinitionRequests } from './task-definition';
+import { ComposeFargateProject } from '../compose-fargate-project';
+import { ComposeFargateService } from '../compose-fargate-service';
+import { renderMermaid } from '../private/plan/diagram';
 
 function version(): string {
   try {
@@ -31,13 +36,14 @@ function version(): string {
  * Synthesize in a folder of its own, so that nothing reaches the user's output unless all went
  * well; the folder is removed afterwards.
  */
-function withScratchAssembly<T>(args: ParsedArgs, use: (assembly: cxapi.CloudAssembly) => T): T {
+function withScratchAssembly<T>(args: ParsedArgs, use: (assembly: cxapi.CloudAssembly, picture: string) => T): T {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${PROGRAM}-`));
   try {
-    const assembly = buildProject(resolveInputs(args, process.env, process.cwd()), scratch).synth();
+    const built = buildProject(resolveInputs(args, process.env, process.cwd()), scratch);
+    const assembly = built.synth();
     const errors = assembly.stacks.flatMap(s => s.messages.filter(m => m.level === cxapi.SynthesisMessageLevel.ERROR));
     if (errors.length > 0) throw new Error(errors.map(m => `${m.id}: ${String(m.entry.data)}`).join('\n'));
-    return use(assembly);
+    return use(assembly, diagramOfApp(built));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -45,9 +51,10 @@ function withScratchAssembly<T>(args: ParsedArgs, use: (assembly: cxapi.CloudAss
 
 function synth(args: ParsedArgs): number {
   const output = args.output ?? 'cdk.out';
-  const summary = withScratchAssembly(args, assembly => {
+  const summary = withScratchAssembly(args, (assembly, picture) => {
     fs.mkdirSync(output, { recursive: true });
     fs.cpSync(assembly.directory, output, { recursive: true, force: true });
+    fs.writeFileSync(path.join(output, 'diagram.mmd'), picture);
     return summarize(assembly, output);
   });
   process.stdout.write(summary);
@@ -72,7 +79,19 @@ function app(args: ParsedArgs): number {
   return 0;
 }
 
-const RUN: Record<CommandName, (args: ParsedArgs) => number> = { 'synth': synth, 'app': app, 'task-definition': taskDefinition };
+/** The Mermaid flowchart of the construct the app holds. */
+function diagramOfApp(root: App): string {
+  const construct = root.node.findAll().find((c): c is ComposeFargateService | ComposeFargateProject =>
+    c instanceof ComposeFargateService || c instanceof ComposeFargateProject);
+  return construct ? renderMermaid(construct._diagram) : '';
+}
+
+function diagram(args: ParsedArgs): number {
+  process.stdout.write(withScratchAssembly(args, (_assembly, picture) => picture));
+  return 0;
+}
+
+const RUN: Record<CommandName, (args: ParsedArgs) => number> = { 'synth': synth, 'app': app, 'task-definition': taskDefinition, 'diagram': diagram };
 
 /**
  * Run the command line (without `node` and the script name).

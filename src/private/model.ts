@@ -66,13 +66,35 @@ export interface DependencyModel {
   readonly path: DocPath;
 }
 
+/** A bind mount of a file or folder inside the project folder. */
+export interface ProjectBindModel {
+  /** Absolute path on the machine that synthesizes. */
+  readonly source: string;
+  /** The source as written, relative to the project folder (for messages and names). */
+  readonly relative: string;
+  /** What is there at synth time. */
+  readonly kind: 'file' | 'dir' | 'empty-dir' | 'missing';
+  /** The text of the (small, text) files mounted, where other services' names may stand (`proxy_pass http://backend:8000`). */
+  readonly texts: { readonly file: string; readonly text: string }[];
+}
+
 /** A service's mount of a task volume (compose `volumes`). */
 export interface MountModel {
-  /** The named volume; undefined for an anonymous volume. */
+  /** The named volume; undefined for an anonymous volume or a bind mount. */
   readonly source?: string;
   readonly target: string;
   readonly readOnly: boolean;
+  /** A bind mount of project files. */
+  readonly bind?: ProjectBindModel;
   readonly path: DocPath;
+}
+
+/** A compose `develop.watch` rule. */
+export interface WatchModel {
+  /** Absolute path on the machine that synthesizes. */
+  readonly path: string;
+  readonly action: string;
+  readonly target?: string;
 }
 
 export interface VolumesFromModel {
@@ -152,6 +174,8 @@ export interface ServiceModel {
   readonly awsMaxPercent?: { readonly value: number; readonly path: DocPath };
   /** deploy.replicas: the desired count when no prop says otherwise. */
   readonly replicas?: number;
+  /** Compose `develop.watch`: which bind mounts are development mounts. */
+  readonly developWatch?: WatchModel[];
   /** Compose `restart` ("no", "always", "on-failure[:n]", "unless-stopped"). */
   readonly restart?: string;
   /** Names the service also answers to in a project: container_name, hostname. */
@@ -179,11 +203,22 @@ export interface VolumeDeclarationModel {
   readonly path: DocPath;
 }
 
-/** A top-level compose secret or config: a reference to where it is stored on AWS. */
+/** A top-level compose secret or config: where it is stored on AWS, or what the project defines. */
 export interface StoredFileModel {
   readonly key: string;
   /** The name (or ARN) of the Secrets Manager secret (secrets) or SSM parameter (configs). */
   readonly name: string;
+  /**
+   * Defined by the project (`file:`, `content:`, `environment:`) instead of stored on AWS. A secret's
+   * value never enters the template (the construct generates one); a config's is in the image.
+   */
+  readonly local?: {
+    readonly kind: 'file' | 'content' | 'environment';
+    /** `file:`: the absolute path. */
+    readonly file?: string;
+    /** A config's text (`content:`, or the variable's value). */
+    readonly content?: string;
+  };
   readonly path: DocPath;
 }
 

@@ -10,7 +10,7 @@ import { expandEnvValue, interpolateTree, isPlainObject, isToken, parseYaml, rea
 import { mergeValue } from './merge';
 import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
-  PortModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
+  PortModel, ProjectBindModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel, WatchModel,
 } from './model';
 import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './plan/limits';
 import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
@@ -654,7 +654,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'volumes',
     support: 'converted',
     ecs: 'mountPoints, volumes',
-    note: 'named volumes (declared at the top level, or EFS from ecs-params efs_volumes) and anonymous volumes; `:ro`; long syntax with type volume. Host bind mounts are refused: Fargate has no host filesystem',
+    note: 'named volumes (task storage, or EFS: ecs-params efs_volumes, the fileSystems prop, volumeStorage EFS, and always in ComposeFargateProject) and anonymous volumes; `:ro`; long syntax. Bind mounts of project files: in a thin image built on the service\'s image at deploy time; a development mount of files the image holds (the Dockerfile COPYs them to the target, or a develop.watch sync rule) is left out; a missing or empty folder is a data volume. Host paths outside the project folder are refused',
     handle: (svc, v, at) => set(svc, 'volumes', readVolumes(svc, v, at)),
   },
   {
@@ -705,14 +705,14 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'secrets',
     support: 'converted',
     ecs: 'secrets (read by an init container into files)',
-    note: 'each secret (top-level `external: true` or `name:`: a Secrets Manager secret) is written to /run/secrets/<target> by an init container before the service starts; `file:` and `environment:` secrets are refused (their content would land in the template)',
+    note: 'each secret is written to /run/secrets/<target> by an init container before the service starts: top-level `external: true` or `name:` from that Secrets Manager secret; `file:`, `content:` and `environment:` (project secrets) from a secret the construct makes with a generated value, or the secrets prop (the local value never enters the template)',
     handle: (svc, v, at) => set(svc, 'secretFiles', readFileMounts(svc, v, at, 'secret')),
   },
   {
     key: 'configs',
     support: 'converted',
     ecs: 'secrets (read by an init container into files)',
-    note: 'each config (top-level `external: true` or `name:`: an SSM parameter) is written to its target by an init container before the service starts; the target needs a folder of its own; `file:`, `content:` and `environment:` configs are refused',
+    note: 'top-level `external: true` or `name:`: an SSM parameter written to its target by an init container before the service starts (the target needs a folder of its own); `file:`, `content:` and `environment:`: put into the image at its target, like a mounted project file',
     handle: (svc, v, at) => set(svc, 'configFiles', readFileMounts(svc, v, at, 'config')),
   },
   {
@@ -759,7 +759,16 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     note: 'context, dockerfile, args and target become a Docker image asset, built and pushed at deploy time (no Docker needed to synthesize); when `image` is also given, the build is used',
     handle: (svc, v, at) => set(svc, 'build', readBuild(svc, v, at)),
   },
-  warned('develop', 'file watching is for local development'),
+  {
+    key: 'develop',
+    support: 'warned',
+    ecs: '-',
+    note: 'file watching is for local development; a bind mount that a `sync` rule covers is a development mount, left out',
+    handle: (svc, v, at) => {
+      warnIgnored('file watching is for local development')(svc, v, at);
+      set(svc, 'developWatch', readDevelop(svc, v, at));
+    },
+  },
   warned('cpu_count', 'a Windows setting; use cpus for the container\'s CPU'),
   warned('cpu_percent', 'a Windows setting; use cpus for the container\'s CPU'),
   refused('cpu_rt_period', 'Fargate gives no real-time CPU scheduling'),
@@ -875,11 +884,11 @@ function readVolumes(svc: ServiceBuilder, v: unknown, at: DocPath) {
       r.problems.error(vAt, `expected a volume like "data:/var/lib/data" or a mapping with type/source/target, got ${quote(item)}`);
       return;
     }
+    let bind: ProjectBindModel | undefined;
     if (type === 'bind') {
-      r.problems.error(vAt, `cannot be honoured on Fargate (got ${quote(item)}): a bind mount of a host path needs a host filesystem, which Fargate does not have; use a named volume (declared under the top-level volumes, backed by ecs-params efs_volumes to keep its data)`);
-      return;
-    }
-    if (type !== 'volume') {
+      bind = projectBind(svc, source, vAt, item);
+      if (!bind) return;
+    } else if (type !== 'volume') {
       r.problems.error(vAt, `cannot be honoured on Fargate (got type ${quote(type)}): ${type === 'tmpfs' ? 'ECS does not support tmpfs mounts on Fargate' : `${type} mounts are not available on Fargate`}`);
       return;
     }
@@ -892,7 +901,76 @@ function readVolumes(svc: ServiceBuilder, v: unknown, at: DocPath) {
       r.problems.error(vAt, `${quote(target)} is mounted twice`);
       return;
     }
-    out.push({ source, target, readOnly, path: vAt });
+    out.push({ source: bind ? undefined : source, target, readOnly, bind, path: vAt });
+  });
+  return out;
+}
+
+/**
+ * A bind mount's source: a file or folder inside the project folder (resolved against it, as
+ * compose does), or a refusal: Fargate has no host filesystem to mount from.
+ */
+function projectBind(svc: ServiceBuilder, source: string | undefined, at: DocPath, item: unknown): ProjectBindModel | undefined {
+  const refuseBind = (why: string) => {
+    svc.r.problems.error(at, `cannot be honoured on Fargate (got ${quote(item)}): ${why}; files of the project folder can be mounted, and a named volume keeps data (declared under the top-level volumes)`);
+    return undefined;
+  };
+  if (source === undefined) return refuseBind('a bind mount needs a source');
+  if (source.startsWith('~')) return refuseBind('the home folder is on the machine that runs compose, which Fargate does not have');
+  if (/^[A-Za-z]:[\\/]/.test(source)) return refuseBind('a Windows path is on the machine that runs compose, which Fargate does not have');
+  const dir = path.resolve(svc.ctx.projectDirectory);
+  const abs = path.resolve(dir, source);
+  const relative = path.relative(dir, abs);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    return refuseBind(`${quote(abs)} is outside the project folder (${dir}): a host path needs the host's filesystem, which Fargate does not have`);
+  }
+  let kind: ProjectBindModel['kind'] = 'missing';
+  try {
+    const stat = fs.statSync(abs);
+    if (stat.isFile()) kind = 'file';
+    else if (stat.isDirectory()) kind = fs.readdirSync(abs).length === 0 ? 'empty-dir' : 'dir';
+    else return refuseBind(`${quote(source)} is neither a file nor a folder`);
+  } catch {
+    kind = 'missing';
+  }
+  return { source: abs, relative: relative === '' ? '.' : `./${relative.split(path.sep).join('/')}`, kind, texts: kind === 'file' || kind === 'dir' ? mountedTexts(abs) : [] };
+}
+
+/** The text files of a mount (a few, small ones: configuration), for the names they use. */
+function mountedTexts(source: string): { file: string; text: string }[] {
+  const out: { file: string; text: string }[] = [];
+  const visit = (p: string, depth: number) => {
+    if (out.length >= 20) return;
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      return;
+    }
+    if (stat.isDirectory()) {
+      if (depth > 2 || path.basename(p) === 'node_modules' || path.basename(p).startsWith('.')) return;
+      for (const name of fs.readdirSync(p).sort()) visit(path.join(p, name), depth + 1);
+    } else if (stat.isFile() && stat.size <= 65536) {
+      const text = fs.readFileSync(p, 'utf-8');
+      if (!text.includes('\0')) out.push({ file: path.relative(path.dirname(source), p).split(path.sep).join('/'), text });
+    }
+  };
+  visit(source, 0);
+  return out;
+}
+
+/** `develop.watch`: the sync rules tell which bind mounts only serve development. */
+function readDevelop(svc: ServiceBuilder, v: unknown, at: DocPath): WatchModel[] | undefined {
+  const develop = svc.r.map(v, at, 'a mapping with watch');
+  if (!develop || develop.watch === undefined) return undefined;
+  const out: WatchModel[] = [];
+  (svc.r.list(develop.watch, [...at, 'watch']) ?? []).forEach((rule, i) => {
+    const m = svc.r.map(rule, [...at, 'watch', i], 'a watch rule with path and action');
+    const p = m && svc.r.string(m.path, [...at, 'watch', i, 'path'], 'a path');
+    const action = m && svc.r.string(m.action, [...at, 'watch', i, 'action'], 'an action');
+    if (!m || p === undefined || action === undefined) return;
+    const target = m.target === undefined ? undefined : svc.r.string(m.target, [...at, 'watch', i, 'target'], 'a path in the container');
+    out.push({ path: path.resolve(svc.ctx.projectDirectory, p), action, target });
   });
   return out;
 }
@@ -1354,16 +1432,17 @@ function readVolumeDeclarations(r: Reader, value: unknown): VolumeDeclarationMod
 }
 
 /** Top-level secrets or configs: only references to what is stored on AWS are accepted. */
-function readStoredFiles(r: Reader, value: unknown, kind: 'secrets' | 'configs'): StoredFileModel[] {
+function readStoredFiles(r: Reader, value: unknown, kind: 'secrets' | 'configs', ctx: ComposeContext): StoredFileModel[] {
   const out: StoredFileModel[] = [];
   if (value === undefined || value === null) return out;
   const store = kind === 'secrets' ? 'a Secrets Manager secret' : 'an SSM parameter';
   for (const [key, spec] of Object.entries(r.map(value, [kind], `a mapping of ${kind}`) ?? {})) {
     const at = [kind, key];
-    const m = r.map(spec, at, 'a mapping with external: true or name:');
+    const m = r.map(spec, at, 'a mapping with file:, external: true or name:');
     if (!m) continue;
     let name: string | undefined;
     let external = false;
+    let local: StoredFileModel['local'];
     for (const [k, v] of Object.entries(m)) {
       if (k === 'external') {
         if (isPlainObject(v)) {
@@ -1374,16 +1453,38 @@ function readStoredFiles(r: Reader, value: unknown, kind: 'secrets' | 'configs')
         }
       } else if (k === 'name') {
         name = r.string(v, [...at, k], `the name of ${store}`);
-      } else if (k === 'file' || k === 'environment' || k === 'content') {
-        r.problems.error([...at, k], `cannot be honoured: its content would be written into the CloudFormation template; store it as ${store} and declare it with external: true (and name: when the names differ)`);
+      } else if (k === 'file') {
+        const file = r.string(v, [...at, k], 'a path in the project folder');
+        if (file !== undefined) local = { kind: 'file', file: path.resolve(ctx.projectDirectory, file) };
+      } else if (k === 'content') {
+        const content = r.string(v, [...at, k], 'the text of the file');
+        if (content !== undefined) local = { kind: 'content', content: kind === 'configs' ? content : undefined };
+      } else if (k === 'environment') {
+        const variable = r.string(v, [...at, k], 'the name of a variable');
+        if (variable !== undefined) local = { kind: 'environment', content: kind === 'configs' ? ctx.variables.get(variable) ?? '' : undefined };
       } else if (!['labels', 'driver', 'driver_opts', 'template_driver'].includes(k) && !k.startsWith('x-')) {
-        r.problems.error([...at, k], `unknown ${kind.slice(0, -1)} key: allowed are external, name`);
+        r.problems.error([...at, k], `unknown ${kind.slice(0, -1)} key: allowed are file, content, environment, external, name`);
       }
     }
-    if (name === undefined && !external) {
-      if (!['file', 'environment', 'content'].some(k => k in m)) {
-        r.problems.error(at, `says nowhere where it is stored: declare it with external: true (${store} named ${quote(key)}) or name:`);
+    if (local && kind === 'configs' && local.kind === 'file') {
+      let text: string | undefined;
+      try {
+        text = fs.statSync(local.file!).isFile() ? fs.readFileSync(local.file!, 'utf-8') : undefined;
+      } catch {
+        text = undefined;
       }
+      if (text === undefined) {
+        r.problems.error([...at, 'file'], `${quote(local.file)} is not a file: a config's file is put into the image, so it must exist when the stack is synthesized`);
+        continue;
+      }
+      local = { ...local, content: text };
+    }
+    if (local) {
+      out.push({ key, name: name ?? key, local, path: at });
+      continue;
+    }
+    if (name === undefined && !external) {
+      r.problems.error(at, `says nowhere what it holds: give file: (a file of the project), or declare where it is stored with external: true (${store} named ${quote(key)}) or name:`);
       continue;
     }
     out.push({ key, name: name ?? key, path: at });
@@ -1461,9 +1562,9 @@ export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'version', support: 'converted', ecs: '-', note: '1 (no key, services at the top level), 2, 2.x, 3, 3.x; absent with `services`: the Compose Specification' },
   { key: 'name', support: 'converted', ecs: 'family, serviceName', note: 'the project name, unless the projectName prop is given' },
   { key: 'services', support: 'converted', ecs: 'containerDefinitions', note: `one container per service, in one task definition: ECS takes at most ${ECS_QUOTAS.containersPerTaskDefinition} (counting the init container for secrets and configs) in a task definition of at most ${ECS_QUOTAS.taskDefinitionBytes / 1024} KiB; beyond that, ComposeFargateProject (a task definition per service)` },
-  { key: 'volumes', support: 'converted', ecs: 'volumes', note: 'named volumes without driver options: task storage (or EFS from ecs-params efs_volumes); driver, driver_opts, labels and external without EFS are refused' },
-  { key: 'secrets', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: a Secrets Manager secret; `file:` and `environment:` are refused' },
-  { key: 'configs', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: an SSM parameter; `file:`, `content:` and `environment:` are refused' },
+  { key: 'volumes', support: 'converted', ecs: 'volumes', note: 'named volumes without driver options: task storage in ComposeFargateService (VolumeStorage.EFS: an EFS file system each), EFS file systems the construct makes in ComposeFargateProject (encrypted, an access point each, backed up, retained); ecs-params efs_volumes and the fileSystems prop name existing ones; driver, driver_opts, labels and external without a file system are refused' },
+  { key: 'secrets', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: a Secrets Manager secret; `file:`, `content:`, `environment:`: a secret the construct makes with a generated value (a warning says how to set an exact one), or the secrets prop' },
+  { key: 'configs', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: an SSM parameter; `file:`, `content:`, `environment:` (its value at synth time): put into the image' },
   { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface (ComposeFargateProject: the networks the services name decide which services reach which)' },
   { key: 'include', support: 'refused', ecs: '-', note: 'not read by this version: merge the files with ComposeDefinition.fromFiles([...])' },
   { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine' },
@@ -1579,8 +1680,8 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     problems.error(servicesAt, 'the file defines no services: a task needs at least one container');
   }
   const volumes = version === '1' ? [] : readVolumeDeclarations(r, doc.volumes);
-  const secrets = version === '1' ? [] : readStoredFiles(r, doc.secrets, 'secrets');
-  const configs = version === '1' ? [] : readStoredFiles(r, doc.configs, 'configs');
+  const secrets = version === '1' ? [] : readStoredFiles(r, doc.secrets, 'secrets', fullCtx);
+  const configs = version === '1' ? [] : readStoredFiles(r, doc.configs, 'configs', fullCtx);
   for (const svc of services) {
     for (const [list, declared, kind] of [[svc.secretFiles, secrets, 'secrets'], [svc.configFiles, configs, 'configs']] as const) {
       for (const f of list) {

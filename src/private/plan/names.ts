@@ -5,6 +5,7 @@
  */
 import { ComposeModel, ServiceModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
+import { isDevelopmentMount } from './volumes';
 
 /** A name another service answers to, and where it comes from. */
 export interface ServiceName {
@@ -63,7 +64,9 @@ export function hostsIn(text: string, bare: boolean): Candidate[] {
   const out: Candidate[] = [];
   const push = (name: string, port?: string) => out.push({ name: name.toLowerCase(), port: port === undefined ? undefined : parseInt(port, 10) });
   // scheme://[user[:password]@]host[:port]
-  for (const m of text.matchAll(new RegExp(`[A-Za-z][A-Za-z0-9+.-]*://(?:[^\\s/@]*@)?(${NAME})(?::(\\d{1,5}))?`, 'g'))) push(m[1], m[2]);
+  for (const m of text.matchAll(new RegExp(`([A-Za-z][A-Za-z0-9+.-]*)://(?:[^\\s/@]*@)?(${NAME})(?::(\\d{1,5}))?`, 'g'))) {
+    if (m[1].toLowerCase() !== 'file') push(m[2], m[3]);
+  }
   // user@host:port (without a scheme), host:port, host=name (libpq and many CLIs)
   for (const m of text.matchAll(new RegExp(`(?:^|[\\s,;"'(=@])(${NAME}):(\\d{1,5})(?=$|[\\s,;"')/])`, 'g'))) push(m[1], m[2]);
   for (const m of text.matchAll(new RegExp(`(?:^|[\\s,;?&])(?:host|hostname|server|addr|address)=(${NAME})(?=$|[\\s,;&])`, 'gi'))) push(m[1]);
@@ -94,6 +97,13 @@ export function findHostReferences(compose: ComposeModel, names = serviceNames(c
       }
     };
     for (const e of svc.environment) consider(e.value, HOST_VARIABLE.test(e.name), [...svc.path, 'environment', e.name]);
+    // Files of the project mounted into the container: configuration (nginx, prometheus, ...).
+    for (const m of svc.volumes) {
+      if (isDevelopmentMount(svc, m)) continue;
+      for (const t of m.bind?.texts ?? []) {
+        for (const line of t.text.split('\n')) if (!/^\s*#/.test(line)) consider(line.trim(), false, [...m.path]);
+      }
+    }
     for (const [key, list] of [['command', svc.command], ['entrypoint', svc.entryPoint]] as const) {
       (list ?? []).forEach((arg, i) => {
         const option = /^(--?[A-Za-z-]+)=(.*)$/.exec(arg);

@@ -6,10 +6,10 @@
  * Pure data, no CDK: every rule and user error is settled here.
  */
 import { ComposeModel, EcsParamsModel, ServiceModel } from '../model';
-import { DocPath, formatPath, Problems, quote } from '../problems';
-import { knownImagePorts } from './known-ports';
+import { DocPath, Problems, quote } from '../problems';
+import { creationOrder, planEndpoints, servedPorts } from './connect';
 import { findHostReferences, HostReference, isOneShot, serviceNames } from './names';
-import { IngressPlan, planTask, portMappingName, PortMappingPlan, TaskPlan } from './task';
+import { IngressPlan, PlanSettings, planTask, portMappingName, PortMappingPlan, TaskPlan } from './task';
 
 /** One Service Connect endpoint: clients reach `dnsName:port`. */
 export interface ConnectEndpointPlan {
@@ -53,12 +53,10 @@ export interface ProjectPlan {
   readonly references: HostReference[];
 }
 
-export interface ProjectPlanInput {
+export interface ProjectPlanInput extends PlanSettings {
   readonly compose: ComposeModel;
   readonly ecsParams?: EcsParamsModel;
   readonly projectName: string;
-  readonly region?: string;
-  readonly createLogGroups?: boolean;
 }
 
 /** Keys one task ignores with a warning and the project honours: those warnings are dropped. */
@@ -95,11 +93,6 @@ function groupOf(main: ServiceModel, compose: ComposeModel, oneShots: Set<string
   return group;
 }
 
-/** Lower case, and only what Cloud Map takes in a service name. */
-function discoveryName(name: string, port: number): string {
-  return `${name.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^-+/, '')}-${port}`.slice(0, 64);
-}
-
 export function planProject(input: ProjectPlanInput, composeProblems: Problems, paramsProblems: Problems): ProjectPlan | undefined {
   const { compose, ecsParams } = input;
   const oneShots = new Set(compose.services.filter(s => isOneShot(s, compose)).map(s => s.name));
@@ -131,7 +124,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
   const standaloneTasks: StandaloneTaskPlan[] = [];
   const mains = compose.services.filter(s => !oneShots.has(s.name));
   const waitedFor = new Set(mains.flatMap(m => groupOf(m, compose, oneShots).slice(1).map(s => s.name)));
-  const planGroup = (main: ServiceModel, group: ServiceModel[]): TaskPlan | undefined => {
+  const planGroup = (main: ServiceModel, group: ServiceModel[], standalone = false): TaskPlan | undefined => {
     const inGroup = new Set(group.map(s => s.name));
     const family = `${input.projectName}-${main.name}`;
     if (!SERVICE_NAME.test(family)) {
@@ -156,76 +149,66 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       family: family.slice(0, 255),
       region: input.region,
       createLogGroups: input.createLogGroups,
-      reserved: SERVICE_CONNECT_PROXY,
+      volumeStorage: input.volumeStorage,
+      existingFileSystems: input.existingFileSystems,
+      runOnce: group.filter(g => g !== main && oneShots.has(g.name)).map(g => g.name),
+      reserved: standalone ? undefined : SERVICE_CONNECT_PROXY,
       perService: true,
     }, composeProblems, paramsProblems);
     return task;
   };
 
-  // The ports each service answers on: published and exposed TCP ports, else its image's well-known ports,
-  // else the ports other services write with its name.
-  const serverPorts = new Map<string, number[]>();
-  for (const s of mains) {
-    const declared = [...s.ports, ...(s.expose ?? [])]
-      .filter(p => p.protocol === 'tcp')
-      .flatMap(p => Array.from({ length: Math.min(p.containerPortEnd - p.containerPort + 1, 100) }, (_, k) => p.containerPort + k));
-    const referenced = references.filter(r => r.target === s.name && r.port !== undefined).map(r => r.port!);
-    const ports = declared.length > 0 ? declared : [...(s.build ? [] : knownImagePorts(s.image ?? '')?.ports ?? []), ...referenced];
-    serverPorts.set(s.name, [...new Set(ports)]);
-    const used = references.filter(r => r.target === s.name);
-    if (declared.length === 0 && ports.length > 0 && !knownImagePorts(s.image ?? '')) {
-      const from = used.filter(r => r.port !== undefined);
-      composeProblems.warn('inferred-port', s.path,
-        `publishes and exposes no port, and its image ${quote(s.image ?? 'built from build')} is not one whose port is known: it answers on ${ports.join(', ')}, the port${ports.length > 1 ? 's' : ''} ${from.map(r => `${r.from} writes at ${formatPath(r.path)}`).join(' and ')}; add \`expose\` to say so`);
-    }
-    if (ports.length === 0 && used.length > 0) {
-      composeProblems.warn('unknown-port', s.path,
-        `${used.map(r => `${r.from} (${formatPath(r.path)})`).join(', ')} reach${used.length === 1 ? 'es' : ''} this service by name, but it publishes and exposes no port, and its image ${quote(s.image ?? 'built from build')} is not one whose port is known: add \`expose: ["PORT"]\` so that it answers on that port`);
-    }
-  }
+  // The ports each service serves, and the names and ports it answers at.
+  const served = new Map(mains.map(s => [s.name, servedPorts(s, references, composeProblems)]));
+  const endpoints = planEndpoints(mains.map(s => ({ name: s.name, path: s.path, ports: served.get(s.name)!.endpoints })), names, composeProblems);
+  // depends_on (of the service and its one-shots), links, volumes_from and the names it uses order creation.
+  const groups = new Map(mains.map(m => [m.name, groupOf(m, compose, oneShots)]));
+  const mainOf = (name: string) => mains.find(m => groups.get(m.name)!.some(g => g.name === name))?.name;
+  const edges = new Map(mains.map(m => [m.name, [
+    ...groups.get(m.name)!.flatMap(g => g.dependsOn.map(d => ({ target: mainOf(d.container) ?? d.container, hard: true }))),
+    ...groups.get(m.name)!.flatMap(g => [...(g.links ?? []).map(l => l.service), ...g.volumesFrom.map(v => v.container)])
+      .map(t => ({ target: t, hard: false })),
+    ...references.filter(r => groups.get(m.name)!.some(g => g.name === r.from)).map(r => ({ target: r.target, hard: false })),
+  ]]));
+  const order = creationOrder(edges, composeProblems, name => compose.services.find(s => s.name === name)!.path);
 
   for (const main of mains) {
-    const group = groupOf(main, compose, oneShots);
+    const group = groups.get(main.name)!;
     const planned = planGroup(main, group);
     if (!planned) continue;
     // The main container also listens on the ports other services reach it on.
-    const ports = serverPorts.get(main.name) ?? [];
+    const ports = served.get(main.name)!.endpoints;
     const mainPlan = planned.containers.find(c => c.name === main.name)!;
     const extra: PortMappingPlan[] = ports
       .filter(p => !mainPlan.portMappings.some(m => m.protocol === 'tcp' && m.containerPort <= p && p <= m.containerPortEnd))
       .map(p => ({ containerPort: p, containerPortEnd: p, protocol: 'tcp', exposed: true }));
     const mappings = [...mainPlan.portMappings, ...extra];
     const task: TaskPlan = { ...planned, containers: planned.containers.map(c => (c.name === main.name ? { ...c, portMappings: mappings } : c)) };
-    const endpoints: ConnectEndpointPlan[] = [];
-    const own = names.filter(n => n.service === main.name && n.kind !== 'link');
-    const linked = names.filter(n => n.service === main.name && n.kind === 'link' && !own.some(o => o.name === n.name));
-    for (const port of ports) {
-      const mapping = mappings.find(m => m.protocol === 'tcp' && m.containerPort === port && m.containerPortEnd === port);
-      if (!mapping) continue; // inside a long range: Service Connect needs a single port mapping
-      for (const n of [...own, ...linked]) {
-        endpoints.push({ portMappingName: portMappingName(main.name, mapping), port, dnsName: n.name, discoveryName: discoveryName(n.name, port) });
-      }
+    const own: ConnectEndpointPlan[] = [];
+    for (const e of endpoints.get(main.name)!) {
+      const mapping = mappings.find(m => m.protocol === 'tcp' && m.containerPort === e.port && m.containerPortEnd === e.port);
+      if (!mapping) continue; // inside a range of more than 100 ports: Service Connect needs a single port mapping
+      own.push({ portMappingName: portMappingName(main.name, mapping), port: e.port, dnsName: e.dnsName, discoveryName: e.discoveryName });
     }
-    const networks = [...new Set(group.flatMap(networksOf))];
     services.push({
       name: main.name,
       serviceName: `${input.projectName}-${main.name}`.slice(0, 255),
       task,
       desiredCount: main.replicas,
-      endpoints,
-      after: [...new Set(group.flatMap(s => s.dependsOn.map(d => d.container)))].filter(n => mains.some(m => m.name === n) && n !== main.name),
+      endpoints: own,
+      after: order.get(main.name)!,
       peers: [],
-      networks,
+      networks: [...new Set(group.flatMap(networksOf))],
     });
   }
   // A service admits the others that share a compose network with it, on the ports it serves.
   for (const s of services) {
-    const ports = serverPorts.get(s.name) ?? [];
-    if (ports.length === 0) continue;
+    const ranges = served.get(s.name)!.ranges;
+    if (ranges.length === 0) continue;
     const own = new Set(networksOf(compose.services.find(x => x.name === s.name)!));
     for (const other of services) {
       if (other === s || !other.networks.some(n => own.has(n))) continue;
-      s.peers.push({ from: other.name, ports: ports.map(p => ({ fromPort: p, toPort: p, protocol: 'tcp' as const })) });
+      s.peers.push({ from: other.name, ports: ranges });
     }
   }
   // A reference across networks cannot connect: say so where it is written.
@@ -239,9 +222,11 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
   for (const name of oneShots) {
     if (waitedFor.has(name)) continue;
     const svc = compose.services.find(s => s.name === name)!;
-    const task = planGroup(svc, groupOf(svc, compose, oneShots));
+    const task = planGroup(svc, groupOf(svc, compose, oneShots), true);
     if (task) {
-      composeProblems.warn('one-shot', svc.path, `runs once (restart: "no") and no service waits for it: it gets a task definition (family ${input.projectName}-${name}) and no ECS service; run it with \`aws ecs run-task\``);
+      const named = [...new Set(references.filter(r => r.from === name).map(r => r.target))];
+      composeProblems.warn('one-shot', svc.path, `runs once (restart: "no") and no service waits for it: it gets a task definition (family ${input.projectName}-${name}) and no ECS service; run it with \`aws ecs run-task\``
+        + (named.length > 0 ? `. It names ${named.join(', ')}, which a task started by run-task cannot resolve (Service Connect serves the tasks of ECS services): make it a dependency of a service (condition: service_completed_successfully) to run it there` : ''));
       standaloneTasks.push({ name, task });
     }
   }

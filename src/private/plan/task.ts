@@ -3,6 +3,7 @@
  * builds resources from the plan. Cross-document checks (ecs-params naming a service compose
  * lacks, task size against the containers, dependencies) are made here.
  */
+import { createHash } from 'crypto';
 import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from '../fargate';
 import {
   BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
@@ -14,6 +15,7 @@ import {
   checkNetworkLimits, checkTaskDefinitionLimits, ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds,
   MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
 } from './limits';
+import { planFileInit, planVolumes } from './volumes';
 
 export interface HealthCheckPlan {
   readonly command: string[];
@@ -73,6 +75,8 @@ export interface ContainerPlan {
   readonly image: string;
   /** Compose build: the image is a CDK asset built from this. */
   readonly build?: BuildModel;
+  /** Project files mounted into the container: the image is a thin one built on `image` with them. */
+  readonly projectFiles: ProjectFilePlan[];
   readonly essential: boolean;
   readonly cpu?: number;
   readonly memoryLimitMiB?: number;
@@ -112,13 +116,30 @@ export interface IngressPlan {
 
 export interface VolumePlan {
   readonly name: string;
+  /** An EFS file system named in ecs-params efs_volumes. */
   readonly efs?: EfsVolumeModel;
+  /**
+   * An EFS file system the construct makes for this named volume (retained, encrypted, backed up),
+   * or (`existing`) one given by the `fileSystems` prop.
+   */
+  readonly managedEfs?: { readonly volume: string; readonly existing: boolean };
+}
+
+/** A file or folder of the project put into the container's image at its target path. */
+export interface ProjectFilePlan {
+  readonly target: string;
+  /** Absolute path of the file or folder to copy. */
+  readonly source?: string;
+  readonly isFolder: boolean;
+  /** The text of the file (a compose config with content:, or a config file read at synth). */
+  readonly content?: string;
 }
 
 /** A file an init container writes from a Secrets Manager secret or an SSM parameter. */
 export interface InitFilePlan {
-  readonly store: 'secretsmanager' | 'ssm';
-  /** The secret's or parameter's name or ARN. */
+  /** `generated`: the Secrets Manager secret the construct makes for a project secret (`file:`). */
+  readonly store: 'secretsmanager' | 'ssm' | 'generated';
+  /** The secret's or parameter's name or ARN; for `generated`, the compose secret's key. */
   readonly name: string;
   readonly volume: string;
   readonly fileName: string;
@@ -154,6 +175,12 @@ export interface TaskPlan {
   readonly fileInit?: FileInitPlan;
   /** EFS file systems with IAM authorization: the task role may mount (and write). */
   readonly efsGrants: { readonly fileSystemId: string; readonly write: boolean }[];
+  /**
+   * The EFS file systems the construct makes (or the fileSystems prop gives) that the task mounts:
+   * the task role may mount them, write when a container mounts them read-write, and act as root when
+   * a container runs as root (the image's default user).
+   */
+  readonly managedEfsGrants: { readonly volume: string; readonly write: boolean; readonly root: boolean }[];
   readonly serviceDiscovery?: ServiceDiscoveryModel;
   /** Docker ECS x-aws-role documents and x-aws-policies ARNs for the task role. */
   readonly taskRolePolicies: Record<string, unknown>[];
@@ -169,20 +196,39 @@ export interface TaskPlan {
 
 /** The name of a port mapping: its compose `name`, else `<container>-<port>` (Service Connect needs one). */
 export function portMappingName(container: string, mapping: PortMappingPlan): string {
-  return mapping.name ?? `${container}-${mapping.containerPort}`;
+  if (mapping.name !== undefined) return mapping.name;
+  // ECS: up to 64 lowercase letters, digits, underscores and hyphens, not starting with a hyphen.
+  const suffix = `-${mapping.containerPort}${mapping.protocol === 'udp' ? '-udp' : ''}`;
+  const base = container.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^-+/, '') || 'port';
+  return base.length + suffix.length <= 64 ? `${base}${suffix}` : `${base.slice(0, 64 - suffix.length - 9)}-${shortHash(container)}${suffix}`;
+}
+
+/** Eight hex digits that tell long names apart after they are cut. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 /** The image of the init container that writes compose secrets and configs to files. */
 export const FILE_INIT_IMAGE = 'public.ecr.aws/docker/library/busybox:stable';
 
-export interface PlanInput {
-  readonly compose: ComposeModel;
-  readonly ecsParams?: EcsParamsModel;
-  readonly family: string;
+/** What planning takes from the props and the stack, the same for both constructs. */
+export interface PlanSettings {
   /** The stack's region, when it is known at synth time. */
   readonly region?: string;
   /** false: the named log groups exist already (then in any region). */
   readonly createLogGroups?: boolean;
+  /** Where named volumes keep their data: task storage (ecs-cli), or EFS file systems the construct makes. */
+  readonly volumeStorage?: 'task' | 'efs';
+  /** Named volumes that the `fileSystems` prop maps to existing EFS file systems. */
+  readonly existingFileSystems?: string[];
+}
+
+export interface PlanInput extends PlanSettings {
+  readonly compose: ComposeModel;
+  readonly ecsParams?: EcsParamsModel;
+  readonly family: string;
+  /** Compose services of this task that run once (not essential: their exit must not stop the task). */
+  readonly runOnce?: string[];
   /** The task is one compose service's (ComposeFargateProject), not the whole file's. */
   readonly perService?: boolean;
   /** CPU units and MiB the task needs besides its containers (the Service Connect proxy). */
@@ -292,9 +338,14 @@ function planLogging(
   if (name !== undefined && !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name) && !name.includes('${Token[')) {
     problems.error([...logging.path, 'options', 'awslogs-group'], `${quote(name)} is not a valid log group name: use letters, digits and . - _ / # (up to 512)`);
   }
-  const region = logging.options['awslogs-region'];
-  if (createGroups && region !== undefined && stackRegion !== undefined && region !== stackRegion) {
-    problems.error([...logging.path, 'options', 'awslogs-region'], `${quote(region)} differs from the stack's region ${quote(stackRegion)}, where the construct creates the log group: remove awslogs-region or deploy the stack to ${region}`);
+  // Logs go where the log group is: a group the construct creates is in the stack's region, so the
+  // containers log there; a group that exists already (createLogGroups: false) is where the file says.
+  let region: string | undefined = logging.options['awslogs-region'];
+  if (region !== undefined && (createGroups || name === undefined) && region !== stackRegion) {
+    problems.warn('log-region', [...logging.path, 'options', 'awslogs-region'],
+      `${quote(region)} is not used: the construct creates the log group in the stack's region${stackRegion !== undefined ? ` (${stackRegion})` : ''}, and the containers log there; `
+      + `to log to a group that exists in ${region}, set createLogGroups: false`);
+    region = undefined;
   }
   return {
     kind: 'awslogs',
@@ -456,7 +507,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
 
   // A service others wait on to finish (SUCCESS, COMPLETE) exits by design: unless ecs-params says
   // otherwise it is not essential (its exit must not stop the task).
-  const completionTargets = new Set<string>();
+  // So is a one-shot service that the project runs inside another service's task.
+  const completionTargets = new Set<string>(input.runOnce ?? []);
   for (const d of [...compose.services.flatMap(x => x.dependsOn), ...(ecsParams?.services ?? []).flatMap(x => x.dependsOn)]) {
     if (d.condition === 'SUCCESS' || d.condition === 'COMPLETE') completionTargets.add(d.container);
   }
@@ -507,6 +559,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       firelens: p?.firelens ? { type: p.firelens.type, options: p.firelens.options } : undefined,
       repositoryCredentials: p?.repositoryCredentials?.arn ?? svc.awsPullCredentials?.arn,
       build: svc.build,
+      projectFiles: [],
       logSecretOptions: p?.logSecretOptions ?? [],
       image: svc.image ?? '',
       essential: p?.essential ?? !completionTargets.has(svc.name),
@@ -586,8 +639,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
   }
   checkDependencies(containers, depSources);
 
-  const volumes = planVolumes(compose, ecsParams, containers, composeProblems);
-  const fileInit = planFileInit(compose, containers, volumes, composeProblems);
+  const volumes = planVolumes(input, containers, composeProblems);
+  const fileInit = planFileInit(input, containers, volumes, composeProblems);
   checkTaskWide(compose, ecsParams, containers, composeProblems, paramsProblems);
 
   const replicas = compose.services.filter(s => s.replicas !== undefined);
@@ -632,6 +685,14 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     if (existing) existing.write ||= write;
     else efsGrants.push({ fileSystemId: v.efs.fileSystemId, write });
   }
+  const managedEfsGrants = volumes.filter(v => v.managedEfs).map(v => {
+    const users = containers.filter(c => c.mountPoints.some(m => m.volume === v.name));
+    return {
+      volume: v.managedEfs!.volume,
+      write: users.some(c => c.mountPoints.some(m => m.volume === v.name && !m.readOnly)),
+      root: users.some(c => c.user === undefined || /^(0|root)(:|$)/.test(c.user)),
+    };
+  });
   return {
     family: input.family,
     cpu: size.cpu,
@@ -649,6 +710,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     cpuArchitecture: platforms[0]?.platform?.architecture,
     fileInit,
     efsGrants,
+    managedEfsGrants,
     serviceDiscovery: ecsParams?.serviceDiscovery,
     taskRolePolicies: compose.services.flatMap(x => (x.awsRole ? [x.awsRole.document] : [])),
     taskRoleManagedPolicies: [...new Set(compose.services.flatMap(x => x.awsPolicies))],
@@ -658,115 +720,6 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     logRetentionDays: compose.logsRetentionDays,
     portProtocols: [...new Set(compose.services.flatMap(x => x.ports.flatMap(pt => (pt.awsProtocol ? [pt.awsProtocol] : []))))],
   };
-}
-
-/**
- * Task volumes and each container's mount points: named volumes are EFS when ecs-params defines
- * them, otherwise task storage (declared at the top level, no driver options); anonymous volumes
- * get a generated name, as ecs-cli's `volume-N`.
- */
-function planVolumes(
-  compose: ComposeModel, params: EcsParamsModel | undefined, containers: ContainerPlan[], problems: Problems,
-): VolumePlan[] {
-  const efs = new Map((params?.efsVolumes ?? []).map(v => [v.name, v]));
-  const declared = new Map(compose.volumes.map(v => [v.name, v]));
-  const volumes: VolumePlan[] = [];
-  const warned = new Set<string>();
-  const add = (v: VolumePlan) => {
-    if (!volumes.some(x => x.name === v.name)) volumes.push(v);
-  };
-  let anonymous = 0;
-  for (const svc of compose.services) {
-    const c = containers.find(x => x.name === svc.name)!;
-    for (const m of svc.volumes) {
-      let name: string;
-      if (m.source === undefined) {
-        do name = `volume-${anonymous++}`; while (declared.has(name) || efs.has(name));
-        add({ name });
-      } else {
-        name = m.source;
-        const decl = declared.get(name);
-        if (efs.has(name)) {
-          add({ name, efs: efs.get(name) });
-        } else if (!decl) {
-          problems.error(m.path, `named volume ${quote(name)} is used but not declared: add it under the top-level volumes (task storage), or define it in ecs-params efs_volumes`);
-          continue;
-        } else if (decl.external) {
-          problems.error(decl.path, `external volume ${quote(name)} must be an EFS file system on Fargate: define it in ecs-params task_definition.efs_volumes`);
-          continue;
-        } else if (decl.unsupported.length > 0) {
-          problems.error([...decl.path, decl.unsupported[0]], 'cannot be honoured on Fargate: volume drivers and their options need EC2 container instances; use ecs-params efs_volumes for shared, lasting storage');
-          continue;
-        } else {
-          add({ name });
-          if (!warned.has(name)) {
-            warned.add(name);
-            problems.warn('ephemeral-volume', decl.path, 'task storage on Fargate: its data lives only as long as the task; define it in ecs-params efs_volumes to keep it');
-          }
-        }
-      }
-      c.mountPoints.push({ volume: name, containerPath: m.target, readOnly: m.readOnly });
-    }
-    for (const v of svc.volumesFrom) {
-      if (v.container === svc.name) {problems.error(v.path, `${svc.name} cannot take volumes from itself`);} else if (!compose.services.some(x => x.name === v.container)) {
-        problems.error(v.path, `no service ${quote(v.container)} to take volumes from: the services are ${compose.services.map(x => x.name).join(', ')}`);
-      }
-    }
-  }
-  // ecs-params EFS volumes that no service mounts are still part of the task (as ecs-cli did).
-  for (const v of efs.values()) add({ name: v.name, efs: v });
-  return volumes;
-}
-
-function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
-}
-
-/** Compose secrets and configs: files written by one init container into per-folder volumes. */
-function planFileInit(compose: ComposeModel, containers: ContainerPlan[], volumes: VolumePlan[], problems: Problems): FileInitPlan | undefined {
-  const files: InitFilePlan[] = [];
-  for (const svc of compose.services) {
-    const c = containers.find(x => x.name === svc.name)!;
-    const all = [
-      ...svc.secretFiles.map(f => ({ f, store: 'secretsmanager' as const, decl: compose.secrets.find(d => d.key === f.source) })),
-      ...svc.configFiles.map(f => ({ f, store: 'ssm' as const, decl: compose.configs.find(d => d.key === f.source) })),
-    ];
-    const seen = new Map<string, string>();
-    for (const { f, store, decl } of all) {
-      if (!decl) continue; // reported by normalization
-      if (seen.has(f.target)) {
-        problems.error(f.path, `${quote(f.target)} is also the target of ${seen.get(f.target)}: each file needs its own path`);
-        continue;
-      }
-      if (f.target.includes("'")) {
-        problems.error(f.path, `the target ${quote(f.target)} may not contain a single quote`);
-        continue;
-      }
-      seen.set(f.target, f.path.join('.'));
-      const dir = f.target.slice(0, f.target.lastIndexOf('/'));
-      const clash = c.mountPoints.find(m => m.containerPath === dir || dir.startsWith(`${m.containerPath}/`) || m.containerPath.startsWith(`${dir}/`));
-      if (clash && !clash.volume.startsWith(`${svc.name}-files-`)) {
-        problems.error(f.path, `the folder ${quote(dir)} of ${quote(f.target)} overlaps the volume mounted at ${quote(clash.containerPath)}: give the file a folder of its own`);
-        continue;
-      }
-      const volume = `${svc.name}-files-${slug(dir)}`.slice(0, 255);
-      if (!volumes.some(v => v.name === volume)) volumes.push({ name: volume });
-      if (!c.mountPoints.some(m => m.volume === volume)) c.mountPoints.push({ volume, containerPath: dir, readOnly: true });
-      files.push({
-        store,
-        name: decl.name,
-        volume,
-        fileName: f.target.slice(dir.length + 1),
-        mode: f.mode ?? '0444',
-        uid: f.uid,
-        gid: f.gid,
-      });
-    }
-  }
-  if (files.length === 0) return undefined;
-  let containerName = 'compose-files-init';
-  for (let i = 2; containers.some(c => c.name === containerName); i++) containerName = `compose-files-init-${i}`;
-  return { containerName, files, mountRoot: '/compose-files' };
 }
 
 /** Settings ECS applies to the whole task: one value each. */

@@ -124,7 +124,7 @@ class TutorialAppTest {
                                     "LogDriver", "awslogs",
                                     "Options", Map.of(
                                             "awslogs-group", "tutorial",
-                                            "awslogs-region", "us-west-1",
+                                            "awslogs-region", Map.of("Ref", "AWS::Region"),
                                             "awslogs-stream-prefix", "web")))))));
         }
 

@@ -1,0 +1,128 @@
+/**
+ * What the compose file keeps outside the containers, made once per deployment however many tasks
+ * use it: an EFS file system (with an access point) per named volume, and a Secrets Manager secret
+ * per project secret. Only resources here.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { WARNING_PREFIX } from './infrastructure';
+import { ProjectFilePlan } from '../private/plan/task';
+import { slug } from '../private/plan/volumes';
+import { Problems } from '../private/problems';
+
+export interface StorageInput {
+  readonly vpc?: ec2.IVpc;
+  /** Where the mount targets go: the task subnets. */
+  readonly subnets?: ec2.SubnetSelection;
+  /** The fileSystems prop: named volumes on existing file systems. */
+  readonly fileSystems?: { [volume: string]: efs.IFileSystem };
+  /** The secrets prop: project secrets stored in existing secrets. */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+  /** The project name, in secret descriptions. */
+  readonly projectName: string;
+}
+
+export interface VolumeFileSystem {
+  readonly fileSystem: efs.IFileSystem;
+  /** The access point the construct made (none for a given file system). */
+  readonly accessPoint?: efs.IAccessPoint;
+}
+
+/** EFS file systems and generated secrets, made on first use. */
+export class DeploymentStorage {
+  private readonly fileSystems = new Map<string, VolumeFileSystem>();
+  private readonly secrets = new Map<string, secretsmanager.ISecret>();
+
+  constructor(private readonly scope: Construct, private readonly input: StorageInput) {}
+
+  /** The file system of a named volume: given by the fileSystems prop, else made here (retained, encrypted, backed up). */
+  public fileSystemFor(volume: string): VolumeFileSystem {
+    let found = this.fileSystems.get(volume);
+    if (found) return found;
+    const given = this.input.fileSystems?.[volume];
+    if (given) {
+      found = { fileSystem: given };
+    } else {
+      if (!this.input.vpc) {
+        const problems = new Problems();
+        problems.error(['volumes', volume], 'an EFS file system needs its VPC, and the ecs-params subnets do not name it: pass the vpc prop, or map the volume to a file system in ecs-params efs_volumes or the fileSystems prop');
+        problems.throwIfAny();
+      }
+      const id = `${slug(volume)}Volume`;
+      const fileSystem = new efs.FileSystem(this.scope, id, {
+        vpc: this.input.vpc!,
+        vpcSubnets: this.input.subnets,
+        encrypted: true,
+        enableAutomaticBackups: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
+        throughputMode: efs.ThroughputMode.ELASTIC,
+      });
+      // The containers own their folder as they would a Docker volume: created for root, no user forced.
+      const accessPoint = fileSystem.addAccessPoint(`${id}AccessPoint`, {
+        path: `/${slug(volume)}`,
+        createAcl: { ownerUid: '0', ownerGid: '0', permissions: '755' },
+      });
+      found = { fileSystem, accessPoint };
+    }
+    this.fileSystems.set(volume, found);
+    return found;
+  }
+
+  /** The secret of a project secret (compose `file:`, `content:`, `environment:`): given, else made with a generated value. */
+  public secretFor(name: string): secretsmanager.ISecret {
+    let found = this.secrets.get(name) ?? this.input.secrets?.[name];
+    if (!found) {
+      found = new secretsmanager.Secret(this.scope, `${slug(name)}Secret`, {
+        description: `${this.input.projectName}: the compose secret ${name} (its local file is a development value and is not deployed)`,
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
+      Annotations.of(this.scope).addWarningV2(`${WARNING_PREFIX}:generated-secret`, `secrets.${name}: the stack makes a Secrets Manager secret with a generated value (the local value is for development and is not deployed). `
+        + 'When the value must be exact (an API key), set it after deploying with `aws secretsmanager put-secret-value --secret-id <the secret\'s ARN> --secret-string file://<the file>`, or pass an existing secret in the secrets prop');
+    }
+    this.secrets.set(name, found);
+    return found;
+  }
+
+  /** Let a service reach the file systems it mounts over NFS (only it, on port 2049). */
+  public admit(service: ecs.FargateService, volumes: string[]): void {
+    for (const v of volumes) this.fileSystemFor(v).fileSystem.connections.allowDefaultPortFrom(service, `NFS for the volume ${v}`);
+  }
+}
+
+/**
+ * A folder holding a Dockerfile that builds `image` with the project files at their targets: the
+ * thin image of a service that mounts project files. The folder's name comes from its content, so
+ * the same files give the same image asset.
+ */
+export function projectFilesImageFolder(image: string, files: ProjectFilePlan[]): string {
+  const hash = crypto.createHash('sha256');
+  hash.update(image);
+  const entries: { name: string; file: ProjectFilePlan }[] = files.map((file, i) => ({ name: `files/${i}`, file }));
+  for (const { name, file } of entries) {
+    hash.update(`\0${name}\0${file.target}\0`);
+    if (file.content !== undefined) hash.update(file.content);
+    else hash.update(file.source!);
+  }
+  const dir = path.join(os.tmpdir(), `cdk-compose-fargate-image-${hash.digest('hex').slice(0, 16)}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'files'), { recursive: true });
+  const lines = [`FROM ${image}`];
+  for (const { name, file } of entries) {
+    const dest = path.join(dir, name);
+    if (file.content !== undefined) fs.writeFileSync(dest, file.content);
+    else fs.cpSync(file.source!, dest, { recursive: true });
+    // The JSON form: a target may hold spaces. A folder's content goes into the target folder.
+    lines.push(`COPY ${JSON.stringify(file.isFolder ? [`${name}/`, `${file.target.replace(/\/+$/, '')}/`] : [name, file.target])}`);
+  }
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), `${lines.join('\n')}\n`);
+  return dir;
+}

@@ -1,0 +1,236 @@
+/**
+ * Where each service's files and data live on Fargate: named and anonymous volumes (task storage
+ * or EFS), bind mounts of project files (put into the image, left out when they only serve
+ * development, or a volume when they hold data), and compose secrets and configs (written to
+ * files by an init container, or put into the image). Pure planning, no CDK.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ContainerPlan, FileInitPlan, InitFilePlan, PlanInput, ProjectFilePlan, VolumePlan } from './task';
+import { MountModel, ServiceModel } from '../model';
+import { Problems, quote } from '../problems';
+
+export function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
+}
+
+/** A path in the container, without a trailing slash. */
+function containerPath(p: string, workdir = '/'): string {
+  const abs = p.startsWith('/') ? p : path.posix.join(workdir, p);
+  const norm = path.posix.normalize(abs);
+  return norm.length > 1 ? norm.replace(/\/+$/, '') : norm;
+}
+
+/** The COPY and ADD instructions of a Dockerfile (not those from other stages): sources and destination. */
+export function dockerfileCopies(text: string): { sources: string[]; destination: string }[] {
+  const out: { sources: string[]; destination: string }[] = [];
+  let workdir = '/';
+  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(\w+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const instruction = m[1].toUpperCase();
+    const rest = m[2].trim();
+    if (instruction === 'FROM') workdir = '/';
+    if (instruction === 'WORKDIR') workdir = containerPath(rest.replace(/^["']|["']$/g, ''), workdir);
+    if (instruction !== 'COPY' && instruction !== 'ADD') continue;
+    let args: string[];
+    if (rest.startsWith('[')) {
+      try {
+        args = JSON.parse(rest);
+      } catch {
+        continue;
+      }
+    } else {
+      args = rest.split(/\s+/);
+    }
+    const flags = args.filter(a => a.startsWith('--'));
+    if (flags.some(f => f.startsWith('--from'))) continue;
+    const plain = args.filter(a => !a.startsWith('--'));
+    if (plain.length < 2) continue;
+    out.push({ sources: plain.slice(0, -1), destination: containerPath(plain[plain.length - 1], workdir) });
+  }
+  return out;
+}
+
+/** Whether a path is the folder or inside it. */
+function within(folder: string, p: string): boolean {
+  const rel = path.relative(folder, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * A development mount: files the image already holds, mounted over themselves so that edits show
+ * without a rebuild. The service builds from a context holding the source, and its Dockerfile
+ * copies it to the same target; or a `develop.watch` sync rule says so.
+ */
+export function isDevelopmentMount(svc: ServiceModel, mount: MountModel): boolean {
+  const bind = mount.bind;
+  if (!bind) return false;
+  const target = containerPath(mount.target);
+  const maps = (source: string, destination: string) =>
+    within(source, bind.source) && target === containerPath(path.posix.join(destination, path.relative(source, bind.source).split(path.sep).join('/')));
+  for (const rule of svc.developWatch ?? []) {
+    if (rule.action.startsWith('sync') && rule.target !== undefined && maps(rule.path, rule.target)) return true;
+  }
+  const build = svc.build;
+  if (!build || !within(build.context, bind.source)) return false;
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(build.context, build.dockerfile ?? 'Dockerfile'), 'utf-8');
+  } catch {
+    return false;
+  }
+  return dockerfileCopies(text).some(c => c.sources.some(src => !/[*?[]/.test(src) && maps(path.resolve(build.context, src), c.destination)));
+}
+
+/**
+ * Task volumes and each container's mount points: named volumes are EFS when ecs-params defines
+ * them (or `volumeStorage: 'efs'`: file systems the construct makes), otherwise task storage
+ * (declared at the top level, no driver options); anonymous volumes get a generated name, as
+ * ecs-cli's `volume-N`. Bind mounts of project files: see isDevelopmentMount and ProjectFilePlan.
+ */
+export function planVolumes(input: PlanInput, containers: ContainerPlan[], problems: Problems): VolumePlan[] {
+  const { compose, ecsParams: params } = input;
+  const efsMode = input.volumeStorage === 'efs';
+  const efs = new Map((params?.efsVolumes ?? []).map(v => [v.name, v]));
+  const existing = new Set(input.existingFileSystems ?? []);
+  const declared = new Map(compose.volumes.map(v => [v.name, v]));
+  const volumes: VolumePlan[] = [];
+  const warned = new Set<string>();
+  const add = (v: VolumePlan) => {
+    if (!volumes.some(x => x.name === v.name)) volumes.push(v);
+  };
+  const dataVolume = (name: string, at: MountModel['path'], why: string): VolumePlan => {
+    if (efsMode) return { name, managedEfs: { volume: name, existing: false } };
+    if (!warned.has(name)) {
+      warned.add(name);
+      problems.warn('ephemeral-volume', at, `${why}task storage on Fargate: its data lives only as long as the task; define it in ecs-params efs_volumes to keep it`);
+    }
+    return { name };
+  };
+  let anonymous = 0;
+  for (const svc of compose.services) {
+    const c = containers.find(x => x.name === svc.name)!;
+    const files = c.projectFiles as ProjectFilePlan[];
+    for (const m of svc.volumes) {
+      let name: string;
+      if (m.bind) {
+        const bind = m.bind;
+        if (isDevelopmentMount(svc, m)) {
+          problems.warn('development-mount', m.path, `left out: ${bind.relative} holds files the image already has at ${m.target} (a development mount, for edits without a rebuild)`);
+          continue;
+        }
+        if (bind.kind === 'missing' || bind.kind === 'empty-dir') {
+          name = `bind-${slug(bind.relative)}`.slice(0, 255);
+          add(dataVolume(name, m.path, `${bind.relative} is ${bind.kind === 'missing' ? 'missing' : 'an empty folder'}, so it holds data the service writes: a volume like a named one${efsMode ? '' : ', '}`));
+          if (efsMode) problems.warn('data-mount', m.path, `${bind.relative} is ${bind.kind === 'missing' ? 'missing' : 'an empty folder'}, so it holds data the service writes: an EFS file system the construct makes, like a named volume`);
+        } else if (svc.build) {
+          problems.error(m.path, `${bind.relative} is mounted into a service built from ${path.relative(path.dirname(bind.source), svc.build.context) || '.'}: `
+            + `its image must hold the files; add \`COPY ${bind.relative.replace(/^\.\//, '')} ${m.target}\` to the Dockerfile (or a develop.watch sync rule, if it only serves development)`);
+          continue;
+        } else {
+          files.push({ target: m.target, source: bind.source, isFolder: bind.kind === 'dir' });
+          problems.warn('project-files', m.path, `${bind.relative} is put into the container at ${m.target}: in an image built on ${svc.image} at deploy time (Docker runs where you deploy, as for build:)${m.readOnly ? '' : '; what the service writes there stays in the task'}`);
+          continue;
+        }
+      } else if (m.source === undefined) {
+        do name = `volume-${anonymous++}`; while (declared.has(name) || efs.has(name));
+        add({ name });
+      } else {
+        name = m.source;
+        const decl = declared.get(name);
+        if (efs.has(name)) {
+          add({ name, efs: efs.get(name) });
+        } else if (existing.has(name)) {
+          add({ name, managedEfs: { volume: name, existing: true } });
+        } else if (!decl) {
+          problems.error(m.path, `named volume ${quote(name)} is used but not declared: add it under the top-level volumes (task storage), or define it in ecs-params efs_volumes`);
+          continue;
+        } else if (decl.external) {
+          problems.error(decl.path, `external volume ${quote(name)} must be an EFS file system on Fargate: define it in ecs-params task_definition.efs_volumes, or pass it in the fileSystems prop`);
+          continue;
+        } else if (decl.unsupported.length > 0) {
+          problems.error([...decl.path, decl.unsupported[0]], 'cannot be honoured on Fargate: volume drivers and their options need EC2 container instances; use ecs-params efs_volumes for shared, lasting storage');
+          continue;
+        } else {
+          add(dataVolume(name, decl.path, ''));
+        }
+      }
+      c.mountPoints.push({ volume: name, containerPath: m.target, readOnly: m.readOnly });
+    }
+    for (const v of svc.volumesFrom) {
+      if (v.container === svc.name) {
+        problems.error(v.path, `${svc.name} cannot take volumes from itself`);
+      } else if (!compose.services.some(x => x.name === v.container)) {
+        problems.error(v.path, `no service ${quote(v.container)} to take volumes from: the services are ${compose.services.map(x => x.name).join(', ')}`);
+      }
+    }
+  }
+  // ecs-params EFS volumes that no service mounts are still part of the task (as ecs-cli did).
+  for (const v of efs.values()) add({ name: v.name, efs: v });
+  return volumes;
+}
+
+/**
+ * Compose secrets and configs. Stored on AWS (external, name): files written by one init container
+ * into per-folder volumes. A project secret (file:, content:, environment:): the same, from a Secrets
+ * Manager secret the construct makes (its local value never enters the template). A project config:
+ * put into the image, like a mounted project file.
+ */
+export function planFileInit(input: PlanInput, containers: ContainerPlan[], volumes: VolumePlan[], problems: Problems): FileInitPlan | undefined {
+  const { compose } = input;
+  const files: InitFilePlan[] = [];
+  for (const svc of compose.services) {
+    const c = containers.find(x => x.name === svc.name)!;
+    const all = [
+      ...svc.secretFiles.map(f => ({ f, kind: 'secret' as const, decl: compose.secrets.find(d => d.key === f.source) })),
+      ...svc.configFiles.map(f => ({ f, kind: 'config' as const, decl: compose.configs.find(d => d.key === f.source) })),
+    ];
+    const seen = new Map<string, string>();
+    for (const { f, kind, decl } of all) {
+      if (!decl) continue; // reported by normalization
+      if (seen.has(f.target)) {
+        problems.error(f.path, `${quote(f.target)} is also the target of ${seen.get(f.target)}: each file needs its own path`);
+        continue;
+      }
+      seen.set(f.target, f.path.join('.'));
+      if (kind === 'config' && decl.local) {
+        if (svc.build) {
+          problems.error(f.path, `the config ${decl.key} is defined in the project and ${svc.name} is built from a Dockerfile: its image must hold the file; add a COPY of it to ${f.target} to the Dockerfile`);
+          continue;
+        }
+        (c.projectFiles as ProjectFilePlan[]).push({ target: f.target, content: decl.local.content ?? '', isFolder: false });
+        continue;
+      }
+      if (f.target.includes("'")) {
+        problems.error(f.path, `the target ${quote(f.target)} may not contain a single quote`);
+        continue;
+      }
+      const dir = f.target.slice(0, f.target.lastIndexOf('/'));
+      const clash = c.mountPoints.find(m => m.containerPath === dir || dir.startsWith(`${m.containerPath}/`) || m.containerPath.startsWith(`${dir}/`));
+      if (clash && !clash.volume.startsWith(`${svc.name}-files-`)) {
+        problems.error(f.path, `the folder ${quote(dir)} of ${quote(f.target)} overlaps the volume mounted at ${quote(clash.containerPath)}: give the file a folder of its own`);
+        continue;
+      }
+      const volume = `${svc.name}-files-${slug(dir)}`.slice(0, 255);
+      if (!volumes.some(v => v.name === volume)) volumes.push({ name: volume });
+      if (!c.mountPoints.some(m => m.volume === volume)) c.mountPoints.push({ volume, containerPath: dir, readOnly: true });
+      files.push({
+        store: kind === 'secret' ? (decl.local ? 'generated' : 'secretsmanager') : 'ssm',
+        name: decl.local ? decl.key : decl.name,
+        volume,
+        fileName: f.target.slice(dir.length + 1),
+        mode: f.mode ?? '0444',
+        uid: f.uid,
+        gid: f.gid,
+      });
+    }
+  }
+  if (files.length === 0) return undefined;
+  let containerName = 'compose-files-init';
+  for (let i = 2; containers.some(c => c.name === containerName); i++) containerName = `compose-files-init-${i}`;
+  return { containerName, files, mountRoot: '/compose-files' };
+}
