@@ -7,7 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, planSettings, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import {
+  buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, importRole, planSettings, resolveProjectName, WARNING_PREFIX,
+} from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
@@ -150,6 +152,7 @@ export class ComposeFargateService extends Construct {
     }
     const task = plan!;
 
+    checkSecurityGroupCount(props.securityGroups);
     const infra = buildInfrastructure(this, { ...props, network: task.network });
     this.vpc = infra.vpc;
     this.cluster = infra.cluster;

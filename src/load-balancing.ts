@@ -11,6 +11,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget, LoadBalancerType } from './options';
+import { ECS_QUOTAS } from './private/plan/limits';
 import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan/task';
 import { DocPath, Problems } from './private/problems';
 
@@ -74,13 +75,17 @@ function findContainer(services: BalancedService[], service: string, port: numbe
     problems.error([...at, 'containerPort'], `${service} publishes no port ${port}: list it under the service's ports (published: ${container.portMappings.map(p => p.containerPort).join(', ') || 'none'})`);
     return undefined;
   }
-  return { container, owner, protocol: mapping.protocol };
+  return { container, owner, protocol: mapping.protocol, hostPort: mapping.containerPort === port ? mapping.hostPort : undefined };
 }
 
 function resolveTargets(
   options: LoadBalancerOptions, type: LoadBalancerType, services: BalancedService[], tls: boolean, problems: Problems,
 ): ResolvedTarget[] {
-  const defaultListener = (containerPort: number) => (type === LoadBalancerType.NETWORK ? containerPort : tls ? 443 : 80);
+  // The host port compose publishes the container port on ("8080:80"), else the load balancer's usual port.
+  const defaultListener = (containerPort: number, hostPort: number | undefined) => {
+    if (hostPort !== undefined) return tls && hostPort === 80 && type === LoadBalancerType.APPLICATION ? 443 : hostPort;
+    return type === LoadBalancerType.NETWORK ? containerPort : tls ? 443 : 80;
+  };
   const given: LoadBalancerTarget[] = options.targets ?? services.flatMap(s => s.task.containers.filter(c => s.targetable.includes(c.name)))
     .flatMap(c => c.portMappings
       .filter(p => !p.exposed && p.containerPort === p.containerPortEnd && (type === LoadBalancerType.NETWORK || p.protocol === 'tcp'))
@@ -101,7 +106,7 @@ function resolveTargets(
       problems.error([...at], 'pathPattern and hostHeader route HTTP requests: they need LoadBalancerType.APPLICATION');
       return;
     }
-    const listenerPort = t.listenerPort ?? defaultListener(t.containerPort);
+    const listenerPort = t.listenerPort ?? defaultListener(t.containerPort, found.hostPort);
     if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
       problems.error([...at, 'listenerPort'], `expected a port from 1 to 65535, got ${listenerPort}`);
       return;
@@ -118,6 +123,17 @@ function resolveTargets(
     }
   }
   return out;
+}
+
+/** ECS registers a service with at most 5 target groups: existing ones and the load balancer's together. */
+function checkTargetGroupsPerService(groups: { owner: BalancedService; label: string }[], listed: boolean, problems: Problems) {
+  const max = ECS_QUOTAS.targetGroupsPerService;
+  for (const owner of new Set(groups.map(g => g.owner))) {
+    const mine = groups.filter(g => g.owner === owner).map(g => g.label);
+    if (mine.length <= max) continue;
+    problems.error(listed ? ['loadBalancer', 'targets'] : ['loadBalancer'],
+      `${mine.length} target groups for one ECS service (${mine.join(', ')}): ECS registers a service with at most ${max} target groups${listed ? '' : '; by default every published port is a target: list the ones the load balancer serves in targets'}`);
+  }
 }
 
 /** The health check of a target: from the container's compose healthcheck where it probes a local URL. */
@@ -179,6 +195,8 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
   const type = balancerType(options, input.portProtocols);
   const tls = options.certificate !== undefined || options.domainZone !== undefined;
   const targets = resolveTargets(options, type, services, tls, problems);
+  checkTargetGroupsPerService([...existing.map(x => ({ owner: x.found!.owner, label: `${x.e.service}:${x.e.containerPort}` })),
+    ...targets.map(t => ({ owner: t.owner, label: `${t.service}:${t.containerPort}` }))], options.targets !== undefined, problems);
   problems.throwIfAny();
   for (const t of targets) targetServices.add(t.owner.service);
 

@@ -23,7 +23,9 @@ export interface LoadBalancerTarget {
   /**
    * The port the load balancer listens on.
    *
-   * @default - Application: 443 with a certificate, else 80. Network: the container port.
+   * @default - the host port the compose file publishes the container port on, when it differs
+   * (`"8080:80"`: 8080; with a certificate, host port 80 stands for 443). Otherwise Application:
+   * 443 with a certificate, else 80; Network: the container port.
    */
   readonly listenerPort?: number;
 

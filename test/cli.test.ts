@@ -74,7 +74,7 @@ function project(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-const BAD_COMPOSE = 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n';
+const BAD_COMPOSE = 'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80/sctp"\n';
 const BAD_PARAMS = 'version: 1\ntask_definition:\n  task_sise:\n    cpu_limit: 256\n';
 
 /** Every run, started at once in beforeAll. */
@@ -196,7 +196,7 @@ describe('synth', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const lines = r.stderr.split('\n');
-    expect(lines).toContainEqual(expect.stringMatching(/^docker-compose\.yml: services\.web\.ports\[0\]: "8080:80" publishes container port 80 on host port 8080/));
+    expect(lines).toContainEqual(expect.stringMatching(/^docker-compose\.yml: services\.web\.ports\[0\]: protocol "sctp" is not supported by ECS/));
     expect(lines).toContainEqual(expect.stringMatching(/^ecs-params\.yml: task_definition\.task_sise: /));
     expect(r.stderr).toContain('nothing was written');
     expect(fs.existsSync(path.join(scratch, 'bad', 'bad.out'))).toBe(false);

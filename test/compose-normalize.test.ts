@@ -54,9 +54,30 @@ describe('ports', () => {
   test('the long form', () => {
     expect(ports('[{target: 80, published: "80", protocol: udp, mode: host}]')).toEqual([{ c: 80, e: 80, h: 80, proto: 'udp' }]);
   });
-  test('under awsvpc the host port must equal the container port', () => {
-    expect(errorOf(() => ports('["80", "8080:80"]'))).toBe(
-      'services.web.ports[1]: "8080:80" publishes container port 80 on host port 8080: under awsvpc (Fargate) the published port must equal the container port; write "80:80" or "80"');
+  test('a host port that differs from the container port is read (the plan says what it means on Fargate)', () => {
+    expect(ports('["8080:80", "5050:80/udp", "8000-8001:9000-9001", "127.0.0.1:8443:443"]')).toEqual([
+      { c: 80, e: 80, h: 8080, proto: 'tcp' },
+      { c: 80, e: 80, h: 5050, proto: 'udp' },
+      { c: 9000, e: 9001, h: 8000, proto: 'tcp' },
+      { c: 443, e: 443, h: 8443, proto: 'tcp' },
+    ]);
+    expect(ports('[{target: 80, published: 8080}, {target: 3000, published: "8000-8010"}]')).toEqual([
+      { c: 80, e: 80, h: 8080, proto: 'tcp' },
+      { c: 3000, e: 3000, h: 8000, proto: 'tcp' },
+    ]);
+  });
+  test('a container range needs a host range of its length (as Docker says)', () => {
+    expect(errorOf(() => ports('["8000-8002:9000-9001", "8000:9000-9001"]')).split('\n')).toEqual([
+      'services.web.ports[0]: "8000-8002:9000-9001" publishes 2 container ports on 3 host ports: a range of container ports needs a host range of the same length (or no host port)',
+      'services.web.ports[1]: "8000:9000-9001" publishes 2 container ports on 1 host port: a range of container ports needs a host range of the same length (or no host port)',
+    ]);
+  });
+  test('one container port on two host ports: opened once, with a warning', () => {
+    const m = load('services:\n  web:\n    image: nginx\n    ports: ["80:80", "8080:80"]\n');
+    expect(m.services[0].ports.map(p => [p.containerPort, p.hostPort])).toEqual([[80, 80]]);
+    expect(m.warnings.filter(w => w.id === 'host-port').map(w => `${w.path.join('.')}: ${w.message}`)).toEqual([
+      'services.web.ports.1: "8080:80" publishes container port 80/tcp again (see services.web.ports[0]): on Fargate the task opens each container port once, and clients reach it on the container port',
+    ]);
   });
   test('reports every bad entry at once, each with its path', () => {
     const msg = errorOf(() => ports('["abc", "70000", "80/sctp", {published: 80}]'));
@@ -67,8 +88,8 @@ describe('ports', () => {
     expect(lines[2]).toMatch(/^services\.web\.ports\[2\]: protocol "sctp" is not supported by ECS/);
     expect(lines[3]).toMatch(/^services\.web\.ports\[3\]: the long syntax needs "target"/);
   });
-  test('a port mapped twice is an error', () => {
-    expect(errorOf(() => ports('["80", "80:80"]'))).toMatch(/ports\[1\]: "80:80" maps container port 80\/tcp again/);
+  test('a port inside a range mapped again is an error (the same port or range again is a warning, below)', () => {
+    expect(errorOf(() => ports('["8000-8002", "8001:8001"]'))).toBe('services.web.ports[1]: "8001:8001" maps container port 8001/tcp again (see services.web.ports[0]): each port may be mapped once');
   });
   test('a host IP is dropped with a warning', () => {
     const m = load('services:\n  web:\n    image: nginx\n    ports: ["127.0.0.1:80:80"]\n');
@@ -168,13 +189,11 @@ describe('healthcheck', () => {
     expect(svc('services:\n  web:\n    image: nginx\n    healthcheck:\n      disable: true\n').healthCheck?.disabled).toBe(true);
     expect(svc('services:\n  web:\n    image: nginx\n    healthcheck:\n      test: ["NONE"]\n').healthCheck?.disabled).toBe(true);
   });
-  test('values ECS would reject are caught with the allowed range', () => {
-    const msg = errorOf(() => svc('services:\n  web:\n    image: nginx\n    healthcheck:\n      test: ["CMD", "true"]\n      interval: 6m\n      timeout: 1s\n      retries: 11\n'));
-    expect(msg.split('\n')).toEqual([
-      'services.web.healthcheck.interval: the health check interval (seconds) must be from 5 to 300, got "6m"',
-      'services.web.healthcheck.timeout: the health check timeout (seconds) must be from 2 to 120, got "1s"',
-      'services.web.healthcheck.retries: retries must be from 1 to 10, got 11',
-    ]);
+  test('timings are read as written, outside ECS\'s bounds too (the plan moves the ones a container gets)', () => {
+    const s = svc('services:\n  web:\n    image: nginx\n    healthcheck:\n      test: ["CMD", "true"]\n      interval: 6m\n      timeout: 1s\n      retries: 11\n');
+    expect(s.healthCheck).toMatchObject({
+      intervalSeconds: 360, timeoutSeconds: 1, retries: 11, written: { interval: '6m', timeout: '1s', retries: 11 },
+    });
   });
   test('a test list must start with CMD, CMD-SHELL or NONE', () => {
     expect(errorOf(() => svc('services:\n  web:\n    image: nginx\n    healthcheck:\n      test: ["curl", "x"]\n')))
@@ -195,14 +214,14 @@ describe('resources', () => {
     const s = svc('version: "3.8"\nservices:\n  web:\n    image: nginx\n    deploy:\n      replicas: 3\n      resources:\n        limits: {cpus: "0.5", memory: 512M}\n        reservations: {memory: 256m}\n');
     expect([s.memoryLimitMiB, s.memoryReservationMiB, s.cpu, s.replicas]).toEqual([512, 256, 512, 3]);
   });
-  test('a memory size under 6 MiB is refused, explaining that bare numbers are bytes', () => {
-    expect(errorOf(() => svc('version: "2"\nservices:\n  web:\n    image: nginx\n    mem_limit: 512\n')))
-      .toBe('services.web.mem_limit: 512 is 0 MiB: ECS needs at least 6 MiB for a container (a bare number is bytes: write "512m" for 512 MiB)');
+  test('a memory size is read in MiB, bare numbers as bytes (ECS\'s minimum is the plan\'s)', () => {
+    expect(svc('version: "2"\nservices:\n  web:\n    image: nginx\n    mem_limit: 512\n')).toMatchObject({ memoryLimitMiB: 0, sizeWritten: { memoryLimit: 512 } });
   });
-  test('stop_grace_period over 120 s is refused', () => {
+  test('stop_grace_period in whole seconds, as written (the plan moves it into Fargate\'s bounds)', () => {
     expect(svc('services:\n  web:\n    image: nginx\n    stop_grace_period: 1m30s\n').stopTimeoutSeconds).toBe(90);
-    expect(errorOf(() => svc('services:\n  web:\n    image: nginx\n    stop_grace_period: 3m\n')))
-      .toBe('services.web.stop_grace_period: stop_grace_period (seconds) must be from 0 to 120, got "3m"');
+    expect(svc('services:\n  web:\n    image: nginx\n    stop_grace_period: 3m\n')).toMatchObject({
+      stopTimeoutSeconds: 180, stopGracePeriod: { written: '3m', path: ['services', 'web', 'stop_grace_period'] },
+    });
   });
 });
 
@@ -253,7 +272,7 @@ describe('other service keys', () => {
   test('fromFile errors start with the file name', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-file-'));
     const file = path.join(dir, 'docker-compose.yml');
-    fs.writeFileSync(file, 'services:\n  web:\n    image: nginx\n    ports: ["8080:80"]\n');
+    fs.writeFileSync(file, 'services:\n  web:\n    image: nginx\n    ports: ["80:80/sctp"]\n');
     expect(errorOf(() => ComposeDefinition.fromFile(file, vars))).toMatch(/^docker-compose\.yml: services\.web\.ports\[0\]: /);
   });
 });

@@ -309,6 +309,6 @@ describe('port ranges', () => {
 
   test('a port published by two services of the task is an error naming both', () => {
     expect(() => make('services:\n  a:\n    image: x\n    ports: ["80:80"]\n  b:\n    image: y\n    ports: ["80"]\n')).toThrow(
-      'services.b.ports[0]: port 80/tcp is also published by a (services.a.ports[0]): the containers of a task share one network interface, so a port is published once');
+      'services.b.ports[0]: container port 80/tcp is also opened by a (services.a.ports[0]): the containers of one task share one network interface, so each container port is opened once; change the port one of them listens on, or deploy with ComposeFargateProject (a task per compose service)');
   });
 });

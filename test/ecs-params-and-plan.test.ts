@@ -231,11 +231,6 @@ describe('ecs-params services over compose', () => {
     expect(p.plan!.containers[0].dependsOn).toEqual([]);
   });
 
-  test('a health check timeout longer than the interval is caught (ECS refuses it)', () => {
-    expect(plan('services:\n  web:\n    image: x\n    healthcheck: {test: ["CMD", "true"], interval: 10s, timeout: 30s}\n').errors).toEqual([
-      'docker-compose.yml: services.web.healthcheck.timeout: the timeout (30 s) is longer than the interval (10 s): ECS needs timeout <= interval',
-    ]);
-  });
 
   test('compose depends_on conditions map to ECS conditions', () => {
     const p = plan([

@@ -144,4 +144,7 @@ describe('deploy.resources (deploy-resources)', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '2048', Memory: '4096' });
     template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
   });
+  test('update_config.parallelism 1 of 2 replicas: 50% healthy, 150% at most, as Docker\'s ECS integration computed', () => {
+    template.hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 50, MaximumPercent: 150 }) });
+  });
 });

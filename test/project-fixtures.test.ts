@@ -140,9 +140,9 @@ describe('real compose files', () => {
     'node-mongo': { services: ['frontend', 'backend', 'mongo'] },
     'prometheus-grafana': { services: ['prometheus', 'grafana'] },
     'nginx-golang-postgres': { services: ['backend', 'db', 'proxy'] },
-    'spring-mysql': { refused: ['services.db.healthcheck.interval'] },
+    'spring-mysql': { services: ['backend', 'db', 'frontend'] },
     'traefik-whoami': { refused: ['services.reverse-proxy.volumes[0]'] },
-    'wordpress-docs': { refused: ['services.wordpress.ports[0]'] },
+    'wordpress-docs': { services: ['wordpress', 'db'] },
   };
 
   test.each(Object.entries(REAL))('real/%s', (name, expected) => {

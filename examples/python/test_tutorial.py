@@ -170,12 +170,12 @@ def test_still_creates_the_cluster_log_group_task_definition_and_service(existin
 
 # Bad input
 
-def test_a_port_published_on_another_host_port_fails_with_the_file_and_path(tmp_path):
+def test_a_port_protocol_ecs_lacks_fails_with_the_file_and_path(tmp_path):
     with open(os.path.join(TUTORIAL, "docker-compose.yml"), encoding="utf-8") as f:
         compose = f.read()
     assert '"80:80"' in compose
     bad = tmp_path / "docker-compose.yml"
-    bad.write_text(compose.replace('"80:80"', '"8080:80"'), encoding="utf-8")
+    bad.write_text(compose.replace('"80:80"', '"80:80/sctp"'), encoding="utf-8")
 
     with pytest.raises(RuntimeError) as error:  # a jsii error carrying the library's message
         ComposeFargateService(Stack(App(), "BadStack"), "Tutorial",
@@ -183,8 +183,8 @@ def test_a_port_published_on_another_host_port_fails_with_the_file_and_path(tmp_
     # What the README says an error looks like in Python: a RuntimeError whose message is the library's, raised
     # from the JavaScript error (printed first), which carries the same message and the JavaScript stack.
     message = str(error.value)
-    assert message.startswith('ComposeFargateError: docker-compose.yml: services.web.ports[0]: "8080:80" publishes '
-                              'container port 80 on host port 8080: ')
+    assert message.startswith('ComposeFargateError: docker-compose.yml: services.web.ports[0]: protocol "sctp" is not '
+                              'supported by ECS: use "tcp" or "udp"; got "80:80/sctp"')
     assert type(error.value) is RuntimeError
     assert isinstance(error.value.__cause__, JavaScriptError)
     assert error.value.__cause__.args[0].startswith(f"@jsii/kernel.RuntimeError: {message}\n")

@@ -7,10 +7,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { NetworkParamsModel } from '../private/model';
 import { ComposeFargateBaseProps } from '../base-props';
 import { VolumeStorage } from '../options';
+import { NetworkParamsModel } from '../private/model';
+import { ECS_QUOTAS, tooMany } from '../private/plan/limits';
 import { holdsSensitivePort, IngressPlan, PlanSettings } from '../private/plan/task';
+import { Problems } from '../private/problems';
 
 export const WARNING_PREFIX = 'cdk-compose-fargate';
 
@@ -70,7 +72,30 @@ export function buildInfrastructure(scope: Construct, input: InfrastructureInput
   }
   const assignPublicIp = input.assignPublicIp ?? input.network?.assignPublicIp ??
     (vpc ? vpc.selectSubnets(vpcSubnets).hasPublic : false);
+  if (vpc && paramSubnets.length === 0) checkSubnetCount(vpc, vpcSubnets, assignPublicIp, input.taskSubnets !== undefined);
   return { vpc, cluster, createdCluster: !input.cluster, vpcSubnets, assignPublicIp };
+}
+
+/**
+ * The subnets the service will be placed in, as the ECS service selects them (without a selection:
+ * the public subnets with a public IP, else the private ones): ECS takes at most 16.
+ */
+function checkSubnetCount(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, publicIp: boolean, given: boolean) {
+  const count = vpc.selectSubnets(selection ?? (publicIp ? { subnetType: ec2.SubnetType.PUBLIC } : {})).subnetIds.length;
+  const max = ECS_QUOTAS.subnetsPerNetworkConfiguration;
+  if (count <= max) return;
+  const problems = new Problems();
+  problems.error([given ? 'taskSubnets' : 'vpc'], `${tooMany(count, 'subnets', max)}: ${given ? 'select fewer' : 'the VPC has that many of the kind the service uses; select some with taskSubnets'} (subnetGroupName, availabilityZones, or onePerAz: true)`);
+  problems.throwIfAny();
+}
+
+/** ECS takes at most 5 security groups in a service's network configuration. */
+export function checkSecurityGroupCount(groups: ec2.ISecurityGroup[] | undefined): void {
+  const max = ECS_QUOTAS.securityGroupsPerNetworkConfiguration;
+  if (groups === undefined || groups.length <= max) return;
+  const problems = new Problems();
+  problems.error(['securityGroups'], tooMany(groups.length, 'security groups', max));
+  problems.throwIfAny();
 }
 
 export interface SecurityGroupsInput {

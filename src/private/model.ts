@@ -19,6 +19,11 @@ export interface HealthCheckModel {
   readonly startPeriodSeconds?: number;
   /** `disable: true` or `test: ["NONE"]`. */
   readonly disabled?: boolean;
+  /**
+   * The timings as the file wrote them (`interval: 3s`), by key: the plan moves them into ECS's
+   * bounds and names what was given.
+   */
+  readonly written?: { readonly [key: string]: unknown };
   readonly path: DocPath;
 }
 
@@ -130,7 +135,10 @@ export interface ServiceModel {
   readonly memoryLimitMiB?: number;
   readonly memoryReservationMiB?: number;
   readonly cpu?: number;
+  /** Compose `stop_grace_period`, in whole seconds, unbounded (the plan moves it into Fargate's bounds). */
   readonly stopTimeoutSeconds?: number;
+  /** Where stop_grace_period is, and how the file wrote it. */
+  readonly stopGracePeriod?: { readonly written: unknown; readonly path: DocPath };
   readonly workingDirectory?: string;
   readonly user?: string;
   readonly labels: Record<string, string>;
@@ -158,9 +166,12 @@ export interface ServiceModel {
   readonly awsPullCredentials?: { readonly arn: string; readonly path: DocPath };
   /** Docker ECS `deploy.x-aws-autoscaling`. */
   readonly awsAutoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number; readonly memory?: number; readonly path: DocPath };
-  /** Docker ECS `deploy.x-aws-min_percent` / `x-aws-max_percent`. */
-  readonly awsMinPercent?: number;
-  readonly awsMaxPercent?: number;
+  /**
+   * Docker ECS `x-aws-min_percent` / `x-aws-max_percent` (under deploy.update_config, or deploy), or
+   * what Docker computed from update_config.parallelism; where they come from.
+   */
+  readonly awsMinPercent?: { readonly value: number; readonly path: DocPath };
+  readonly awsMaxPercent?: { readonly value: number; readonly path: DocPath };
   /** deploy.replicas: the desired count when no prop says otherwise. */
   readonly replicas?: number;
   /** Compose `develop.watch`: which bind mounts are development mounts. */
@@ -178,6 +189,8 @@ export interface ServiceModel {
   readonly expose?: { readonly containerPort: number; readonly containerPortEnd: number; readonly protocol: 'tcp' | 'udp'; readonly path: DocPath }[];
   /** Where each memory or cpu value came from, for messages. */
   readonly sizePaths: { memoryLimit?: DocPath; memoryReservation?: DocPath; cpu?: DocPath };
+  /** How the file wrote the memory values, for messages. */
+  readonly sizeWritten?: { memoryLimit?: unknown; memoryReservation?: unknown };
 }
 
 /** A top-level compose volume. */

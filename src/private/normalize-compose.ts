@@ -12,11 +12,12 @@ import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
   PortModel, ProjectBindModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel, WatchModel,
 } from './model';
-import { isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
-import { DocPath, Problems, quote } from './problems';
+import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './plan/limits';
+import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
+import { DocPath, formatPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { shellSplit } from './shell-split';
-import { parseCpusAsUnits, parseDurationSeconds, parseInteger, parseMemoryMiB } from './units';
+import { Parsed, parseCpusAsUnits, parseDurationSeconds, parseInteger, parseMemoryMiB } from './units';
 
 /** What the construct does with a compose key. */
 export type Support = 'converted' | 'warned' | 'refused';
@@ -52,14 +53,6 @@ export interface ComposeContext {
 }
 
 // Limits that ECS or Fargate enforce at deploy time, checked here instead.
-export const HEALTHCHECK_LIMITS = {
-  interval: [5, 300],
-  timeout: [2, 120],
-  retries: [1, 10],
-  startPeriod: [0, 300],
-} as const;
-export const MAX_STOP_TIMEOUT_SECONDS = 120;
-export const MIN_CONTAINER_MEMORY_MIB = 6;
 export const ULIMIT_NAMES = [
   'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss',
   'rtprio', 'rttime', 'sigpending', 'stack',
@@ -97,17 +90,12 @@ function commandList(svc: ServiceBuilder, value: unknown, at: DocPath): string[]
   return out;
 }
 
+/** A memory size in MiB; ECS's minimum is checked by the plan, on the value the container gets. */
 function memory(svc: ServiceBuilder, value: unknown, at: DocPath): number | undefined {
-  const mib = svc.r.parsed(value, at, parseMemoryMiB);
-  if (mib === undefined) return undefined;
-  if (mib < MIN_CONTAINER_MEMORY_MIB) {
-    svc.r.problems.error(at, `${quote(value)} is ${mib} MiB: ECS needs at least ${MIN_CONTAINER_MEMORY_MIB} MiB for a container (a bare number is bytes: write "512m" for 512 MiB)`);
-    return undefined;
-  }
-  return mib;
+  return svc.r.parsed(value, at, parseMemoryMiB);
 }
 
-function setSize(svc: ServiceBuilder, field: 'memoryLimitMiB' | 'memoryReservationMiB' | 'cpu', value: number | undefined, at: DocPath) {
+function setSize(svc: ServiceBuilder, field: 'memoryLimitMiB' | 'memoryReservationMiB' | 'cpu', value: number | undefined, at: DocPath, written?: unknown) {
   if (value === undefined) return;
   const pathKey = field === 'memoryLimitMiB' ? 'memoryLimit' : field === 'memoryReservationMiB' ? 'memoryReservation' : 'cpu';
   const existing = svc.fields.sizePaths?.[pathKey];
@@ -117,9 +105,13 @@ function setSize(svc: ServiceBuilder, field: 'memoryLimitMiB' | 'memoryReservati
   }
   svc.fields[field] = value;
   svc.fields.sizePaths = { ...svc.fields.sizePaths, [pathKey]: at };
+  if (written !== undefined) svc.fields.sizeWritten = { ...svc.fields.sizeWritten, [pathKey]: written };
 }
 
-/** Compose healthcheck -> canonical form, with ECS's limits. Shared with ecs-params (bareSeconds). */
+/**
+ * Compose healthcheck -> canonical form: timings in whole seconds as written (the plan moves the
+ * ones the container gets into ECS's bounds). Shared with ecs-params (bareSeconds).
+ */
 export function readHealthCheck(r: Reader, value: unknown, at: DocPath, bareSeconds: boolean): HealthCheckModel | undefined {
   const hc = r.map(value, at);
   if (!hc) return undefined;
@@ -169,24 +161,23 @@ export function readHealthCheck(r: Reader, value: unknown, at: DocPath, bareSeco
     const d = r.bool(hc.disable, [...at, 'disable']);
     if (d) disabled = true;
   }
-  const seconds = (key: string, limits: readonly [number, number], what: string) => {
+  const written: Record<string, unknown> = {};
+  const timing = (key: string, parser: (v: unknown) => Parsed<number>) => {
     if (hc[key] === undefined || hc[key] === null) return undefined;
-    const s = r.parsed(hc[key], [...at, key], v => parseDurationSeconds(v, bareSeconds));
-    return r.inRange(s, [...at, key], limits[0], limits[1], `${what} (seconds)`, hc[key]);
+    written[key] = hc[key];
+    return r.parsed(hc[key], [...at, key], parser);
   };
-  const intervalSeconds = seconds('interval', HEALTHCHECK_LIMITS.interval, 'the health check interval');
-  const timeoutSeconds = seconds('timeout', HEALTHCHECK_LIMITS.timeout, 'the health check timeout');
-  const startPeriodSeconds = seconds('start_period', HEALTHCHECK_LIMITS.startPeriod, 'the health check start period');
-  let retries: number | undefined;
-  if (hc.retries !== undefined && hc.retries !== null) {
-    const n = r.parsed(hc.retries, [...at, 'retries'], v => parseInteger(v));
-    // ecs-cli: retries 0 means unset.
-    retries = n === 0 ? undefined : r.inRange(n, [...at, 'retries'], HEALTHCHECK_LIMITS.retries[0], HEALTHCHECK_LIMITS.retries[1], 'retries');
-  }
+  const seconds = (v: unknown) => parseDurationSeconds(v, bareSeconds);
+  const intervalSeconds = timing('interval', seconds);
+  const timeoutSeconds = timing('timeout', seconds);
+  const startPeriodSeconds = timing('start_period', seconds);
+  const n = timing('retries', v => parseInteger(v, 'a whole number of retries'));
+  // ecs-cli: retries 0 means unset.
+  const retries = n === 0 ? undefined : n;
   if (hc.start_interval !== undefined) {
     r.problems.warn('ignored-key', [...at, 'start_interval'], 'ECS health checks have no start interval: ignored');
   }
-  return { command, intervalSeconds, timeoutSeconds, retries, startPeriodSeconds, disabled: disabled || undefined, path: at };
+  return { command, intervalSeconds, timeoutSeconds, retries, startPeriodSeconds, disabled: disabled || undefined, written, path: at };
 }
 
 function readLogging(
@@ -388,7 +379,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'ports',
     support: 'converted',
     ecs: 'portMappings',
-    note: 'short and long syntax; under awsvpc a published port must equal the container port, and a port is published once per task; a range is one mapping per port (a range of over 100 ports: containerPortRange); a loopback host IP keeps the port out of the security group',
+    note: 'short and long syntax; the task opens the container port (port mapping and security group), once per task; a host port that differs (`"8080:80"`) is a warning, and the default listener port of a load balancer target; a range is one mapping per port (a range of over 100 ports: containerPortRange); a loopback host IP keeps the port out of the security group',
     handle: (svc, v, at) => {
       const list = svc.r.list(v, at, 'a list of ports');
       const ports: PortModel[] = [];
@@ -415,17 +406,22 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
           svc.r.problems.error(pAt, `expected a port like "80:80" or a mapping with "target", got ${quote(item)}`);
           return;
         }
-        if (spec.hostPort !== undefined &&
-            (spec.hostPort !== spec.containerPort || spec.hostPortEnd !== spec.containerPortEnd)) {
-          const host = spec.hostPort === spec.hostPortEnd ? `${spec.hostPort}` : `${spec.hostPort}-${spec.hostPortEnd}`;
-          const ctr = spec.containerPort === spec.containerPortEnd ? `${spec.containerPort}` : `${spec.containerPort}-${spec.containerPortEnd}`;
-          svc.r.problems.error(pAt, `${quote(item)} publishes container port ${ctr} on host port ${host}: under awsvpc (Fargate) the published port must equal the container port; write "${ctr}:${ctr}" or "${ctr}"`);
+        // As Docker: a host range goes with a container range of the same length, or with one container port.
+        const hostCount = spec.hostPort === undefined ? 0 : spec.hostPortEnd! - spec.hostPort + 1;
+        const containerCount = spec.containerPortEnd - spec.containerPort + 1;
+        if (hostCount > 0 && containerCount > 1 && hostCount !== containerCount) {
+          svc.r.problems.error(pAt, `${quote(item)} publishes ${containerCount} container ports on ${hostCount} host port${hostCount > 1 ? 's' : ''}: a range of container ports needs a host range of the same length (or no host port)`);
           return;
         }
         const overlap = ports.find(p => p.protocol === spec.protocol &&
           p.containerPort <= spec.containerPortEnd && spec.containerPort <= p.containerPortEnd);
+        if (overlap && overlap.containerPort === spec.containerPort && overlap.containerPortEnd === spec.containerPortEnd) {
+          // Compose publishes one container port on several host ports; the task opens it once.
+          svc.r.problems.warn('host-port', pAt, `${quote(item)} publishes container port ${describePorts(spec.containerPort, spec.containerPortEnd)}/${spec.protocol} again (see ${formatPath(overlap.path)}): on Fargate the task opens each container port once, and clients reach it on the container port`);
+          return;
+        }
         if (overlap) {
-          svc.r.problems.error(pAt, `${quote(item)} maps container port ${spec.containerPort}/${spec.protocol} again (see ${overlap.path.join('.')}): each port may be mapped once`);
+          svc.r.problems.error(pAt, `${quote(item)} maps container port ${spec.containerPort}/${spec.protocol} again (see ${formatPath(overlap.path)}): each port may be mapped once`);
           return;
         }
         if (spec.hostIp !== undefined) {
@@ -479,7 +475,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'healthcheck',
     support: 'converted',
     ecs: 'healthCheck',
-    note: 'string test -> CMD-SHELL; durations truncated to seconds and checked against ECS limits; disable / ["NONE"] drop it',
+    note: `string test -> CMD-SHELL; durations truncated to seconds; a value outside ECS's bounds (interval ${B.interval[0]}-${B.interval[1]} s, timeout ${B.timeout[0]}-${B.timeout[1]} s and at most the interval, retries ${B.retries[0]}-${B.retries[1]}, start_period ${B.startPeriod[0]}-${B.startPeriod[1]} s) is moved to the nearest one ECS takes, with a warning; disable / ["NONE"] drop it`,
     handle: (svc, v, at) => set(svc, 'healthCheck', readHealthCheck(svc.r, v, at, false)),
   },
   {
@@ -487,21 +483,22 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     support: 'converted',
     ecs: 'memory',
     note: 'bytes when a bare number; binary units; floored to MiB',
-    handle: (svc, v, at) => setSize(svc, 'memoryLimitMiB', memory(svc, v, at), at),
+    handle: (svc, v, at) => setSize(svc, 'memoryLimitMiB', memory(svc, v, at), at, v),
   },
   {
     key: 'mem_reservation',
     support: 'converted',
     ecs: 'memoryReservation',
     note: 'bytes when a bare number; binary units; floored to MiB',
-    handle: (svc, v, at) => setSize(svc, 'memoryReservationMiB', memory(svc, v, at), at),
+    handle: (svc, v, at) => setSize(svc, 'memoryReservationMiB', memory(svc, v, at), at, v),
   },
   {
     key: 'cpu_shares',
     support: 'converted',
     ecs: 'cpu',
     note: 'CPU units',
-    handle: (svc, v, at) => setSize(svc, 'cpu', svc.r.inRange(svc.r.parsed(v, at, x => parseInteger(x, 'a whole number of CPU units')), at, 0, 10240 * 16, 'cpu_shares'), at),
+    // Fargate's upper bound is the plan's, on the value the container gets.
+    handle: (svc, v, at) => setSize(svc, 'cpu', svc.r.inRange(svc.r.parsed(v, at, x => parseInteger(x, 'a whole number of CPU units')), at, 0, Number.MAX_SAFE_INTEGER, 'cpu_shares'), at),
   },
   {
     key: 'cpus',
@@ -514,15 +511,18 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'deploy',
     support: 'converted',
     ecs: 'cpu, memory, memoryReservation; desired count',
-    note: 'resources.limits/reservations (cpus, memory) and replicas are converted; other deploy keys are ignored with a warning',
+    note: 'resources.limits/reservations (cpus, memory) and replicas are converted; update_config.parallelism and x-aws-min_percent / x-aws-max_percent set the deployment percentages (as Docker\'s ECS integration did); resources.reservations.devices and generic_resources (GPUs) are refused; other deploy keys are ignored with a warning',
     handle: (svc, v, at) => readDeploy(svc, v, at),
   },
   {
     key: 'stop_grace_period',
     support: 'converted',
     ecs: 'stopTimeout',
-    note: `whole seconds, at most ${MAX_STOP_TIMEOUT_SECONDS} on Fargate`,
-    handle: (svc, v, at) => set(svc, 'stopTimeoutSeconds', svc.r.inRange(svc.r.parsed(v, at, x => parseDurationSeconds(x, false)), at, 0, MAX_STOP_TIMEOUT_SECONDS, 'stop_grace_period (seconds)', v)),
+    note: `whole seconds; outside Fargate's ${STOP[0]}-${STOP[1]} s it is moved to the nearest one, with a warning`,
+    handle: (svc, v, at) => {
+      set(svc, 'stopTimeoutSeconds', svc.r.parsed(v, at, x => parseDurationSeconds(x, false)));
+      set(svc, 'stopGracePeriod', { written: v, path: at });
+    },
   },
   {
     key: 'working_dir',
@@ -1092,8 +1092,9 @@ export const DOCKER_ECS_SERVICE_KEYS: KeyRule[] = [
   { key: 'x-aws-policies', support: 'converted', ecs: 'task role managed policies', note: 'managed policy ARNs attached to the task role' },
   { key: 'x-aws-pull_credentials', support: 'converted', ecs: 'repositoryCredentials', note: 'a Secrets Manager ARN; the execution role may read it' },
   { key: 'deploy.x-aws-autoscaling', support: 'converted', ecs: 'service auto scaling', note: '{min, max, cpu | memory}: target tracking, unless the autoScaling prop is given' },
-  { key: 'deploy.x-aws-min_percent', support: 'converted', ecs: 'deploymentConfiguration.minimumHealthyPercent', note: 'unless the minHealthyPercent prop is given' },
-  { key: 'deploy.x-aws-max_percent', support: 'converted', ecs: 'deploymentConfiguration.maximumPercent', note: 'unless the maxHealthyPercent prop is given' },
+  { key: 'deploy.update_config.x-aws-min_percent', support: 'converted', ecs: 'deploymentConfiguration.minimumHealthyPercent', note: 'where Docker read it (also taken directly under deploy); unless the minHealthyPercent prop is given' },
+  { key: 'deploy.update_config.x-aws-max_percent', support: 'converted', ecs: 'deploymentConfiguration.maximumPercent', note: 'where Docker read it (also taken directly under deploy); unless the maxHealthyPercent prop is given' },
+  { key: 'deploy.update_config.parallelism', support: 'converted', ecs: 'deploymentConfiguration', note: 'as Docker computed it from the replicas R: minimum (R - parallelism) * 100 / R and maximum (R + parallelism) * 100 / R percent, for the ones x-aws-min_percent / x-aws-max_percent do not give' },
   { key: 'ports[].x-aws-protocol', support: 'converted', ecs: 'load balancer type', note: 'http/https select an Application Load Balancer, tcp/udp/tls a Network one, when the loadBalancer prop names no type' },
 ];
 
@@ -1200,10 +1201,72 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
   return { context, dockerfile, args, target, path: at };
 }
 
+/** Deployment percentages as the file gives them, and update_config.parallelism. */
+interface RollingUpdate {
+  min?: { value: number; at: DocPath };
+  max?: { value: number; at: DocPath };
+  parallelism?: { value: number; at: DocPath };
+}
+
+/** x-aws-min_percent / x-aws-max_percent, under deploy or (as Docker's ECS integration read them) under deploy.update_config. */
+function readPercent(svc: ServiceBuilder, key: string, value: unknown, at: DocPath, update: RollingUpdate) {
+  const n = svc.r.inRange(svc.r.parsed(value, at, x => parseInteger(x, 'a percentage')), at, 0, 200, key);
+  if (n === undefined) return;
+  const which = key === 'x-aws-min_percent' ? 'min' : 'max';
+  const given = update[which];
+  if (given && given.value !== n) svc.r.problems.error(at, `${n} conflicts with the ${given.value} at ${formatPath(given.at)}: give one`);
+  else update[which] = { value: n, at };
+}
+
+const UPDATE_CONFIG_IGNORED = ['delay', 'failure_action', 'monitor', 'max_failure_ratio', 'order'];
+
+function readUpdateConfig(svc: ServiceBuilder, v: unknown, at: DocPath, update: RollingUpdate) {
+  const r = svc.r;
+  for (const [key, value] of Object.entries(r.map(v, at) ?? {})) {
+    const kAt = [...at, key];
+    if (key === 'x-aws-min_percent' || key === 'x-aws-max_percent') {
+      readPercent(svc, key, value, kAt, update);
+    } else if (key === 'parallelism') {
+      const n = r.inRange(r.parsed(value, kAt, x => parseInteger(x, 'a number of tasks')), kAt, 0, Number.MAX_SAFE_INTEGER, 'parallelism');
+      if (n !== undefined) update.parallelism = { value: n, at: kAt };
+    } else if (UPDATE_CONFIG_IGNORED.includes(key)) {
+      r.problems.warn('ignored-key', kAt, 'ignored on Fargate: an ECS rolling update has no such setting (the circuitBreaker, minHealthyPercent and maxHealthyPercent props set how it goes)');
+    } else if (!key.startsWith('x-')) {
+      r.problems.error(kAt, `unknown update_config key: allowed are parallelism, ${UPDATE_CONFIG_IGNORED.join(', ')}, x-aws-min_percent, x-aws-max_percent`);
+    }
+  }
+}
+
+/**
+ * The deployment percentages, as Docker's ECS integration computed them: x-aws-min_percent and
+ * x-aws-max_percent as given; from update_config.parallelism (p tasks of the R replicas at a time)
+ * the ones not given are (R - p) * 100 / R and (R + p) * 100 / R, in whole percents. Where Docker
+ * stopped, a file compose takes still deploys: no replicas is compose's 1, a parallelism of 0 (all at
+ * once) or above the replicas is R (with a warning for the latter).
+ */
+function applyRollingUpdate(svc: ServiceBuilder, update: RollingUpdate) {
+  let min = update.min;
+  let max = update.max;
+  const p = update.parallelism;
+  const replicas = svc.fields.replicas ?? 1;
+  if (p && (!min || !max) && replicas > 0) {
+    let parallelism = p.value === 0 ? replicas : p.value;
+    if (parallelism > replicas) {
+      svc.r.problems.warn('adjusted-value', p.at, `${p.value} is more than the ${replicas} replica${replicas > 1 ? 's' : ''}${svc.fields.replicas === undefined ? ' (deploy.replicas is not set: 1)' : ''}: the update replaces ${replicas} at a time`);
+      parallelism = replicas;
+    }
+    min ??= { value: Math.trunc((replicas - parallelism) * 100 / replicas), at: p.at };
+    max ??= { value: Math.trunc((replicas + parallelism) * 100 / replicas), at: p.at };
+  }
+  if (min) svc.fields.awsMinPercent = { value: min.value, path: min.at };
+  if (max) svc.fields.awsMaxPercent = { value: max.value, path: max.at };
+}
+
 function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
   const r = svc.r;
   const d = r.map(v, at);
   if (!d) return;
+  const update: RollingUpdate = {};
   for (const [key, value] of Object.entries(d)) {
     const kAt = [...at, key];
     if (key === 'resources') {
@@ -1218,7 +1281,7 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
         for (const [field, fv] of Object.entries(s ?? {})) {
           const fAt = [...rAt, field];
           if (field === 'memory') {
-            setSize(svc, kind === 'limits' ? 'memoryLimitMiB' : 'memoryReservationMiB', memory(svc, fv, fAt), fAt);
+            setSize(svc, kind === 'limits' ? 'memoryLimitMiB' : 'memoryReservationMiB', memory(svc, fv, fAt), fAt, fv);
           } else if (field === 'cpus') {
             // limits.cpus is the container's CPU; reservations.cpus is used when no limit is given.
             const units = r.parsed(fv, fAt, parseCpusAsUnits);
@@ -1227,12 +1290,12 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
             } else {
               r.problems.warn('ignored-key', fAt, 'ignored: an ECS container has one cpu value, and deploy.resources.limits.cpus gives it');
             }
-          } else if (field === 'devices') {
-            r.problems.error(fAt, 'cannot be honoured on Fargate: Fargate has no GPUs or other devices');
+          } else if (field === 'devices' || (field === 'generic_resources' && kind === 'reservations')) {
+            r.problems.error(fAt, `cannot be honoured on Fargate (got ${quote(fv)}): a request for ${field === 'devices' ? 'devices (GPUs and the like)' : 'generic resources (GPUs and the like)'}, and Fargate gives a task no GPUs or other devices`);
           } else if (field === 'pids') {
             r.problems.warn('ignored-key', fAt, 'ignored on Fargate: the pids limit is not settable');
           } else if (!field.startsWith('x-')) {
-            r.problems.error(fAt, `unknown ${kind} key: allowed are cpus, memory`);
+            r.problems.error(fAt, `unknown ${kind} key: allowed are cpus, memory, pids${kind === 'reservations' ? ', devices, generic_resources' : ''}`);
           }
         }
       }
@@ -1243,17 +1306,19 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
       if (value !== 'replicated' && value !== 'replicated-job') {
         r.problems.error(kAt, `Fargate services are replicated: got ${quote(value)}, allowed is "replicated"`);
       }
-    } else if (['restart_policy', 'update_config', 'rollback_config', 'placement', 'labels', 'endpoint_mode'].includes(key)) {
+    } else if (key === 'update_config') {
+      readUpdateConfig(svc, value, kAt, update);
+    } else if (['restart_policy', 'rollback_config', 'placement', 'labels', 'endpoint_mode'].includes(key)) {
       r.problems.warn('ignored-key', kAt, 'ignored on Fargate: the ECS service has its own deployment and placement settings (see the construct props)');
     } else if (key === 'x-aws-autoscaling') {
       readAwsAutoscaling(svc, value, kAt);
     } else if (key === 'x-aws-min_percent' || key === 'x-aws-max_percent') {
-      const n = r.inRange(r.parsed(value, kAt, x => parseInteger(x, 'a percentage')), kAt, 0, 200, key);
-      if (n !== undefined) svc.fields[key === 'x-aws-min_percent' ? 'awsMinPercent' : 'awsMaxPercent'] = n;
+      readPercent(svc, key, value, kAt, update);
     } else if (!key.startsWith('x-')) {
       r.problems.error(kAt, 'unknown deploy key: allowed are resources, replicas, mode, restart_policy, update_config, rollback_config, placement, labels, endpoint_mode');
     }
   }
+  applyRollingUpdate(svc, update);
 }
 
 function readUlimits(svc: ServiceBuilder, v: unknown, at: DocPath): UlimitModel[] | undefined {
@@ -1496,7 +1561,7 @@ export const DOCKER_ECS_TOP_LEVEL_KEYS: KeyRule[] = [
 export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'version', support: 'converted', ecs: '-', note: '1 (no key, services at the top level), 2, 2.x, 3, 3.x; absent with `services`: the Compose Specification' },
   { key: 'name', support: 'converted', ecs: 'family, serviceName', note: 'the project name, unless the projectName prop is given' },
-  { key: 'services', support: 'converted', ecs: 'containerDefinitions', note: 'one container per service, in one task definition' },
+  { key: 'services', support: 'converted', ecs: 'containerDefinitions', note: `one container per service, in one task definition: ECS takes at most ${ECS_QUOTAS.containersPerTaskDefinition} (counting the init container for secrets and configs) in a task definition of at most ${ECS_QUOTAS.taskDefinitionBytes / 1024} KiB; beyond that, ComposeFargateProject (a task definition per service)` },
   { key: 'volumes', support: 'converted', ecs: 'volumes', note: 'named volumes without driver options: task storage in ComposeFargateService (VolumeStorage.EFS: an EFS file system each), EFS file systems the construct makes in ComposeFargateProject (encrypted, an access point each, backed up, retained); ecs-params efs_volumes and the fileSystems prop name existing ones; driver, driver_opts, labels and external without a file system are refused' },
   { key: 'secrets', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: a Secrets Manager secret; `file:`, `content:`, `environment:`: a secret the construct makes with a generated value (a warning says how to set an exact one), or the secrets prop' },
   { key: 'configs', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: an SSM parameter; `file:`, `content:`, `environment:` (its value at synth time): put into the image' },

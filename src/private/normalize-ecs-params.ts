@@ -8,6 +8,7 @@ import {
   ServiceDiscoveryModel,
 } from './model';
 import { readHealthCheck } from './normalize-compose';
+import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory } from './plan/limits';
 import { DocPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { parseInteger, parseMemoryMiB, parseTaskCpuUnits, parseTaskMemoryMiB } from './units';
@@ -36,6 +37,9 @@ export interface ParamsKeyRule {
   readonly note: string;
 }
 
+/** What happens to a value outside ECS's bounds. */
+const MOVED = 'a value outside is moved to the nearest one ECS takes, with a warning';
+
 const rule = (key: string, ecs: string, note = '', support: 'converted' | 'refused' = 'converted'): ParamsKeyRule => ({ key, support, ecs, note });
 
 /** The one source of truth for ecs-params keys: the docs table and the unknown-key checks come from it. */
@@ -57,10 +61,10 @@ export const ECS_PARAMS_KEYS: ParamsKeyRule[] = [
   rule('task_definition.services.*.healthcheck', 'healthCheck', 'overrides the compose health check field by field; times may be whole seconds'),
   rule('task_definition.services.*.healthcheck.test', 'healthCheck.command', 'a string or a one-element list runs through CMD-SHELL'),
   rule('task_definition.services.*.healthcheck.command', 'healthCheck.command', 'the same as test; give one of them'),
-  rule('task_definition.services.*.healthcheck.interval', 'healthCheck.interval', '5-300 s'),
-  rule('task_definition.services.*.healthcheck.timeout', 'healthCheck.timeout', '2-120 s'),
-  rule('task_definition.services.*.healthcheck.retries', 'healthCheck.retries', '1-10; 0 means unset'),
-  rule('task_definition.services.*.healthcheck.start_period', 'healthCheck.startPeriod', '0-300 s'),
+  rule('task_definition.services.*.healthcheck.interval', 'healthCheck.interval', `${B.interval[0]}-${B.interval[1]} s, and at least the timeout; ${MOVED}`),
+  rule('task_definition.services.*.healthcheck.timeout', 'healthCheck.timeout', `${B.timeout[0]}-${B.timeout[1]} s; ${MOVED}`),
+  rule('task_definition.services.*.healthcheck.retries', 'healthCheck.retries', `${B.retries[0]}-${B.retries[1]}; 0 means unset; ${MOVED}`),
+  rule('task_definition.services.*.healthcheck.start_period', 'healthCheck.startPeriod', `${B.startPeriod[0]}-${B.startPeriod[1]} s; ${MOVED}`),
   rule('task_definition.services.*.secrets', 'secrets', 'the execution role may read exactly these'),
   rule('task_definition.services.*.secrets[].name', 'secrets.name', 'the environment variable'),
   rule('task_definition.services.*.secrets[].value_from', 'secrets.valueFrom', 'an SSM parameter name or ARN, or a Secrets Manager ARN'),
@@ -92,8 +96,8 @@ export const ECS_PARAMS_KEYS: ParamsKeyRule[] = [
   rule('run_params', '-'),
   rule('run_params.network_configuration', 'networkConfiguration'),
   rule('run_params.network_configuration.awsvpc_configuration', 'awsvpcConfiguration'),
-  rule('run_params.network_configuration.awsvpc_configuration.subnets', 'awsvpcConfiguration.subnets', 'at least one; no VPC is created'),
-  rule('run_params.network_configuration.awsvpc_configuration.security_groups', 'awsvpcConfiguration.securityGroups', 'none: the VPC default security group'),
+  rule('run_params.network_configuration.awsvpc_configuration.subnets', 'awsvpcConfiguration.subnets', `at least one, at most ${ECS_QUOTAS.subnetsPerNetworkConfiguration}; no VPC is created`),
+  rule('run_params.network_configuration.awsvpc_configuration.security_groups', 'awsvpcConfiguration.securityGroups', `at most ${ECS_QUOTAS.securityGroupsPerNetworkConfiguration}; none: the VPC default security group`),
   rule('run_params.network_configuration.awsvpc_configuration.assign_public_ip', 'awsvpcConfiguration.assignPublicIp', 'ENABLED or DISABLED'),
   rule('run_params.task_placement', '-', 'Fargate places tasks itself', 'refused'),
   rule('run_params.service_discovery', 'serviceRegistries', 'a Cloud Map service in a new or existing namespace'),
@@ -251,8 +255,8 @@ function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsS
   for (const [key, field] of [['mem_limit', 'memoryLimitMiB'], ['mem_reservation', 'memoryReservationMiB']] as const) {
     if (m[key] === undefined) continue;
     const mib = r.parsed(m[key], [...at, key], parseMemoryMiB);
-    if (mib !== undefined && mib > 0 && mib < 6) {
-      r.problems.error([...at, key], `${quote(m[key])} is ${mib} MiB: ECS needs at least 6 MiB for a container (a bare number is bytes: write "512m" for 512 MiB)`);
+    if (mib !== undefined && mib > 0 && mib < MIN_CONTAINER_MEMORY_MIB) {
+      r.problems.error([...at, key], tooLittleMemory(m[key], mib));
     } else if (mib) {
       o[field] = mib;
     }

@@ -169,6 +169,11 @@ export function parseLongPort(value: Record<string, unknown>): { spec?: PortSpec
   };
 }
 
+/** "80" or "8000-8010". */
+export function describePorts(first: number, last: number): string {
+  return first === last ? `${first}` : `${first}-${last}`;
+}
+
 /** An IPv4 or IPv6 address (what docker accepts as a port's host IP). */
 export function isIpAddress(text: string): boolean {
   if (isIpv4(text)) return true;

@@ -153,6 +153,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       existingFileSystems: input.existingFileSystems,
       runOnce: group.filter(g => g !== main && oneShots.has(g.name)).map(g => g.name),
       reserved: standalone ? undefined : SERVICE_CONNECT_PROXY,
+      perService: true,
     }, composeProblems, paramsProblems);
     return task;
   };

@@ -9,8 +9,12 @@ import {
   BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
   NetworkParamsModel, SecretModel, ServiceDiscoveryModel, ServiceModel, UlimitModel,
 } from '../model';
-import { isLoopback, Protocol } from '../ports';
+import { describePorts, isLoopback, Protocol } from '../ports';
 import { DocPath, formatPath, Problems, quote } from '../problems';
+import {
+  checkNetworkLimits, checkTaskDefinitionLimits, ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds,
+  MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
+} from './limits';
 import { planFileInit, planVolumes } from './volumes';
 
 export interface HealthCheckPlan {
@@ -44,6 +48,11 @@ export interface PortMappingPlan {
   readonly appProtocol?: string;
   /** Reached by other services only (compose `expose`, an image's known port): never published. */
   readonly exposed?: boolean;
+  /**
+   * The host port compose publishes it on, when that differs from the container port (`"8080:80"`):
+   * the task opens the container port; a load balancer target listens on this port by default.
+   */
+  readonly hostPort?: number;
 }
 
 export interface MountPointPlan {
@@ -220,6 +229,8 @@ export interface PlanInput extends PlanSettings {
   readonly family: string;
   /** Compose services of this task that run once (not essential: their exit must not stop the task). */
   readonly runOnce?: string[];
+  /** The task is one compose service's (ComposeFargateProject), not the whole file's. */
+  readonly perService?: boolean;
   /** CPU units and MiB the task needs besides its containers (the Service Connect proxy). */
   readonly reserved?: { readonly cpu: number; readonly memoryMiB: number };
 }
@@ -246,32 +257,52 @@ export const AWSLOGS_OPTIONS = [
 /** Log drivers Fargate accepts besides awslogs. */
 export const FARGATE_LOG_DRIVERS = ['awslogs', 'splunk', 'awsfirelens'];
 
+/**
+ * The container's health check: ecs-params overrides compose field by field; each timing the
+ * container gets is moved into ECS's bounds (with a warning), and the interval is at least the
+ * timeout, as ECS needs.
+ */
 function mergeHealthCheck(
   compose: HealthCheckModel | undefined, params: HealthCheckModel | undefined, problems: Problems, paramsProblems: Problems,
 ): HealthCheckPlan | undefined {
   if (!compose && !params) return undefined;
   if (compose?.disabled && !params) return undefined;
-  const pick = <K extends keyof HealthCheckModel>(k: K) => params?.[k] ?? (compose?.disabled ? undefined : compose?.[k]);
-  const command = pick('command') as string[] | undefined;
+  const from = <K extends keyof HealthCheckModel>(k: K) =>
+    (params?.[k] !== undefined ? { hc: params, problems: paramsProblems } : !compose || compose.disabled ? undefined : { hc: compose, problems });
+  const command = from('command')?.hc.command;
   if (!command) {
     const at = params?.path ?? compose!.path;
     (params ? paramsProblems : problems).error(at, 'a health check needs a command: give "test" (ECS does not read the image\'s HEALTHCHECK)');
     return undefined;
   }
-  const intervalSeconds = pick('intervalSeconds') as number | undefined;
-  const timeoutSeconds = pick('timeoutSeconds') as number | undefined;
-  // ECS's defaults are an interval of 30 s and a timeout of 5 s; the timeout must not exceed the interval.
-  if ((timeoutSeconds ?? 5) > (intervalSeconds ?? 30)) {
-    const fromParams = params?.timeoutSeconds !== undefined;
-    (fromParams ? paramsProblems : problems).error([...(fromParams ? params! : compose!).path, 'timeout'],
-      `the timeout (${timeoutSeconds ?? 5} s) is longer than the interval (${intervalSeconds ?? 30} s${intervalSeconds === undefined ? ', the default' : ''}): ECS needs timeout <= interval`);
+  const timing = (field: 'intervalSeconds' | 'timeoutSeconds' | 'retries' | 'startPeriodSeconds', key: string, bounds: readonly [number, number], what: string) => {
+    const src = from(field);
+    const value = src?.hc[field];
+    if (src === undefined || value === undefined) return undefined;
+    return {
+      value: intoBounds(value, bounds, src.problems, [...src.hc.path, key], src.hc.written?.[key] ?? value, what, field === 'retries' ? '' : ' s'),
+      at: [...src.hc.path, key],
+      problems: src.problems,
+    };
+  };
+  const interval = timing('intervalSeconds', 'interval', ECS_HEALTHCHECK_BOUNDS.interval, 'a health check interval');
+  const timeout = timing('timeoutSeconds', 'timeout', ECS_HEALTHCHECK_BOUNDS.timeout, 'a health check timeout');
+  let intervalSeconds = interval?.value;
+  // ECS needs timeout <= interval (Docker runs a slow check to its timeout): the interval grows to the timeout.
+  const effectiveInterval = intervalSeconds ?? ECS_HEALTHCHECK_DEFAULTS.interval;
+  if (timeout && timeout.value > effectiveInterval) {
+    const where = interval ?? timeout;
+    where.problems.warn('adjusted-value', where.at, interval
+      ? `the interval ${interval.value} s is shorter than the timeout (${timeout.value} s), and ECS needs the timeout to be at most the interval: ${timeout.value} s is used`
+      : `the timeout ${timeout.value} s is longer than ECS's default interval (${effectiveInterval} s), and ECS needs the timeout to be at most the interval: the interval is ${timeout.value} s`);
+    intervalSeconds = timeout.value;
   }
   return {
     command,
     intervalSeconds,
-    timeoutSeconds,
-    retries: pick('retries') as number | undefined,
-    startPeriodSeconds: pick('startPeriodSeconds') as number | undefined,
+    timeoutSeconds: timeout?.value,
+    retries: timing('retries', 'retries', ECS_HEALTHCHECK_BOUNDS.retries, 'health check retries')?.value,
+    startPeriodSeconds: timing('startPeriodSeconds', 'start_period', ECS_HEALTHCHECK_BOUNDS.startPeriod, 'a health check start period')?.value,
   };
 }
 
@@ -426,6 +457,40 @@ function checkDependencies(containers: ContainerPlan[], sources: Map<string, { p
 }
 
 /**
+ * The host port a container port is published on, when it differs: a host range maps port by port
+ * onto a container range of its length; with one container port, its first port stands.
+ */
+function hostPortOf(port: ServiceModel['ports'][number], containerPort: number): number | undefined {
+  if (port.hostPort === undefined) return undefined;
+  const sameLength = port.hostPortEnd! - port.hostPort === port.containerPortEnd - port.containerPort;
+  const host = port.hostPort + (sameLength ? containerPort - port.containerPort : 0);
+  return host === containerPort ? undefined : host;
+}
+
+/** What a published host port means on Fargate, said once per port entry whose host port differs. */
+function warnHostPorts(svc: ServiceModel, problems: Problems) {
+  for (const port of svc.ports) {
+    if (port.hostPort === undefined || (port.hostPort === port.containerPort && port.hostPortEnd === port.containerPortEnd)) continue;
+    const many = port.containerPortEnd > port.containerPort;
+    const container = describePorts(port.containerPort, port.containerPortEnd);
+    const host = describePorts(port.hostPort, port.hostPortEnd!);
+    problems.warn('host-port', port.path,
+      `publishes container port${many ? 's' : ''} ${container}/${port.protocol} on host port${port.hostPortEnd! > port.hostPort ? 's' : ''} ${host}: a Fargate task has no host ports, so the task opens the container port${many ? 's' : ''}, ${container} (port mapping and security group), and clients reach ${many ? 'them' : 'it'} there; with a load balancer, ${host} is the default listener port of ${many ? 'their targets' : 'its target'}`);
+  }
+}
+
+/** The container's CPU units: ecs-params' when given, else compose's, which may not exceed the largest Fargate task. */
+function containerCpu(svc: ServiceModel, p: EcsServiceParamsModel | undefined, problems: Problems): number | undefined {
+  if (p?.cpu !== undefined) return p.cpu;
+  const max = Math.max(...FARGATE_CPU_VALUES);
+  if (svc.cpu !== undefined && svc.cpu > max) {
+    problems.error(svc.sizePaths.cpu ?? svc.path, `${svc.cpu} CPU units is more than the largest Fargate task has (${max}, 16 vCPU)`);
+    return undefined;
+  }
+  return svc.cpu;
+}
+
+/**
  * Build the task plan. Problems go to the collector of the document they are in; the caller
  * throws them together.
  */
@@ -457,8 +522,17 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
   const depSources = new Map<string, { problems: Problems; at: DocPath }[]>();
   const containers: ContainerPlan[] = compose.services.map(svc => {
     const p = params.get(svc.name);
-    const memoryLimitMiB = p?.memoryLimitMiB ?? svc.memoryLimitMiB;
-    const memoryReservationMiB = p?.memoryReservationMiB ?? svc.memoryReservationMiB;
+    // A compose value that ecs-params replaces is not used, so it is not checked against ECS.
+    const memory = (key: 'memoryLimit' | 'memoryReservation') => {
+      const mib = p?.[`${key}MiB`] ?? svc[`${key}MiB`];
+      if (p?.[`${key}MiB`] === undefined && mib !== undefined && mib < MIN_CONTAINER_MEMORY_MIB) {
+        composeProblems.error(svc.sizePaths[key] ?? svc.path, tooLittleMemory(svc.sizeWritten?.[key] ?? `${mib}m`, mib));
+        return undefined;
+      }
+      return mib;
+    };
+    const memoryLimitMiB = memory('memoryLimit');
+    const memoryReservationMiB = memory('memoryReservation');
     if (memoryLimitMiB !== undefined && memoryReservationMiB !== undefined && memoryLimitMiB < memoryReservationMiB) {
       const fromParams = p?.memoryLimitMiB !== undefined || p?.memoryReservationMiB !== undefined;
       const at = fromParams ? [...p!.path, p!.memoryLimitMiB !== undefined ? 'mem_limit' : 'mem_reservation'] : svc.sizePaths.memoryLimit ?? svc.path;
@@ -489,17 +563,23 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       logSecretOptions: p?.logSecretOptions ?? [],
       image: svc.image ?? '',
       essential: p?.essential ?? !completionTargets.has(svc.name),
-      cpu: p?.cpu ?? svc.cpu,
+      cpu: containerCpu(svc, p, composeProblems),
       memoryLimitMiB,
       memoryReservationMiB,
       // A range becomes one mapping per port, as ecs-cli did; a very long one stays a containerPortRange.
       portMappings: svc.ports.flatMap(port => {
         const count = port.containerPortEnd - port.containerPort + 1;
-        const single = (n: number) => ({
-          containerPort: n, containerPortEnd: n, protocol: port.protocol, name: count === 1 ? port.name : undefined, appProtocol: port.appProtocol,
+        const single = (n: number): PortMappingPlan => ({
+          containerPort: n,
+          containerPortEnd: n,
+          protocol: port.protocol,
+          name: count === 1 ? port.name : undefined,
+          appProtocol: port.appProtocol,
+          hostPort: hostPortOf(port, n),
         });
-        return count === 1 || count > MAX_EXPANDED_PORT_RANGE
-          ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name }]
+        if (count === 1) return [single(port.containerPort)];
+        return count > MAX_EXPANDED_PORT_RANGE
+          ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name, hostPort: undefined }]
           : Array.from({ length: count }, (_, k) => single(port.containerPort + k));
       }),
       environment: svc.environment,
@@ -514,12 +594,16 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       interactive: svc.interactive,
       initProcessEnabled: p?.initProcessEnabled ?? svc.init,
       ulimits: svc.ulimits,
-      stopTimeoutSeconds: svc.stopTimeoutSeconds,
+      stopTimeoutSeconds: svc.stopTimeoutSeconds === undefined ? undefined
+        : intoBounds(svc.stopTimeoutSeconds, FARGATE_STOP_TIMEOUT_BOUNDS, composeProblems, svc.stopGracePeriod?.path ?? [...svc.path, 'stop_grace_period'],
+          svc.stopGracePeriod?.written ?? svc.stopTimeoutSeconds, 'a container\'s stop timeout on Fargate', ' s'),
       healthCheck: mergeHealthCheck(svc.healthCheck, p?.healthCheck, composeProblems, paramsProblems),
       logging: planLogging(svc, composeProblems, groups, input.region, input.createLogGroups !== false),
       dependsOn: [...deps.values()].map(d => ({ container: d.container, condition: d.condition })),
     };
   });
+
+  for (const svc of compose.services) warnHostPorts(svc, composeProblems);
 
   // Secrets may not shadow an environment variable of the same container.
   for (const c of containers) {
@@ -537,7 +621,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       const other = published.find(x => x.svc !== svc.name && x.port.protocol === port.protocol &&
         x.port.containerPort <= port.containerPortEnd && port.containerPort <= x.port.containerPortEnd);
       if (other) {
-        composeProblems.error(port.path, `port ${port.containerPort}/${port.protocol} is also published by ${other.svc} (${formatPath(other.port.path)}): the containers of a task share one network interface, so a port is published once`);
+        const shared = Math.max(port.containerPort, other.port.containerPort);
+        composeProblems.error(port.path, `container port ${shared}/${port.protocol} is also opened by ${other.svc} (${formatPath(other.port.path)}): the containers of one task share one network interface, so each container port is opened once; change the port one of them listens on${input.perService ? '' : ', or deploy with ComposeFargateProject (a task per compose service)'}`);
       }
       published.push({ svc: svc.name, port });
     }
@@ -585,6 +670,10 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       composeProblems.warn('ignored-key', x.awsPullCredentials.path, 'ecs-params repository_credentials for this service wins');
     }
   }
+  checkTaskDefinitionLimits({ family: input.family, containers, volumes, fileInit }, {
+    services: compose.services, servicesAt: compose.version === '1' ? [] : ['services'], perService: input.perService === true,
+  }, composeProblems);
+  checkNetworkLimits(ecsParams?.network, paramsProblems);
   if (!composeProblems.ok || !paramsProblems.ok || !size) return undefined;
   const secretsToRead = [...new Set(containers.flatMap(c => c.secrets.map(s => s.valueFrom)))];
   const platforms = compose.services.filter(x => x.platform);
@@ -626,8 +715,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     taskRolePolicies: compose.services.flatMap(x => (x.awsRole ? [x.awsRole.document] : [])),
     taskRoleManagedPolicies: [...new Set(compose.services.flatMap(x => x.awsPolicies))],
     autoscaling: oneValue(compose, x => x.awsAutoscaling, 'deploy.x-aws-autoscaling', composeProblems),
-    minHealthyPercent: oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems),
-    maxHealthyPercent: oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems),
+    minHealthyPercent: oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems)?.value,
+    maxHealthyPercent: oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems)?.value,
     logRetentionDays: compose.logsRetentionDays,
     portProtocols: [...new Set(compose.services.flatMap(x => x.ports.flatMap(pt => (pt.awsProtocol ? [pt.awsProtocol] : []))))],
   };
@@ -679,10 +768,15 @@ function oneValue<T>(compose: ComposeModel, get: (s: ServiceModel) => T | undefi
   const withValue = compose.services.filter(x => get(x) !== undefined);
   if (withValue.length === 0) return undefined;
   const key = (v: T | undefined) => JSON.stringify(typeof v === 'object' && v !== null ? { ...v, path: undefined } : v);
+  // Where a value is: its own path when it carries one, else `what` in the service.
+  const at = (x: ServiceModel): DocPath => {
+    const v = get(x) as { path?: DocPath } | undefined;
+    return typeof v === 'object' && v !== null && Array.isArray(v.path) ? v.path : [...x.path, ...what.split('.')];
+  };
   const first = get(withValue[0]);
   const other = withValue.find(x => key(get(x)) !== key(first));
   if (other) {
-    problems.error([...other.path, ...what.split('.')], `differs from ${formatPath([...withValue[0].path, ...what.split('.')])}: the services run in one ECS service, so they share one setting`);
+    problems.error(at(other), `differs from ${formatPath(at(withValue[0]))}: the services run in one ECS service, so they share one setting`);
   }
   return first;
 }

@@ -188,10 +188,10 @@ class TutorialAppTest {
     }
 
     @Test
-    void aPortPublishedOnAnotherHostPortFailsWithTheFileAndPath(@TempDir final Path dir) throws IOException {
+    void aPortProtocolEcsLacksFailsWithTheFileAndPath(@TempDir final Path dir) throws IOException {
         String compose = Files.readString(TutorialApp.TUTORIAL.resolve("docker-compose.yml"));
         assertTrue(compose.contains("\"80:80\""));
-        Path bad = Files.writeString(dir.resolve("docker-compose.yml"), compose.replace("\"80:80\"", "\"8080:80\""));
+        Path bad = Files.writeString(dir.resolve("docker-compose.yml"), compose.replace("\"80:80\"", "\"80:80/sctp\""));
 
         RuntimeException error = assertThrows(RuntimeException.class, () ->
                 ComposeFargateService.Builder.create(new Stack(new App(), "BadStack"), "Tutorial")
@@ -205,8 +205,8 @@ class TutorialAppTest {
         int repeat = message.indexOf("\n@jsii/kernel.RuntimeError: ");
         assertTrue(repeat > 0, message);
         String problems = message.substring(0, repeat);
-        assertTrue(problems.startsWith("ComposeFargateError: docker-compose.yml: services.web.ports[0]: \"8080:80\" "
-                + "publishes container port 80 on host port 8080: "), message);
+        assertTrue(problems.startsWith("ComposeFargateError: docker-compose.yml: services.web.ports[0]: protocol \"sctp\" is not "
+                + "supported by ECS: use \"tcp\" or \"udp\"; got \"80:80/sctp\""), message);
         assertTrue(message.startsWith(problems + "\n@jsii/kernel.RuntimeError: " + problems + "\n"), message);
     }
 }
