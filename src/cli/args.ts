@@ -5,7 +5,7 @@
 
 export const PROGRAM = 'cdk-compose-fargate';
 
-export type CommandName = 'synth' | 'app' | 'task-definition';
+export type CommandName = 'synth' | 'app' | 'task-definition' | 'config';
 
 /** What the command line asked for. */
 export interface ParsedArgs {
@@ -16,6 +16,11 @@ export interface ParsedArgs {
   readonly projectName?: string;
   readonly region?: string;
   readonly output?: string;
+  /** `config`: `--profile`, `--env-file` (in order), `--project-directory`, `--format`. */
+  readonly profiles?: string[];
+  readonly envFiles?: string[];
+  readonly projectDirectory?: string;
+  readonly format?: string;
 }
 
 /** A command line that cannot be run: exit status 2, with the usage. */
@@ -35,10 +40,13 @@ export interface TextRequest {
 interface FlagSpec {
   readonly long: string;
   readonly short?: string;
-  readonly key: 'files' | 'ecsParams' | 'projectName' | 'region' | 'output';
+  readonly key: 'files' | 'ecsParams' | 'projectName' | 'region' | 'output' | RepeatedKey | 'projectDirectory' | 'format';
   readonly metavar: string;
   readonly help: string;
 }
+/** Flags that may be given more than once, kept in order. */
+type RepeatedKey = 'profiles' | 'envFiles';
+const REPEATED: ReadonlyArray<FlagSpec['key']> = ['files', 'profiles', 'envFiles'];
 
 const FILE: FlagSpec = {
   long: 'file',
@@ -88,6 +96,28 @@ const OUTPUT: FlagSpec = {
 };
 
 const INPUT_FLAGS = [FILE, ECS_PARAMS, PROJECT_NAME, REGION];
+
+const CONFIG_FLAGS: FlagSpec[] = [FILE, {
+  long: 'profile',
+  key: 'profiles',
+  metavar: 'NAME',
+  help: 'activate a profile; repeat for several. Default:\n$COMPOSE_PROFILES (comma-separated)',
+}, {
+  long: 'env-file',
+  key: 'envFiles',
+  metavar: 'FILE',
+  help: 'read the variables from FILE instead of the\nproject directory\'s .env; repeat for several',
+}, {
+  long: 'project-directory',
+  key: 'projectDirectory',
+  metavar: 'DIR',
+  help: 'where .env, env_file and build paths are read.\nDefault: the folder of the first compose file',
+}, PROJECT_NAME, {
+  long: 'format',
+  key: 'format',
+  metavar: 'yaml|json',
+  help: 'the output format. Default: yaml',
+}];
 
 interface CommandSpec {
   readonly name: CommandName;
@@ -143,6 +173,23 @@ const COMMANDS: CommandSpec[] = [
       'aws ecs describe-task-definition --task-definition tutorial --query taskDefinition > old.json',
     ],
   },
+  {
+    name: 'config',
+    summary: 'print the compose model the files make, as `docker compose config` does',
+    flags: CONFIG_FLAGS,
+    description: 'Reads the compose files as Docker Compose reads them (YAML, ${VAR} interpolation, .env,\n'
+      + 'env_file, extends, profiles, several files merged) and prints the result in the shape\n'
+      + '`docker compose config` prints: ports and volumes in long syntax, command and entrypoint\n'
+      + 'as lists, depends_on with conditions, environment as a mapping, sizes in bytes and\n'
+      + 'durations as Go writes them; a "$" is printed "$$". This is what the constructs read. A\n'
+      + 'file Fargate cannot run is printed too: synth says what Fargate refuses. Warnings go to\n'
+      + 'stderr; bad input: every problem on stderr, exit status 1.',
+    examples: [
+      `${PROGRAM} config`,
+      `${PROGRAM} config -f docker-compose.yml -f docker-compose.prod.yml --profile debug --format json`,
+      `diff <(docker compose config --format json) <(${PROGRAM} config --format json)`,
+    ],
+  },
 ];
 
 /**
@@ -175,7 +222,7 @@ function flagHelp(flags: FlagSpec[]): string {
 function usageLine(spec: CommandSpec): string {
   const parts = spec.flags.map(f => {
     const name = f.short ? `-${f.short}` : `--${f.long}`;
-    return f.key === 'files' ? `[${name} ${f.metavar}]...` : `[${name} ${f.metavar}]`;
+    return REPEATED.includes(f.key) ? `[${name} ${f.metavar}]...` : `[${name} ${f.metavar}]`;
   });
   return `usage: ${PROGRAM} ${spec.name} ${parts.join(' ')}`;
 }
@@ -241,7 +288,7 @@ export function parseArgs(argv: string[], version: string): ParsedArgs | TextReq
     throw new UsageError(hint);
   }
   const command = spec.name;
-  const values: { files: string[]; ecsParams?: string; projectName?: string; region?: string; output?: string } = { files: [] };
+  const values: Record<string, string | string[] | undefined> = { files: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '-h' || arg === '--help') return { text: commandHelp(command) };
@@ -263,13 +310,16 @@ export function parseArgs(argv: string[], version: string): ParsedArgs | TextReq
       if (value === undefined || value.startsWith('-')) throw new UsageError(`${arg} needs a value (${flag.metavar})`, command);
     }
     if (value === '') throw new UsageError(`${arg} needs a value (${flag.metavar})`, command);
-    if (flag.key === 'files') {
-      values.files.push(value);
+    if (REPEATED.includes(flag.key)) {
+      values[flag.key] = [...(values[flag.key] as string[] | undefined ?? []), value];
     } else if (values[flag.key] !== undefined) {
       throw new UsageError(`--${flag.long} given twice`, command);
     } else {
       values[flag.key] = value;
     }
   }
-  return { command, ...values };
+  if (values.format !== undefined && values.format !== 'yaml' && values.format !== 'json') {
+    throw new UsageError(`--format must be yaml or json, got ${JSON.stringify(values.format)}`, command);
+  }
+  return { command, ...values } as ParsedArgs;
 }

@@ -5,7 +5,8 @@
  *
  * - `synth`: write the cloud assembly and print what it makes;
  * - `app`: be the app of `cdk deploy --app "..."` / `cdk destroy`;
- * - `task-definition`: print the ECS task definition the files make.
+ * - `task-definition`: print the ECS task definition the files make;
+ * - `config`: print the compose model the files make, as `docker compose config` does.
  *
  * Exit status: 0 done, 1 bad input (every problem on stderr, nothing written), 2 bad command line.
  */
@@ -14,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { CommandName, parseArgs, ParsedArgs, PROGRAM, UsageError, usageHint } from './args';
+import { config } from './config';
 import { buildProject, resolveInputs } from './project';
 import { environmentOf, summarize } from './summary';
 import { registerTaskDefinitionRequests } from './task-definition';
@@ -72,7 +74,7 @@ function app(args: ParsedArgs): number {
   return 0;
 }
 
-const RUN: Record<CommandName, (args: ParsedArgs) => number> = { 'synth': synth, 'app': app, 'task-definition': taskDefinition };
+const RUN: Record<CommandName, (args: ParsedArgs) => number> = { 'synth': synth, 'app': app, 'task-definition': taskDefinition, 'config': config };
 
 /**
  * Run the command line (without `node` and the script name).

@@ -5,8 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readServiceEnvFiles } from './compose-load';
 import { parseEnvFile } from './dotenv';
-import { expandEnvValue, interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
+import { interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
 import { mergeValue } from './merge';
 import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
@@ -15,7 +16,7 @@ import {
 import { isLoopback, parseLongPort, parseShortPort } from './ports';
 import { DocPath, Problems, quote } from './problems';
 import { Reader } from './read';
-import { shellSplit } from './shell-split';
+import { splitCommand } from './shell-split';
 import { parseCpusAsUnits, parseDurationSeconds, parseInteger, parseMemoryMiB } from './units';
 
 /** What the construct does with a compose key. */
@@ -80,12 +81,7 @@ function commandList(svc: ServiceBuilder, value: unknown, at: DocPath): string[]
   if (value === null) return undefined;
   if (typeof value === 'string') {
     if (isToken(value)) return [value];
-    const split = shellSplit(value);
-    if (split.error !== undefined) {
-      svc.r.problems.error(at, `cannot split ${quote(value)} into words: ${split.error}`);
-      return undefined;
-    }
-    return split.words;
+    return splitCommand(value, at, svc.r.problems);
   }
   const list = svc.r.list(value, at, 'a string or a list of strings');
   if (!list) return undefined;
@@ -281,31 +277,10 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     support: 'converted',
     ecs: 'environment',
     note: 'read at synth time from the project directory; later files win; `environment` wins over them',
+    // Read at load (compose-load.ts); a document that still has it here is read the same way.
     handle: (svc, v, at) => {
-      const entries: { file: string; required: boolean; at: DocPath }[] = [];
-      const items = typeof v === 'string' || isPlainObject(v) ? [v] : svc.r.list(v, at, 'a path or a list of paths') ?? [];
-      items.forEach((item, i) => {
-        const itemAt = typeof v === 'string' || isPlainObject(v) ? at : [...at, i];
-        if (isPlainObject(item)) {
-          const p = svc.r.string(item.path, [...itemAt, 'path'], 'a path');
-          const req = item.required === undefined ? true : svc.r.bool(item.required, [...itemAt, 'required']);
-          if (p !== undefined) entries.push({ file: p, required: req !== false, at: itemAt });
-        } else {
-          const p = svc.r.string(item, itemAt, 'a path');
-          if (p !== undefined) entries.push({ file: p, required: true, at: itemAt });
-        }
-      });
-      for (const entry of entries) {
-        const file = path.resolve(svc.ctx.projectDirectory, entry.file);
-        if (!entry.required && !fileExists(file)) continue;
-        const text = readText(file, svc.r.problems, entry.at, 'env_file');
-        if (text === undefined) continue;
-        const parsed = parseEnvFile(text);
-        for (const err of parsed.errors) svc.r.problems.error(entry.at, `${entry.file} line ${err.line}: ${err.message}`);
-        for (const e of parsed.entries) {
-          const value = e.value === undefined ? svc.ctx.variables.get(e.name) : expandEnvValue(e, svc.ctx.variables, svc.r.problems, `${entry.file} line ${e.line}`);
-          if (value !== undefined) svc.envFileVars = setVar(svc.envFileVars, e.name, value);
-        }
+      for (const [name, value] of readServiceEnvFiles(v, at, svc.ctx.variables, svc.ctx.projectDirectory, svc.r.problems)) {
+        svc.envFileVars = setVar(svc.envFileVars, name, value);
       }
     },
   },
@@ -895,9 +870,8 @@ function readFileMounts(svc: ServiceBuilder, v: unknown, at: DocPath, kind: 'sec
       if (item.gid !== undefined) gid = r.string(item.gid, [...fAt, 'gid'], 'a numeric group id');
       if (item.mode !== undefined) {
         const m = item.mode;
-        // YAML 1.2 reads `mode: 0440` as the number 440: its digits are the octal mode
-        if (typeof m === 'number' && Number.isInteger(m) && /^[0-7]{1,4}$/.test(String(m))) mode = String(m).padStart(4, '0');
-        else if (typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= 0o777) mode = m.toString(8).padStart(4, '0');
+        // as compose reads it: a number is the mode (YAML's `0440` is octal), a string is octal digits
+        if (typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= 0o777) mode = m.toString(8).padStart(4, '0');
         else if (typeof m === 'string' && /^0?[0-7]{3}$/.test(m)) mode = m.padStart(4, '0');
         else r.problems.error([...fAt, 'mode'], `expected a file mode like "0440", got ${quote(m)}`);
       }
