@@ -379,8 +379,173 @@ export const yamlCase: fc.Arbitrary<ComposeCase> = fc.record({
   },
 }));
 
+
+// ---------------------------------------------------------------------------------------------
+// Every syntax of the keys the library reads, and interpolated typed values
+// ---------------------------------------------------------------------------------------------
+
+const syntaxValues: Record<string, fc.Arbitrary<unknown>> = {
+  'ports': fc.array(fc.oneof(
+    fc.constantFrom('80', 80, '8080:80', '127.0.0.1:8080:80', '127.0.0.1::80', '8000-8002:8000-8002', '9000-9001', '53:53/udp',
+      '[::1]:5000:5000', '0.0.0.0:81:81/tcp', '${PORT:-3000}:3000', '6000/udp', '7000-7001:7000-7001/udp', '1.2.3.4:9999:9999'),
+    fc.record({
+      target: fc.constantFrom(80, '8080', 443),
+      published: fc.constantFrom(8080, '8081', '9000-9001', undefined),
+      host_ip: fc.constantFrom('127.0.0.1', '::1', undefined),
+      protocol: fc.constantFrom('tcp', 'udp', 'TCP', undefined),
+      mode: fc.constantFrom('host', 'ingress', undefined),
+      name: fc.constantFrom('web', undefined),
+      app_protocol: fc.constantFrom('http', undefined),
+    }, { requiredKeys: ['target'] }),
+  ), { minLength: 1, maxLength: 4 }),
+  'expose': fc.subarray(['80', 8080, '9000-9001', '53/udp'], { minLength: 1 }),
+  'volumes': fc.array(fc.oneof(
+    fc.constantFrom('data:/data', 'data:/data:ro', './src:/src', './src:/src:rw,z', '~/cache:/cache', '/abs/path:/abs', '/anon',
+      'data:/nocopy:nocopy', '.:/code:ro', '../up:/up', 'data:/shared:rshared'),
+    fc.record({
+      type: fc.constantFrom('volume', 'bind', 'tmpfs'),
+      source: fc.constantFrom('data', './rel', '/abs'),
+      target: fc.constantFrom('/t1', '/t2'),
+      read_only: fc.constantFrom(true, false, 'true', undefined),
+    }, { requiredKeys: ['type', 'target'] }).map(v => (v.type === 'tmpfs' ? { type: 'tmpfs', target: v.target } : v.type === 'volume' && v.source !== 'data' ? { ...v, source: 'data' } : v)),
+  ), { minLength: 1, maxLength: 3 }),
+  'healthcheck': fc.oneof(
+    fc.record({
+      test: fc.constantFrom('curl -f http://localhost || exit 1', ['CMD', 'true'], ['NONE'], ['CMD-SHELL', 'exit 0']),
+      interval: fc.constantFrom('1m30s', '90s', '1.5s', '100ms', '1h2m3s', '2m0s', '0s', '1m'),
+      timeout: fc.constantFrom('10s', '500ms', '30s'),
+      retries: fc.constantFrom(3, '5'),
+      start_period: fc.constantFrom('5s', '1m'),
+      start_interval: fc.constantFrom('2s'),
+    }, { requiredKeys: ['test'] }),
+    fc.constant({ disable: true }),
+  ),
+  'depends_on': fc.oneof(
+    fc.constant(['db']),
+    fc.record({ db: fc.record({ condition: fc.constantFrom('service_healthy', 'service_started', 'service_completed_successfully'), required: fc.constantFrom(true, false), restart: fc.boolean() }, { requiredKeys: ['condition'] }) }),
+  ),
+  'deploy': fc.record({
+    replicas: fc.constantFrom(2, '3', '${REPLICAS:-1}'),
+    resources: fc.record({
+      limits: fc.record({ cpus: fc.constantFrom(0.5, '0.25', '1', 2), memory: fc.constantFrom('512M', 536870912, '1.5g', '100k', '2G', '256mb') }, { requiredKeys: [] }),
+      reservations: fc.record({ cpus: fc.constantFrom('0.1'), memory: fc.constantFrom('64m', '128M') }, { requiredKeys: [] }),
+    }, { requiredKeys: [] }),
+  }, { requiredKeys: [] }),
+  'mem_limit': fc.constantFrom('512m', 1073741824, '1g', '2048k', '0.5g', '1.5G', '300M', '1024mb'),
+  'mem_reservation': fc.constantFrom('128m', '64M', 268435456),
+  'cpus': fc.constantFrom(0.5, '1.5', 2, '${CPUS:-0.75}'),
+  'cpu_shares': fc.constantFrom(512, '1024'),
+  'stop_grace_period': fc.constantFrom('1m30s', '10s', '500ms', '1h', '90s', '2m'),
+  'ulimits': fc.record({ nofile: fc.oneof(fc.record({ soft: fc.constant(1024), hard: fc.constantFrom(2048, '4096') }), fc.constant(65535)), nproc: fc.constantFrom(4096, '8192') }, { requiredKeys: [] }),
+  'secrets': fc.array(fc.oneof(fc.constantFrom('token', 'key'), fc.record({
+    source: fc.constantFrom('token', 'key'),
+    target: fc.constantFrom('my.cfg', '/etc/app/token', undefined),
+    uid: fc.constantFrom(1000, '1000', undefined),
+    gid: fc.constantFrom('100', undefined),
+    mode: fc.constantFrom(0o440, '0440', 0o400, 420, undefined),
+  }, { requiredKeys: ['source'] })), { minLength: 1, maxLength: 2 }),
+  'configs': fc.array(fc.oneof(fc.constant('conf'), fc.record({ source: fc.constant('conf'), target: fc.constantFrom('/etc/conf.yml', 'conf.yml') })), { minLength: 1, maxLength: 1 }),
+  'logging': fc.record({ driver: fc.constantFrom('awslogs', 'json-file'), options: fc.dictionary(fc.constantFrom('max-file', 'max-size', 'awslogs-group'), fc.constantFrom(3, '10m', 'g', true), { maxKeys: 2 }) }, { requiredKeys: ['driver'] }),
+  'labels': kvMapOrList(['com.example.n', 'tier'], ['1', 'web']).map(v => (Array.isArray(v) ? v : { ...v, 'com.example.num': 1.5, 'com.example.bool': true })),
+  'sysctls': fc.constantFrom({ 'net.core.somaxconn': 1024 }, ['net.core.somaxconn=1024'], { 'net.ipv4.ip_forward': '1' }),
+  'user': fc.constantFrom(1000, '1000:1000', 'app', '${APP_USER:-nobody}'),
+  'working_dir': fc.constantFrom('/app', '${WORKDIR:-/srv}'),
+  'platform': fc.constantFrom('linux/amd64', 'linux/arm64', 'linux/arm64/v8'),
+  'build': fc.oneof(fc.constantFrom('./app', '.'), fc.record({
+    context: fc.constantFrom('./app', 'app', '.'),
+    dockerfile: fc.constantFrom('Dockerfile.dev', undefined),
+    args: fc.constantFrom(['A=1', 'B'], { A: 1, B: null, C: 'x y' }, undefined),
+    target: fc.constantFrom('prod', undefined),
+  }, { requiredKeys: [] })),
+  'read_only': fc.constantFrom(true, false, 'true', '${RO:-false}'),
+  'tty': fc.constantFrom(true, false),
+  'stdin_open': fc.constantFrom(true, false),
+  'init': fc.constantFrom(true, false),
+  'command': fc.constantFrom('serve --port 80', ['serve', '--port', 80], 'sh -c "a && b"', 'a \\"b c\\"', '', "x 'y z'"),
+  'entrypoint': fc.constantFrom('/entrypoint.sh', ['/bin/sh', '-c'], 'tini --'),
+  'cap_add': fc.constantFrom(['SYS_PTRACE'], ['NET_ADMIN', 'SYS_PTRACE']),
+  'volumes_from': fc.constantFrom(['db'], ['db:ro']),
+  'x-aws-role': fc.constant({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+  'x-aws-policies': fc.constant(['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']),
+};
+const SYNTAX_KEYS = Object.keys(syntaxValues);
+
+export const syntaxCase: fc.Arbitrary<ComposeCase> = fc.tuple(
+  fc.subarray(SYNTAX_KEYS, { minLength: 3, maxLength: 10 }).chain(keys => fc.tuple(fc.constant(keys), fc.tuple(...keys.map(k => syntaxValues[k])))),
+  fc.dictionary(fc.constantFrom('PORT', 'REPLICAS', 'CPUS', 'APP_USER', 'WORKDIR', 'RO', 'TAG'), fc.constantFrom('8080', '2', '0.5', 'app', '/w', 'true', ''), { maxKeys: 3 }),
+).map(([[keys, values], e]) => {
+  const web: Record<string, unknown> = {};
+  keys.forEach((k, i) => (web[k] = values[i]));
+  if (web.build === undefined) web.image = 'nginx:${TAG:-latest}';
+  // compose refuses two values for one size: keep one where both were drawn
+  if (web.deploy !== undefined) {
+    delete web.mem_limit;
+    delete web.mem_reservation;
+    delete web.cpus;
+  }
+  return {
+    title: `every syntax (${keys.join(', ')})`,
+    env: e,
+    files: {
+      'compose.yml': yamlOf({
+        services: { web, db: { image: 'postgres' } },
+        volumes: { data: {} },
+        secrets: { token: { external: true }, key: { name: 'app-key', external: true } },
+        configs: { conf: { external: true } },
+      }),
+      'app/Dockerfile': 'FROM scratch\n',
+      'app/Dockerfile.dev': 'FROM scratch\n',
+    },
+  };
+});
+
+// ---------------------------------------------------------------------------------------------
+// Finding the files and the project: default names, COMPOSE_FILE, --env-file, project names, folders
+// ---------------------------------------------------------------------------------------------
+
+export const projectCase: fc.Arbitrary<ComposeCase> = fc.record({
+  how: fc.constantFrom('default', 'COMPOSE_FILE', 'flags'),
+  base: fc.constantFrom('compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'),
+  withOverride: fc.boolean(),
+  overrideInSub: fc.boolean(),
+  name: fc.constantFrom(undefined, 'shop', '${PROJECT:-fromdefault}', 'my_app-2'),
+  nameFrom: fc.constantFrom('key', 'env', 'dotenv', 'none'),
+  envFiles: fc.constantFrom(undefined, ['custom.env'], ['custom.env', 'second.env']),
+}).map(({ how, base, withOverride, overrideInSub, name, nameFrom, envFiles }): ComposeCase => {
+  const ext = base.endsWith('.yaml') ? '.yaml' : '.yml';
+  const stem = base.replace(/\.ya?ml$/, '');
+  const override = how === 'default' ? `${stem}.override${ext}` : overrideInSub ? 'sub/override.yml' : 'override.yml';
+  const files: Record<string, string> = {
+    [base]: yamlOf({
+      ...(nameFrom === 'key' && name ? { name } : {}),
+      services: { app: { image: 'nginx:${TAG:-1}', env_file: ['app.env'], environment: { FROM: '${FROM:-unset}' } } },
+    }),
+    'app.env': 'A=1\n',
+    'sub/app.env': 'A=sub\n',
+    '.env': `TAG=dotenv\nFROM=dotenv\n${nameFrom === 'dotenv' ? 'COMPOSE_PROJECT_NAME=fromdotenv\n' : ''}`,
+    'custom.env': 'TAG=custom\nPROJECT=custom\n',
+    'second.env': 'FROM=second\nTAG=${TAG}-second\n',
+  };
+  if (withOverride) {
+    // relative paths in any file are relative to the project directory (the first file's folder)
+    files[override] = yamlOf({ services: { app: { env_file: ['./app.env'], ports: ['80:80'], labels: { from: 'override' } } } });
+  }
+  const shell: Record<string, string> = nameFrom === 'env' ? { COMPOSE_PROJECT_NAME: 'fromenv' } : {};
+  const list = withOverride ? [base, override] : [base];
+  if (how === 'COMPOSE_FILE') shell.COMPOSE_FILE = list.join(':');
+  return {
+    title: `project (${how}: ${list.join(', ')}; name from ${nameFrom})`,
+    env: shell,
+    files,
+    compose: how === 'flags' ? list : undefined,
+    noFileFlags: how !== 'flags',
+    envFiles: envFiles ? [...envFiles] : undefined,
+  };
+});
+
 /** Every generator, with how many of its cases a run draws. */
 export const GENERATED: [string, fc.Arbitrary<ComposeCase>, number][] = [
+  ['every syntax', syntaxCase, 120],
   ['interpolation', interpolationCase, 120],
   ['.env', dotenvCase, 100],
   ['env_file', envFileCase, 80],
@@ -388,4 +553,5 @@ export const GENERATED: [string, fc.Arbitrary<ComposeCase>, number][] = [
   ['merge', mergeCase, 100],
   ['profiles', profilesCase, 40],
   ['yaml', yamlCase, 60],
+  ['project', projectCase, 60],
 ];

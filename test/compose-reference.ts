@@ -7,7 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderConfig } from '../src/cli/config';
-import { COMPOSE_SERVICE_KEYS, DOCKER_ECS_SERVICE_KEYS } from '../src/private/normalize-compose';
+import { COMPOSE_SERVICE_KEYS } from '../src/private/normalize-compose';
 
 export const ROOT = path.join(__dirname, '..');
 export const COMPOSE_VERSION = '2.40.3';
@@ -31,6 +31,10 @@ export interface ComposeCase {
   readonly compose?: string[];
   readonly env?: Record<string, string>;
   readonly profiles?: string[];
+  /** --env-file flags. */
+  readonly envFiles?: string[];
+  /** No -f: the tools find the files (COMPOSE_FILE, or the default names). */
+  readonly noFileFlags?: boolean;
 }
 
 export interface Outcome {
@@ -51,8 +55,16 @@ export function writeCase(parent: string, index: number, c: ComposeCase): string
   return dir;
 }
 
+function fileFlags(c: ComposeCase): string[] {
+  return c.noFileFlags ? [] : c.compose ?? ['compose.yml'];
+}
+
 function composeArgs(c: ComposeCase): string[] {
-  return [...(c.compose ?? ['compose.yml']).flatMap(f => ['-f', f]), ...(c.profiles ?? []).flatMap(p => ['--profile', p])];
+  return [
+    ...fileFlags(c).flatMap(f => ['-f', f]),
+    ...(c.profiles ?? []).flatMap(p => ['--profile', p]),
+    ...(c.envFiles ?? []).flatMap(f => ['--env-file', f]),
+  ];
 }
 
 /** `docker compose config --format json` in the case's folder, with only the case's environment. */
@@ -77,7 +89,7 @@ export function runCompose(binary: string, dir: string, c: ComposeCase): Promise
 /** This library's `config --format json`, in process. */
 export function runOurs(dir: string, c: ComposeCase): Outcome {
   try {
-    const out = renderConfig({ command: 'config', files: c.compose ?? ['compose.yml'], profiles: c.profiles, format: 'json' },
+    const out = renderConfig({ command: 'config', files: fileFlags(c), profiles: c.profiles, envFiles: c.envFiles, format: 'json' },
       { ...c.env, HOME: dir }, dir);
     return { model: JSON.parse(out.text) };
   } catch (e) {
@@ -104,11 +116,12 @@ export async function runAll<T>(items: T[], limit: number, run: (item: T, i: num
 // The fields the library reads
 // ---------------------------------------------------------------------------------------------
 
-/** Service keys the library converts (the support table), and the Docker ECS x-aws-* keys it reads. */
-export const READ_SERVICE_KEYS = [
-  ...COMPOSE_SERVICE_KEYS.filter(k => k.support === 'converted').map(k => k.key),
-  ...DOCKER_ECS_SERVICE_KEYS.map(k => k.key).filter(k => !k.includes('.')),
-];
+/**
+ * Service keys the library converts (the support table). Its x-aws-* keys are read too, but
+ * `docker compose config` does not print a service's `x-` keys (intentional difference
+ * 'service-extensions'): they are compared nowhere.
+ */
+export const READ_SERVICE_KEYS = COMPOSE_SERVICE_KEYS.filter(k => k.support === 'converted').map(k => k.key);
 
 /** The parts of each read key the library reads. */
 const SUB_FIELDS: Record<string, string[]> = {
@@ -136,7 +149,6 @@ function projectDeploy(d: any): unknown {
     const r = d.resources?.[kind];
     if (r && (r.cpus !== undefined || r.memory !== undefined)) out[kind] = pick(r, ['cpus', 'memory']);
   }
-  for (const k of Object.keys(d)) if (k.startsWith('x-aws-')) out[k] = d[k];
   return out;
 }
 
@@ -193,6 +205,14 @@ export function withoutImpliedDependencies(compose: Record<string, any>, ours: R
     }
     if (Object.keys(s.depends_on).length === 0) delete s.depends_on;
   }
+}
+
+/**
+ * Intentional difference 'lenient-types': where compose's schema wants text and the file gives a
+ * number or a boolean, compose refuses the file; the library reads the value's text.
+ */
+export function isLenientType(composeError: string): boolean {
+  return /must be a (string|null, number or string)$/m.test(composeError);
 }
 
 /** The differences between two values, as "path: compose X, ours Y" lines. */

@@ -3,6 +3,7 @@
  * prints it. The files go through the same load stage as the constructs' (compose-load.ts); the
  * canonical shape is compose's (canonical.ts); nothing of the Fargate mapping runs.
  */
+import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { ParsedArgs } from './args';
@@ -46,8 +47,12 @@ export function renderConfig(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: stri
   problems.throwIfAny();
   const doc = loaded!.document;
   const declared = !loaded!.legacy && typeof doc.name === 'string' && doc.name !== '' ? doc.name : undefined;
+  if (declared !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(declared)) {
+    problems.error(['name'], `project name ${JSON.stringify(declared)} must be lowercase letters, digits, dashes and underscores, starting with a letter or digit`);
+  }
   const projectName = inputs.projectName ?? nonEmpty(loaded!.variables.get('COMPOSE_PROJECT_NAME')) ?? declared ?? projectNameFromFolder(files[0]);
-  const model = canonicalCompose(doc, { projectName, projectDirectory, legacy: loaded!.legacy }, problems);
+  const home = nonEmpty(loaded!.variables.get('HOME')) ?? os.homedir();
+  const model = canonicalCompose(doc, { projectName, projectDirectory, legacy: loaded!.legacy, home }, problems);
   problems.throwIfAny();
   const printed = escapeDollars(model);
   const text = args.format === 'json' ? `${JSON.stringify(printed, undefined, 2)}\n` : stringify(printed, { lineWidth: 0, aliasDuplicateObjects: false });

@@ -5,7 +5,6 @@
  * mapping with conditions, environment and labels as mappings, durations and sizes as compose writes
  * them. It reads without the Fargate rules: a file Fargate cannot run is printed all the same.
  */
-import * as os from 'os';
 import * as path from 'path';
 import { goText } from './compose-yaml';
 import { isPlainObject } from './load';
@@ -21,6 +20,8 @@ export interface CanonicalOptions {
   readonly projectDirectory: string;
   /** Services at the top level (version 1). */
   readonly legacy: boolean;
+  /** What `~` stands for in a host path ($HOME). */
+  readonly home: string;
 }
 
 /** A Go time.Duration as Go prints it: "1m30s", "500ms", "1h0m0s", "0s". */
@@ -71,7 +72,7 @@ class Canonicalizer {
   constructor(private readonly options: CanonicalOptions, private readonly problems: Problems) {}
 
   private hostPath(source: string): string {
-    if (source === '~' || source.startsWith('~/')) return path.join(os.homedir(), source.slice(1));
+    if (source === '~' || source.startsWith('~/')) return path.join(this.options.home, source.slice(1));
     return path.resolve(this.options.projectDirectory, source);
   }
 
@@ -159,6 +160,7 @@ class Canonicalizer {
       if (isPlainObject(item)) {
         const v: Record<string, unknown> = { ...item, type: item.type ?? 'volume' };
         if (v.type === 'bind' && typeof v.source === 'string') v.source = this.hostPath(v.source);
+        if (v.type === 'bind' && (v.source === undefined || v.source === '')) this.problems.error([...at, i], 'a bind mount needs a source: the host path to mount');
         if (v.read_only !== undefined) v.read_only = bool(v.read_only);
         if (v.read_only === false) delete v.read_only;
         return v;
@@ -342,10 +344,23 @@ class Canonicalizer {
       const { options: _o, ...logging } = s.logging;
       s.logging = logging;
     }
+    this.checkSizes(s, at);
     if (s.image === undefined && s.build === undefined) {
       this.problems.error(at, `service ${quote(name)} has neither an image nor a build context`);
     }
     return sortKeys(s);
+  }
+
+  /** As compose: a size given twice (`cpus` and `deploy.resources.limits.cpus`...) must be the same. */
+  private checkSizes(s: Record<string, unknown>, at: DocPath): void {
+    const resources = isPlainObject(s.deploy) && isPlainObject(s.deploy.resources) ? s.deploy.resources : {};
+    const pairs: [string, string, string][] = [['cpus', 'limits', 'cpus'], ['mem_limit', 'limits', 'memory'], ['mem_reservation', 'reservations', 'memory']];
+    for (const [key, kind, field] of pairs) {
+      const other = isPlainObject(resources[kind]) ? resources[kind][field] : undefined;
+      if (s[key] !== undefined && other !== undefined && String(s[key]) !== String(other)) {
+        this.problems.error([...at, key], `${quote(s[key])} differs from deploy.resources.${kind}.${field} (${quote(other)}): give one value`);
+      }
+    }
   }
 
   /** Top-level volumes, secrets or configs: each with the name compose gives it. */

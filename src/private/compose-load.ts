@@ -105,6 +105,16 @@ function withoutVersion(doc: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
+/** A version 1 document as a `services:` one: its top-level `x-` blocks stay extensions, never services. */
+function wrapLegacy(doc: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { services: {} };
+  for (const [k, v] of Object.entries(doc)) {
+    if (k === 'version' || k.startsWith('x-')) out[k] = v;
+    else (out.services as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
 /**
  * Paths in a service taken from a file in another folder are relative to that folder: rewrite them
  * relative to the project directory (build context, env_file, label_file, bind mount sources).
@@ -368,6 +378,67 @@ function readLabelFiles(value: unknown, at: DocPath, projectDirectory: string, p
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Text to the type the key has, as compose casts it after interpolation
+// ---------------------------------------------------------------------------------------------
+
+type Cast = (text: string) => unknown;
+
+class CastError extends Error {}
+
+/** compose's boolean: true, yes, y, on / false, no, n, off (any case). */
+const toBoolean: Cast = text => {
+  const t = text.toLowerCase();
+  if (['true', 'yes', 'y', 'on'].includes(t)) return true;
+  if (['false', 'no', 'n', 'off'].includes(t)) return false;
+  throw new CastError(`expected true or false (or yes, no, on, off), got ${quote(text)}`);
+};
+/** Go's strconv.Atoi: decimal digits with an optional sign. */
+const toInt: Cast = text => {
+  if (!/^[-+]?\d+$/.test(text)) throw new CastError(`expected a whole number, got ${quote(text)}`);
+  return parseInt(text, 10);
+};
+const toFloat: Cast = text => {
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new CastError(`expected a number, got ${quote(text)}`);
+  return Number(text);
+};
+
+/** Where compose casts text (service-relative; `*` is any key, `[]` any list item). */
+const SERVICE_CASTS: [string, Cast][] = [
+  ['read_only', toBoolean], ['tty', toBoolean], ['stdin_open', toBoolean], ['init', toBoolean], ['privileged', toBoolean],
+  ['oom_kill_disable', toBoolean], ['healthcheck.disable', toBoolean], ['volumes.[].read_only', toBoolean],
+  ['volumes.[].volume.nocopy', toBoolean], ['deploy.replicas', toInt], ['healthcheck.retries', toInt], ['ports.[].target', toInt],
+  ['ulimits.*', toInt], ['ulimits.*.soft', toInt], ['ulimits.*.hard', toInt], ['scale', toInt], ['cpu_shares', toInt],
+  ['pids_limit', toInt], ['oom_score_adj', toInt], ['cpus', toFloat], ['cpu_percent', toFloat],
+];
+
+/** Cast the text at `pattern` (dotted, with `*` and `[]`) under `node`, in place. */
+function castAt(node: unknown, pattern: string[], cast: Cast, at: DocPath, problems: Problems): void {
+  const [head, ...rest] = pattern;
+  const children: [string | number, unknown][] = head === '[]'
+    ? (Array.isArray(node) ? node.map((v, i) => [i, v] as [number, unknown]) : [])
+    : isPlainObject(node) ? (head === '*' ? Object.entries(node) : head in node ? [[head, node[head]]] : []) : [];
+  for (const [key, value] of children) {
+    if (rest.length > 0) {
+      castAt(value, rest, cast, [...at, key], problems);
+    } else if (typeof value === 'string') {
+      try {
+        (node as Record<string | number, unknown>)[key] = cast(value);
+      } catch (e) {
+        if (!(e instanceof CastError)) throw e;
+        problems.error([...at, key], e.message);
+      }
+    }
+  }
+}
+
+/** Text where compose wants a boolean or a number, cast as compose casts it (`read_only: "yes"`, `replicas: "${N}"`). */
+function castTypes(services: Record<string, unknown>, servicesAt: DocPath, problems: Problems): void {
+  for (const [name, body] of Object.entries(services)) {
+    for (const [pattern, cast] of SERVICE_CASTS) castAt(body, pattern.split('.'), cast, [...servicesAt, name], problems);
+  }
+}
+
 /** The service keys compose lets be null (`command:` with nothing after it); `x-` keys too. */
 const NULLABLE_KEYS = ['command', 'entrypoint', 'deploy', 'develop'];
 
@@ -421,13 +492,17 @@ export function loadComposeProject(sources: ComposeSource[], options: ComposeLoa
     let doc = interpolateTree(source.yaml.document ?? {}, vars, fileProblems);
     if (!isPlainObject(doc)) {
       fileProblems.error([], `expected a compose document (a mapping with "services"), got ${quote(doc)}`);
+    } else if (doc.include !== undefined) {
+      fileProblems.error(['include'], 'is not read by this version: give the files to merge instead (-f a.yml -f b.yml, ComposeDefinition.fromFiles([...]))');
     } else {
       const isLegacy = isLegacyDocument(doc);
       legacy = legacy && isLegacy;
-      const wrapped: Record<string, unknown> = isLegacy
-        ? { ...(doc.version !== undefined ? { version: doc.version } : {}), services: withoutVersion(doc) }
-        : { ...doc };
+      const wrapped: Record<string, unknown> = isLegacy ? wrapLegacy(doc) : { ...doc };
       const services = servicesOf(wrapped);
+      if (services) castTypes(services, isLegacy ? [] : ['services'], fileProblems);
+      for (const kind of ['volumes', 'secrets', 'configs', 'networks']) {
+        if (!isLegacy) castAt(wrapped[kind], ['*', 'external'], toBoolean, [kind], fileProblems);
+      }
       if (services) {
         const ctx = { name: source.name, directory: source.directory, problems: fileProblems };
         wrapped.services = resolveExtends(services, isLegacy ? [] : ['services'], ctx, files, projectDirectory);
@@ -451,6 +526,11 @@ export function loadComposeProject(sources: ComposeSource[], options: ComposeLoa
   }
   if (acc === undefined) return undefined;
 
+  for (const key of Object.keys(acc)) {
+    if (key.startsWith('x-') && !key.startsWith('x-aws-')) {
+      problems.warn('ignored-key', [key], 'an extension block: nothing reads it (what its anchors hold is read where they are used)');
+    }
+  }
   const services = servicesOf(acc);
   const servicesAt = legacy ? [] : ['services'];
   if (services) {

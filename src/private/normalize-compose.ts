@@ -257,16 +257,16 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'environment',
     support: 'converted',
     ecs: 'environment',
-    note: 'list or map; a key without a value is taken from the variables ("" when unset, with a warning)',
+    note: 'list or map; a key without a value is taken from the variables (left out when unset, as compose does, with a warning)',
     handle: (svc, v, at) => {
       for (const kv of svc.r.keyValues(v, at) ?? []) {
-        let value = kv.value;
+        const value = kv.value ?? svc.ctx.variables.get(kv.name);
         if (value === undefined) {
-          value = svc.ctx.variables.get(kv.name);
-          if (value === undefined) {
-            svc.r.problems.warn('unset-variable', kv.at, `${kv.name} has no value and is not set in the variables: using an empty string`);
-            value = '';
-          }
+          // compose unsets it in the container (and an env_file value of that name does not count)
+          svc.r.problems.warn('unset-variable', kv.at, `${kv.name} has no value and is not set in the variables: left out of the container's environment, as compose leaves it out`);
+          svc.environment = svc.environment.filter(e => e.name !== kv.name);
+          svc.envFileVars = svc.envFileVars.filter(e => e.name !== kv.name);
+          continue;
         }
         svc.environment = setVar(svc.environment, kv.name, value);
       }
@@ -1300,7 +1300,7 @@ export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface' },
   { key: 'include', support: 'refused', ecs: '-', note: 'not read by this version: merge the files with ComposeDefinition.fromFiles([...])' },
   { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine' },
-  { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks (and anchors in them) are kept for the user and ignored by the conversion' },
+  { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks are not read, with a warning (never a service, in a version 1 file too); the anchors in them are read where they are used' },
 ];
 const TOP_LEVEL_KEYS = COMPOSE_TOP_LEVEL_KEYS.filter(k => k.support !== 'refused' && k.key !== 'x-*').map(k => k.key);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
