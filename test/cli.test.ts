@@ -115,6 +115,20 @@ const RUNS = {
   diagramPerService: () => cli(['diagram', '--per-service'], { cwd: path.join(ROOT, 'examples', 'project') }),
   diagramBad: () => cli(['diagram'], { cwd: path.join(scratch, 'bad') }),
   helpDiagram: () => cli(['diagram', '--help']),
+  // config: the tutorial as docker compose config prints it; flags; a file Fargate refuses; bad input.
+  configTutorial: () => cli(['config'], { cwd: TUTORIAL }),
+  configJson: () => cli(['config', '-f', 'base.yml', '-f', 'prod.yml', '--profile', 'debug', '--env-file', 'custom.env', '--format', 'json'], {
+    cwd: project('config-flags', {
+      'base.yml': 'services:\n  api:\n    image: "api:${TAG}"\n    command: serve --port 80\n    ports: ["80"]\n  debug:\n    image: busybox\n    profiles: [debug]\n  tools:\n    image: tools\n    profiles: [tools]\n',
+      'prod.yml': 'services:\n  api:\n    environment: [PRICE=$$5, COST=cost $ 5]\n',
+      'custom.env': 'TAG=custom\n',
+      '.env': 'TAG=dotenv\n',
+    }),
+  }),
+  configFargateRefuses: () => cli(['config', '--project-directory', '.'], { cwd: project('config-refused', { 'docker-compose.yml': BAD_COMPOSE }) }),
+  configBad: () => cli(['config'], { cwd: project('config-bad', { 'docker-compose.yml': 'services:\n  web:\n    image: "${NOPE:?set NOPE}"\n    command: echo "open\n' }) }),
+  configBadFormat: () => cli(['config', '--format', 'toml']),
+  helpConfig: () => cli(['config', '--help']),
   helpProgram: () => cli(['--help']),
   helpSynth: () => cli(['synth', '--help']),
   helpApp: () => cli(['app', '-h']),
@@ -312,6 +326,59 @@ describe('task-definition', () => {
   });
 });
 
+describe('config', () => {
+  test('prints the compose model the constructs read, as `docker compose config` prints it (YAML)', () => {
+    const r = results.configTutorial;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe([
+      'name: tutorial',
+      'services:',
+      '  web:',
+      '    image: amazon/amazon-ecs-sample',
+      '    logging:',
+      '      driver: awslogs',
+      '      options:',
+      '        awslogs-group: tutorial',
+      '        awslogs-region: us-west-1',
+      '        awslogs-stream-prefix: web',
+      '    ports:',
+      '      - mode: ingress',
+      '        target: 80',
+      '        published: "80"',
+      '        protocol: tcp',
+      '',
+    ].join('\n'));
+  });
+
+  test('-f merged in order, --profile, --env-file, --format json; a "$" printed "$$"', () => {
+    const r = results.configJson;
+    expect(r.stderr).toBe('warning: base.yml + prod.yml: services.tools: left out: its profiles (tools) are not active; set COMPOSE_PROFILES to include it\n');
+    const model = JSON.parse(r.stdout);
+    expect(model.name).toBe('config-flags');
+    expect(Object.keys(model.services)).toEqual(['api', 'debug']);
+    expect(model.services.api).toEqual({
+      command: ['serve', '--port', '80'],
+      environment: { COST: 'cost $$ 5', PRICE: '$$5' },
+      image: 'api:custom',
+      ports: [{ mode: 'ingress', target: 80, protocol: 'tcp' }],
+    });
+  });
+
+  test('a file Fargate cannot run is printed (synth says what Fargate refuses)', () => {
+    const r = results.configFargateRefuses;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('protocol: sctp');
+  });
+
+  test('bad input: every problem on stderr, exit status 1', () => {
+    const r = results.configBad;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('docker-compose.yml: services.web.image: cannot interpolate "${NOPE:?set NOPE}": required variable NOPE is not set: set NOPE\n');
+  });
+});
+
 describe('app', () => {
   test('writes the assembly to $CDK_OUTDIR, for the account and region the CDK CLI gives', () => {
     const r = results.app;
@@ -354,6 +421,8 @@ describe('the command line', () => {
     ['helpSynth', 0, 'usage: cdk-compose-fargate synth [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service] [-o DIR]\n'],
     ['helpApp', 0, 'usage: cdk-compose-fargate app [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service]\n'],
     ['helpTaskDefinition', 0, 'usage: cdk-compose-fargate task-definition [-f FILE]...'],
+    ['helpConfig', 0, 'usage: cdk-compose-fargate config [-f FILE]... [--profile NAME]... [--env-file FILE]... [--project-directory DIR] [-p NAME] [--format yaml|json]\n'],
+    ['configBadFormat', 2, 'cdk-compose-fargate config: --format must be yaml or json, got "toml"\nusage: cdk-compose-fargate config '],
     ['helpProgram', 0, 'usage: cdk-compose-fargate <command> [flags]\n'],
     ['unknownFlag', 2, 'cdk-compose-fargate synth: unknown flag --bogus\nusage: cdk-compose-fargate synth '],
     // An ecs-cli flag with no counterpart: what to do instead.
@@ -376,6 +445,9 @@ describe('the command line', () => {
     expect(() => parseArgs(['synth', '-p', 'a', '-p', 'b'], '0')).toThrow('--project-name given twice');
     expect(() => parseArgs(['task-definition', '-o', 'x'], '0')).toThrow('unknown flag -o');
     expect(() => parseArgs(['synth', 'docker-compose.yml'], '0')).toThrow('unexpected argument "docker-compose.yml"');
+    expect(parseArgs(['config', '--profile', 'a', '--profile=b', '--env-file', 'x.env', '--format', 'json'], '0'))
+      .toEqual({ command: 'config', files: [], profiles: ['a', 'b'], envFiles: ['x.env'], format: 'json' });
+    expect(() => parseArgs(['synth', '--profile', 'a'], '0')).toThrow('unknown flag --profile');
   });
 });
 

@@ -113,10 +113,12 @@ describe('environment, env_file, .env and interpolation', () => {
       .toEqual([{ name: 'A', value: '1' }, { name: 'B', value: 'true' }, { name: 'C', value: 'c' }]);
   });
 
-  test('a key-only entry that no variable sets becomes "" with a warning', () => {
-    const m = load('services:\n  web:\n    image: nginx\n    environment: [MISSING]\n');
-    expect(m.services[0].environment).toEqual([{ name: 'MISSING', value: '' }]);
+  test('a key-only entry that no variable sets is left out, with a warning, as compose unsets it (an env_file value too)', () => {
+    const m = load('services:\n  web:\n    image: nginx\n    environment: [MISSING, A=1]\n');
+    expect(m.services[0].environment).toEqual([{ name: 'A', value: '1' }]);
     expect(m.warnings.map(w => w.id)).toEqual(['unset-variable']);
+    expect(svc('services:\n  web:\n    image: nginx\n    env_file: web.env\n    environment: [B]\n', {}, dir).environment)
+      .toEqual([{ name: 'C', value: 'quoted value' }]);
   });
 
   test('env_file: later files win, environment wins over them; paths from the project directory', () => {

@@ -93,7 +93,7 @@ describe('a worker with a queue (worker)', () => {
       { Name: 'CELERY_RESULT_BACKEND', Value: 'rpc://' },
       { Name: 'TASK_TIME_LIMIT', Value: '300' },
       { Name: 'BROKER_URL', Value: 'amqp://guest:guest@localhost:5672//' },
-      { Name: 'WORKER_NAME', Value: '' },
+      // `- WORKER_NAME` with no variable of that name: unset in the container, as compose does (the env_file's value does not count)
     ]);
     expect(worker.Secrets).toEqual([{ Name: 'BROKER_PASSWORD', ValueFrom: '/worker/broker-password' }]);
     expect(worker.DependsOn).toEqual([{ ContainerName: 'rabbitmq', Condition: 'HEALTHY' }]);

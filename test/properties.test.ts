@@ -614,8 +614,18 @@ describe('interpolation (interpolate)', () => {
     }));
   });
 
+  test('a "$" that starts no variable is kept, as compose keeps it', () => {
+    for (const [text, expected] of [['$', '$'], ['a $ b', 'a $ b'], ['$1', '$1'], ['cost: $5.00', 'cost: $5.00'], ['$(cmd)', '$(cmd)'], ['x$', 'x$'],
+      ['$-x', '$-x'], ['${NOPE:-$}', '$'], ['$.$A', '$.v']]) {
+      expect(interpolate(text, n => (n === 'A' ? 'v' : undefined))).toEqual({ value: expected, unset: [] });
+    }
+    check(fc.property(fc.string({ unit: 'binary' }).filter(t => !/\$[$A-Za-z_{]/.test(t)), envArb, (t, env) => {
+      expect(interpolate(t, lookupOf(env))).toEqual({ value: t, unset: [] });
+    }));
+  });
+
   test('malformed references are errors, not throws', () => {
-    for (const bad of ['$', 'a $ b', '$1', '${', '${A', '${}', '${1A}', '${A:x}', '${A!}', '${A:-${B}', '${ A }', '$(cmd)']) {
+    for (const bad of ['${', '${A', '${}', '${1A}', '${A:x}', '${A!}', '${A:-${B}', '${ A }', '${A/x/y}', '${#A}']) {
       const r = interpolate(bad, () => 'v');
       expect(r.error).toEqual(expect.any(String));
       expect(r.value).toBeUndefined();
@@ -647,6 +657,18 @@ describe('shell splitting (shellSplit)', () => {
     expect(shellSplit('  ')).toEqual({ words: [] });
   });
 
+  test('as Docker Compose (go-shellwords): the command ends at an operator outside quotes; "(" needs "$"', () => {
+    expect(shellSplit('a && b')).toEqual({ words: ['a'], rest: '&& b' });
+    expect(shellSplit('a;b')).toEqual({ words: ['a'], rest: ';b' });
+    expect(shellSplit('run 2>/dev/null x')).toEqual({ words: ['run'], rest: '2>/dev/null x' });
+    expect(shellSplit('"a;b" \\;c')).toEqual({ words: ['a;b', ';c'] });
+    expect(shellSplit('echo $(date +%s) `id -u` x')).toEqual({ words: ['echo', '$(date +%s)', '`id -u`', 'x'] });
+    expect(shellSplit('a "x\\y\\\\z"')).toEqual({ words: ['a', 'xy\\z'] });
+    expect(shellSplit('a\\tb')).toEqual({ words: ['atb'] });
+    expect(shellSplit('a ) b )')).toEqual({ words: ['a', ') b )'] });
+    for (const bad of ['a (b)', 'a )', 'x $(a b', '`a b', 'a\\']) expect(shellSplit(bad).error).toEqual(expect.any(String));
+  });
+
   test('single-quoting each word and joining round-trips any list of words', () => {
     check(fc.property(wordList, fc.array(separator, { minLength: 1, maxLength: 3 }), fc.constantFrom('', ' ', '\n'), (words, seps, pad) => {
       expect(shellSplit(`${pad}${join(words, singleQuote, seps)}${pad}`)).toEqual({ words });
@@ -667,7 +689,7 @@ describe('shell splitting (shellSplit)', () => {
   });
 
   test('plain words split on whitespace', () => {
-    const plain = fc.string({ minLength: 1 }).filter(s => !/[\s'"\\]/.test(s));
+    const plain = fc.string({ minLength: 1 }).filter(s => !/[\s'"\\;&|<>()`]/.test(s));
     check(fc.property(fc.array(plain, { maxLength: 8 }), fc.array(separator, { minLength: 1, maxLength: 3 }), (words, seps) => {
       expect(shellSplit(join(words, w => w, seps))).toEqual({ words });
     }));
@@ -688,18 +710,18 @@ describe('shell splitting (shellSplit)', () => {
 // ---------------------------------------------------------------------------------------------
 
 const envKey = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/);
-/** A value written as is: trimmed, not starting with a quote, no " #" comment start. */
-const plainValue = fc.string().filter(v => v === v.trim() && !/^['"]/.test(v) && !/\s#/.test(v));
-/** A value written in single quotes: no "'" and no line break. */
-const singleValue = fc.string({ unit: 'binary' }).map(v => v.replace(/['\r\n]/g, ''));
+/** A value written as is: trimmed, not starting with a quote, no " #" comment start; "$" written "$$". */
+const plainValue = fc.string().filter(v => v === v.trim() && !/^['"]/.test(v) && !/ #/.test(v));
+/** A value written in single quotes (literal, may span lines): no "'" and no backslash. */
+const singleValue = fc.string({ unit: 'binary' }).map(v => v.replace(/['\\\r]/g, ''));
 /** Any value, written in double quotes with escapes. */
 const doubleValue = fc.string({ unit: 'binary' });
-const escapeDouble = (v: string) => v.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+const escapeDouble = (v: string) => v.replace(/[\\"$]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
 
 const envLineArb = fc.oneof(
-  fc.tuple(envKey, plainValue).map(([k, v]) => ({ k, v, quoted: undefined, text: `${k}=${v}` })),
-  fc.tuple(envKey, singleValue).map(([k, v]) => ({ k, v, quoted: 'single' as const, text: `${k}='${v}'` })),
-  fc.tuple(envKey, doubleValue).map(([k, v]) => ({ k, v, quoted: 'double' as const, text: `${k}="${escapeDouble(v)}"` })),
+  fc.tuple(envKey, plainValue).map(([k, v]) => ({ k, v, text: `${k}=${v.replace(/\$/g, '$$$$')}` })),
+  fc.tuple(envKey, singleValue).map(([k, v]) => ({ k, v, text: `${k}='${v}'` })),
+  fc.tuple(envKey, doubleValue).map(([k, v]) => ({ k, v, text: `${k}="${escapeDouble(v)}"` })),
 );
 const fillerLine = fc.oneof(
   fc.constant(''),
@@ -716,26 +738,43 @@ describe('env files (parseEnvFile)', () => {
       'export TAG=1.2',
       'NAME = web # trailing comment',
       "SINGLE='a \\n $b'",
-      'DOUBLE="line1\\nline2 \\"q\\""',
+      'DOUBLE="line1\\nline2 \\"q\\" \\$TAG $TAG"',
       'MULTI="first',
       'second"',
       'BARE',
       'URL=http://x/#anchor',
-      '1BAD=x',
+      'YAML: style',
+      '1ST=digits first',
+      "S2='it\\'s'",
+      'TAB=x\t#kept',
+      'B@D=x',
     ].join('\n'));
     expect(r.entries).toEqual([
-      { name: 'TAG', value: '1.2', quoted: undefined, line: 3 },
-      { name: 'NAME', value: 'web', quoted: undefined, line: 4 },
-      { name: 'SINGLE', value: 'a \\n $b', quoted: 'single', line: 5 },
-      { name: 'DOUBLE', value: 'line1\nline2 "q"', quoted: 'double', line: 6 },
-      { name: 'MULTI', value: 'first\nsecond', quoted: 'double', line: 8 },
+      { name: 'TAG', value: '1.2', line: 3 },
+      { name: 'NAME', value: 'web', line: 4 },
+      { name: 'SINGLE', value: 'a \\n $b', line: 5 },
+      { name: 'DOUBLE', value: 'line1\nline2 "q" $TAG 1.2', line: 6 },
+      { name: 'MULTI', value: 'first\nsecond', line: 7 },
       { name: 'BARE', line: 9 },
-      { name: 'URL', value: 'http://x/#anchor', quoted: undefined, line: 10 },
+      { name: 'URL', value: 'http://x/#anchor', line: 10 },
+      { name: 'YAML', value: 'style', line: 11 },
+      { name: '1ST', value: 'digits first', line: 12 },
+      { name: 'S2', value: "it's", line: 13 },
+      { name: 'TAB', value: 'x\t#kept', line: 14 },
     ]);
-    expect(r.errors).toEqual([{ line: 11, message: expect.stringContaining('1BAD') }]);
-    expect(parseEnvFile("A='open").errors).toEqual([{ line: 1, message: expect.stringContaining('single quote') }]);
-    expect(parseEnvFile('A="open\nB=1').errors).toEqual([{ line: 2, message: expect.stringContaining('double quote') }]);
-    expect(parseEnvFile('\uFEFFA=1\r\nB=2\r\n').entries).toEqual([{ name: 'A', value: '1', quoted: undefined, line: 1 }, { name: 'B', value: '2', quoted: undefined, line: 2 }]);
+    expect(r.errors).toEqual([{ line: 15, message: expect.stringContaining('B@D') }]);
+    expect(parseEnvFile("A='open").errors).toEqual([{ line: 1, message: expect.stringContaining('unterminated') }]);
+    expect(parseEnvFile('A="open\nB=1').errors).toEqual([{ line: 1, message: expect.stringContaining('unterminated') }]);
+    expect(parseEnvFile('\uFEFFA=1\r\nB=2\r\n').entries).toEqual([{ name: 'A', value: '1', line: 1 }, { name: 'B', value: '2', line: 2 }]);
+  });
+
+  test('values use the variables first, then the entries above; a later entry wins', () => {
+    const r = parseEnvFile('A=file\nB=${A}-${OS}\nC=$${A}\nA=again\nD="${A:-x}"\nE=${LATER}\nLATER=1\nOS\n', n => (n === 'A' || n === 'OS' ? `os-${n}` : undefined));
+    expect(r.entries.map(e => [e.name, e.value])).toEqual([
+      ['A', 'file'], ['B', 'os-A-os-OS'], ['C', '${A}'], ['A', 'again'], ['D', 'os-A'], ['E', ''], ['LATER', '1'], ['OS', 'os-OS'],
+    ]);
+    expect(r.unset).toEqual(['LATER']);
+    expect(parseEnvFile('A=${NOPE:?needed}').errors).toEqual([{ line: 1, message: expect.stringContaining('needed') }]);
   });
 
   test('KEY=VALUE lines (plain, single- or double-quoted, optional "export ") round-trip between comments and blank lines', () => {
@@ -743,14 +782,15 @@ describe('env files (parseEnvFile)', () => {
       fc.array(fc.tuple(envLineArb, fc.boolean(), fc.array(fillerLine, { maxLength: 2 })), { maxLength: 8 }),
       fc.constantFrom('\n', '\r\n'),
       (items, eol) => {
-        const lines: string[] = [];
-        const expected: { name: string; value: string; quoted?: 'single' | 'double'; line: number }[] = [];
+        let text = '';
+        const expected: { name: string; value: string; line: number }[] = [];
         for (const [entry, exported, fillers] of items) {
-          lines.push(...fillers);
-          lines.push(`${exported ? 'export ' : ''}${entry.text}`);
-          expected.push({ name: entry.k, value: entry.v, quoted: entry.quoted, line: lines.length });
+          for (const filler of fillers) text += `${filler}${eol}`;
+          // a single-quoted value may hold line breaks: the entry is on the line it starts on
+          expected.push({ name: entry.k, value: entry.v, line: text.split('\n').length });
+          text += `${exported ? 'export ' : ''}${entry.text}${eol}`;
         }
-        const r = parseEnvFile(lines.join(eol));
+        const r = parseEnvFile(text);
         expect(r.errors).toEqual([]);
         expect(r.entries).toEqual(expected);
       },

@@ -5,7 +5,7 @@
 
 export const PROGRAM = 'cdk-compose-fargate';
 
-export type CommandName = 'synth' | 'app' | 'task-definition' | 'diagram';
+export type CommandName = 'synth' | 'app' | 'task-definition' | 'diagram' | 'config';
 
 /** What the command line asked for. */
 export interface ParsedArgs {
@@ -18,6 +18,11 @@ export interface ParsedArgs {
   readonly output?: string;
   /** `--per-service`: one ECS service per compose service (ComposeFargateProject). */
   readonly perService?: boolean;
+  /** `config`: `--profile`, `--env-file` (in order), `--project-directory`, `--format`. */
+  readonly profiles?: string[];
+  readonly envFiles?: string[];
+  readonly projectDirectory?: string;
+  readonly format?: string;
 }
 
 /** A command line that cannot be run: exit status 2, with the usage. */
@@ -37,11 +42,14 @@ export interface TextRequest {
 interface FlagSpec {
   readonly long: string;
   readonly short?: string;
-  readonly key: 'files' | 'ecsParams' | 'projectName' | 'region' | 'output' | 'perService';
+  readonly key: 'files' | 'ecsParams' | 'projectName' | 'region' | 'output' | 'perService' | RepeatedKey | 'projectDirectory' | 'format';
   /** Empty: a switch, which takes no value. */
   readonly metavar: string;
   readonly help: string;
 }
+/** Flags that may be given more than once, kept in order. */
+type RepeatedKey = 'profiles' | 'envFiles';
+const REPEATED: ReadonlyArray<FlagSpec['key']> = ['files', 'profiles', 'envFiles'];
 
 const FILE: FlagSpec = {
   long: 'file',
@@ -101,6 +109,28 @@ const PER_SERVICE: FlagSpec = {
 };
 
 const INPUT_FLAGS = [FILE, ECS_PARAMS, PROJECT_NAME, REGION, PER_SERVICE];
+
+const CONFIG_FLAGS: FlagSpec[] = [FILE, {
+  long: 'profile',
+  key: 'profiles',
+  metavar: 'NAME',
+  help: 'activate a profile; repeat for several. Default:\n$COMPOSE_PROFILES (comma-separated)',
+}, {
+  long: 'env-file',
+  key: 'envFiles',
+  metavar: 'FILE',
+  help: 'read the variables from FILE instead of the\nproject directory\'s .env; repeat for several',
+}, {
+  long: 'project-directory',
+  key: 'projectDirectory',
+  metavar: 'DIR',
+  help: 'where .env, env_file and build paths are read.\nDefault: the folder of the first compose file',
+}, PROJECT_NAME, {
+  long: 'format',
+  key: 'format',
+  metavar: 'yaml|json',
+  help: 'the output format. Default: yaml',
+}];
 
 interface CommandSpec {
   readonly name: CommandName;
@@ -172,6 +202,23 @@ const COMMANDS: CommandSpec[] = [
       `${PROGRAM} diagram --per-service -f docker-compose.yml`,
     ],
   },
+  {
+    name: 'config',
+    summary: 'print the compose model the files make, as `docker compose config` does',
+    flags: CONFIG_FLAGS,
+    description: 'Reads the compose files as Docker Compose reads them (YAML, ${VAR} interpolation, .env,\n'
+      + 'env_file, extends, profiles, several files merged) and prints the result in the shape\n'
+      + '`docker compose config` prints: ports and volumes in long syntax, command and entrypoint\n'
+      + 'as lists, depends_on with conditions, environment as a mapping, sizes in bytes and\n'
+      + 'durations as Go writes them; a "$" is printed "$$". This is what the constructs read. A\n'
+      + 'file Fargate cannot run is printed too: synth says what Fargate refuses. Warnings go to\n'
+      + 'stderr; bad input: every problem on stderr, exit status 1.',
+    examples: [
+      `${PROGRAM} config`,
+      `${PROGRAM} config -f docker-compose.yml -f docker-compose.prod.yml --profile debug --format json`,
+      `diff <(docker compose config --format json) <(${PROGRAM} config --format json)`,
+    ],
+  },
 ];
 
 /**
@@ -205,7 +252,7 @@ function usageLine(spec: CommandSpec): string {
   const parts = spec.flags.map(f => {
     const name = f.short ? `-${f.short}` : `--${f.long}`;
     if (!f.metavar) return `[${name}]`;
-    return f.key === 'files' ? `[${name} ${f.metavar}]...` : `[${name} ${f.metavar}]`;
+    return REPEATED.includes(f.key) ? `[${name} ${f.metavar}]...` : `[${name} ${f.metavar}]`;
   });
   return `usage: ${PROGRAM} ${spec.name} ${parts.join(' ')}`;
 }
@@ -271,7 +318,7 @@ export function parseArgs(argv: string[], version: string): ParsedArgs | TextReq
     throw new UsageError(hint);
   }
   const command = spec.name;
-  const values: { files: string[]; ecsParams?: string; projectName?: string; region?: string; output?: string; perService?: boolean } = { files: [] };
+  const values: Record<string, string | string[] | boolean | undefined> = { files: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '-h' || arg === '--help') return { text: commandHelp(command) };
@@ -299,13 +346,16 @@ export function parseArgs(argv: string[], version: string): ParsedArgs | TextReq
       if (value === undefined || value.startsWith('-')) throw new UsageError(`${arg} needs a value (${flag.metavar})`, command);
     }
     if (value === '') throw new UsageError(`${arg} needs a value (${flag.metavar})`, command);
-    if (flag.key === 'files') {
-      values.files.push(value);
+    if (REPEATED.includes(flag.key)) {
+      values[flag.key] = [...(values[flag.key] as string[] | undefined ?? []), value];
     } else if (values[flag.key] !== undefined) {
       throw new UsageError(`--${flag.long} given twice`, command);
     } else {
       values[flag.key as 'ecsParams' | 'projectName' | 'region' | 'output'] = value;
     }
   }
-  return { command, ...values };
+  if (values.format !== undefined && values.format !== 'yaml' && values.format !== 'json') {
+    throw new UsageError(`--format must be yaml or json, got ${JSON.stringify(values.format)}`, command);
+  }
+  return { command, ...values } as ParsedArgs;
 }

@@ -6,6 +6,7 @@
  * - `synth`: write the cloud assembly and print what it makes;
  * - `app`: be the app of `cdk deploy --app "..."` / `cdk destroy`;
  * - `task-definition`: print the ECS task definition the files make;
+ * - `config`: print the compose model the files make, as `docker compose config` does;
  * - `diagram`: print a Mermaid flowchart of what the files become.
  *
  * Exit status: 0 done, 1 bad input (every problem on stderr, nothing written), 2 bad command line.
@@ -16,6 +17,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { CommandName, parseArgs, ParsedArgs, PROGRAM, UsageError, usageHint } from './args';
+import { config } from './config';
 import { buildProject, resolveInputs } from './project';
 import { environmentOf, summarize } from './summary';
 import { registerTaskDefinitionRequests } from './task-definition';
@@ -91,7 +93,9 @@ function diagram(args: ParsedArgs): number {
   return 0;
 }
 
-const RUN: Record<CommandName, (args: ParsedArgs) => number> = { 'synth': synth, 'app': app, 'task-definition': taskDefinition, 'diagram': diagram };
+const RUN: Record<CommandName, (args: ParsedArgs) => number> = {
+  'synth': synth, 'app': app, 'task-definition': taskDefinition, 'diagram': diagram, 'config': config,
+};
 
 /**
  * Run the command line (without `node` and the script name).

@@ -68,7 +68,7 @@ function defaultComposeFiles(cwd: string): string[] {
  * The folder name as a project name: as ecs-cli, the folder of the first compose file, case kept;
  * as compose, without the characters a task family cannot hold.
  */
-function projectNameFromFolder(firstComposeFile: string): string {
+export function projectNameFromFolder(firstComposeFile: string): string {
   const name = path.basename(path.dirname(path.resolve(firstComposeFile))).replace(/[^A-Za-z0-9_-]/g, '').replace(/^[-_]+/, '');
   return name === '' ? 'compose' : name.slice(0, 255);
 }

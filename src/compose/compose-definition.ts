@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { LoadOptions } from '../load-options';
-import { buildVariables, interpolateTree, parseYaml, readText } from '../private/load';
-import { mergeComposeDocuments } from '../private/merge';
+import { ComposeSource, loadComposeProject } from '../private/compose-load';
+import { ComposeYaml, parseComposeYaml } from '../private/compose-yaml';
+import { readText } from '../private/load';
 import { ComposeModel } from '../private/model';
 import { normalizeCompose } from '../private/normalize-compose';
 import { Problems } from '../private/problems';
@@ -35,17 +36,16 @@ export class ComposeDefinition {
       throw new Error('ComposeDefinition.fromFiles: give at least one compose file');
     }
     const projectDirectory = options.projectDirectory ?? path.dirname(path.resolve(files[0]));
-    const name = files.map(f => path.basename(f)).join(' + ');
-    const problems = new Problems(name);
-    const docs: unknown[] = [];
+    const sources: ComposeSource[] = [];
     for (const file of files) {
       const fileProblems = new Problems(path.basename(file));
       const text = readText(path.resolve(file), fileProblems, [], 'compose file');
-      if (text !== undefined) docs.push(parseYaml(text, fileProblems));
+      const yaml = text === undefined ? undefined : parseComposeYaml(text, fileProblems);
       fileProblems.throwIfAny();
+      sources.push({ name: path.basename(file), directory: path.dirname(path.resolve(file)), yaml: yaml! });
     }
-    const raw = docs.length === 1 ? docs[0] : mergeComposeDocuments(docs);
-    return new ComposeDefinition(load(raw, { ...options, projectDirectory }, docs.length === 1 ? new Problems(path.basename(files[0])) : problems));
+    const problems = new Problems(files.length === 1 ? path.basename(files[0]) : files.map(f => path.basename(f)).join(' + '));
+    return new ComposeDefinition(load(sources, { ...options, projectDirectory }, problems));
   }
 
   /**
@@ -56,9 +56,9 @@ export class ComposeDefinition {
    */
   public static fromYaml(text: string, options: LoadOptions = {}): ComposeDefinition {
     const problems = new Problems();
-    const raw = parseYaml(text, problems);
+    const yaml = parseComposeYaml(text, problems);
     problems.throwIfAny();
-    return new ComposeDefinition(load(raw, options, problems));
+    return new ComposeDefinition(load([source(yaml!, options)], options, problems));
   }
 
   /**
@@ -69,7 +69,7 @@ export class ComposeDefinition {
    * @param options variables and project directory
    */
   public static fromObject(document: { [key: string]: any }, options: LoadOptions = {}): ComposeDefinition {
-    return new ComposeDefinition(load(document, options, new Problems()));
+    return new ComposeDefinition(load([source({ document, resets: [], overrides: [] }, options)], options, new Problems()));
   }
 
   /**
@@ -92,11 +92,14 @@ export class ComposeDefinition {
   }
 }
 
-function load(raw: unknown, options: LoadOptions, problems: Problems): ComposeModel {
+function source(yaml: ComposeYaml, options: LoadOptions): ComposeSource {
+  return { name: '(document)', directory: path.resolve(options.projectDirectory ?? process.cwd()), yaml };
+}
+
+function load(sources: ComposeSource[], options: LoadOptions, problems: Problems): ComposeModel {
   const projectDirectory = path.resolve(options.projectDirectory ?? process.cwd());
-  const variables = buildVariables({ ...options, projectDirectory }, problems);
-  const doc = interpolateTree(raw, variables, problems);
-  const model = problems.ok ? normalizeCompose(doc, { variables, projectDirectory }, problems) : undefined;
+  const loaded = loadComposeProject(sources, { variables: options.variables, projectDirectory }, problems);
+  const model = problems.ok && loaded ? normalizeCompose(loaded.document, { variables: loaded.variables, projectDirectory }, problems) : undefined;
   problems.throwIfAny();
   return model!;
 }

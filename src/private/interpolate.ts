@@ -1,7 +1,8 @@
 /**
  * Compose variable interpolation: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
  * `${VAR:?message}`, `${VAR?message}`, `${VAR:+alt}`, `${VAR+alt}` and `$$` for a literal `$`.
- * Defaults and alternatives may themselves hold interpolations.
+ * Defaults and alternatives may themselves hold interpolations. A `$` that starts no variable
+ * (`cost $ 5`, `$1`, a `$` at the end) is kept as it is, as Docker Compose keeps it.
  */
 
 export interface Interpolated {
@@ -18,16 +19,18 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 
 class InterpolationError extends Error {}
 
-/** Index of the `}` closing a `${` whose body starts at `start`. */
+/**
+ * Index of the `}` closing a `${` whose body starts at `start`. Braces nest, as in compose:
+ * `${A:-{x}}` has the default `{x}`.
+ */
 function findClose(text: string, start: number): number {
   let depth = 0;
   for (let i = start; i < text.length; i++) {
     const c = text[i];
     if (c === '$' && text[i + 1] === '$') {
       i++;
-    } else if (c === '$' && text[i + 1] === '{') {
+    } else if (c === '{') {
       depth++;
-      i++;
     } else if (c === '}') {
       if (depth === 0) return i;
       depth--;
@@ -69,9 +72,9 @@ function expand(text: string, lookup: Lookup, unset: Set<string>): string {
       i = close + 1;
       continue;
     }
-    throw new InterpolationError(
-      `"$" at position ${i} starts no variable: write "$$" for a literal "$", or $NAME / \${NAME}`,
-    );
+    // A "$" that starts no variable (before a space, a digit, "-"...) is kept, as compose keeps it.
+    out += '$';
+    i++;
   }
   return out;
 }

@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import { parseDocument } from 'yaml';
-import { EnvFileEntry, parseEnvFile } from './dotenv';
+import { parseDocument, YAMLError } from 'yaml';
+import { parseEnvFile } from './dotenv';
 import { interpolate, Lookup } from './interpolate';
 import { DocPath, Problems } from './problems';
 
@@ -28,11 +28,7 @@ export function parseYaml(text: string, problems: Problems): unknown {
   }
   const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true, strict: true });
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : '(document)';
-      problems.errorAt(where, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
-    }
+    reportYamlErrors(doc.errors, problems);
     return undefined;
   }
   try {
@@ -40,6 +36,15 @@ export function parseYaml(text: string, problems: Problems): unknown {
   } catch (e) {
     problems.error([], `cannot read the YAML: ${(e as Error).message}`);
     return undefined;
+  }
+}
+
+/** YAML syntax errors, each at its line and column. */
+export function reportYamlErrors(errors: ReadonlyArray<YAMLError>, problems: Problems): void {
+  for (const e of errors) {
+    const pos = e.linePos?.[0];
+    const where = pos ? `line ${pos.line}, column ${pos.col}` : '(document)';
+    problems.errorAt(where, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
   }
 }
 
@@ -69,44 +74,35 @@ export function readText(file: string, problems: Problems, where: DocPath, what:
 }
 
 /**
- * The variables for interpolation: `variables` when given, else the process environment;
- * the `.env` file in the project directory fills only what they lack (as compose does).
+ * The variables for interpolation: `variables` when given, else the process environment; the env
+ * files (default: the `.env` file in the project directory, when there is one) fill only what they
+ * lack, as compose does. A value in an env file may use the variables and the entries above it.
  */
-export function buildVariables(options: SourceOptions, problems: Problems): Map<string, string> {
+export function buildVariables(options: SourceOptions & { readonly envFiles?: string[] }, problems: Problems): Map<string, string> {
   const vars = new Map<string, string>();
   const base = options.variables ?? (process.env as Record<string, string | undefined>);
   for (const [k, v] of Object.entries(base)) {
     if (typeof v === 'string') vars.set(k, v);
   }
   const dir = options.projectDirectory ?? process.cwd();
-  const dotenv = path.join(dir, '.env');
-  const text = fs.existsSync(dotenv) ? readText(dotenv, problems, [], '.env file') : undefined;
-  if (text !== undefined) {
-    const parsed = parseEnvFile(text);
-    for (const err of parsed.errors) {
-      problems.errorAt(`.env line ${err.line}`, err.message);
+  const explicit = options.envFiles !== undefined;
+  const fromFiles = new Map<string, string>();
+  for (const given of options.envFiles ?? ['.env']) {
+    const file = path.resolve(dir, given);
+    if (!explicit && !fs.existsSync(file)) continue;
+    const label = explicit ? given : '.env';
+    const text = readText(file, problems, [], explicit ? 'env file' : '.env file');
+    if (text === undefined) continue;
+    const parsed = parseEnvFile(text, name => vars.get(name) ?? fromFiles.get(name));
+    for (const err of parsed.errors) problems.errorAt(`${label} line ${err.line}`, err.message);
+    for (const e of parsed.entries) {
+      if (e.value !== undefined) fromFiles.set(e.name, e.value);
     }
-    for (const entry of parsed.entries) {
-      if (vars.has(entry.name) || entry.value === undefined) continue;
-      const value = expandEnvValue(entry, vars, problems, `.env line ${entry.line}`);
-      if (value !== undefined) vars.set(entry.name, value);
-    }
+  }
+  for (const [k, v] of fromFiles) {
+    if (!vars.has(k)) vars.set(k, v);
   }
   return vars;
-}
-
-/**
- * The value of an .env / env_file entry: single-quoted values are literal; the others are
- * interpolated with the variables (and, for .env, the entries above), as compose does.
- */
-export function expandEnvValue(entry: EnvFileEntry, vars: Map<string, string>, problems: Problems, where: string): string | undefined {
-  if (entry.value === undefined || entry.quoted === 'single' || !entry.value.includes('$')) return entry.value;
-  const r = interpolate(entry.value, name => vars.get(name));
-  if (r.error !== undefined) {
-    problems.errorAt(where, `cannot interpolate ${JSON.stringify(entry.value)}: ${r.error}`);
-    return undefined;
-  }
-  return r.value;
 }
 
 /**

@@ -1,83 +1,248 @@
 /**
- * Merging compose documents as `docker compose -f base.yml -f override.yml` does
- * (Compose Specification, "Merge and override"): mappings merge key by key, single values and
- * `command`, `entrypoint`, `healthcheck.test` are replaced, `environment` and `labels` merge by
- * variable name whichever syntax each file uses, `volumes` merge by mount target, other lists are
- * concatenated without duplicates.
+ * Merging compose documents as `docker compose -f base.yml -f override.yml` does (and `extends`,
+ * which merges a service over its base with the same rules):
+ *
+ * - mappings merge key by key; a single value, `command`, `entrypoint` and `healthcheck.test` are replaced;
+ * - `environment`, `labels`, `annotations`, `sysctls`, `build.args`, `deploy.labels`, `env_file`,
+ *   `label_file`, `dns*` and `tmpfs` are appended whichever syntax each file uses, then an entry
+ *   given again (same variable name, same path...) replaces the earlier one in its place;
+ * - `depends_on` and `networks` merge as mappings (a list is a mapping with default values);
+ *   `build` as a mapping (a string is its context); `logging` merges when the driver is the same, and
+ *   is replaced otherwise; each `ulimits` entry is replaced;
+ * - other lists are appended; `ports`, `volumes` (by mount target), `secrets` and `configs` (by
+ *   target), `expose`, `links`, `profiles`, `cap_add`, `cap_drop` and `devices` then keep one entry
+ *   per key, as in the previous rule;
+ * - a later file's `null` keeps the earlier value.
  */
+import { goText } from './compose-yaml';
 import { isPlainObject } from './load';
+import { parseShortPort } from './ports';
 
-const REPLACED_LISTS = new Set(['command', 'entrypoint', 'test']);
-const KEY_VALUE_LISTS = new Set(['environment', 'labels', 'annotations', 'sysctls', 'extra_hosts', 'args']);
+type Merger = (base: unknown, over: unknown, path: string) => unknown;
 
-/** list_or_dict -> dict, so two files in different syntaxes merge by key. */
-function toDict(value: unknown, key: string): unknown {
+const TO_SEQUENCE = [
+  'annotations', 'build.args', 'build.additional_contexts', 'build.labels', 'deploy.labels', 'dns', 'dns_opt', 'dns_search',
+  'env_file', 'label_file', 'environment', 'labels', 'sysctls', 'tmpfs',
+];
+const REPLACED = ['command', 'entrypoint', 'healthcheck.test'];
+
+/** A list_or_dict (or a string) as a list: `KEY=VALUE`, or `KEY` for a null value; a mapping's entries sorted. */
+export function toSequence(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') return [value];
+  if (!isPlainObject(value)) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === undefined) out.push(k);
+    else if (Array.isArray(v)) v.forEach(item => out.push(`${k}=${scalarText(item)}`));
+    else out.push(`${k}=${scalarText(v)}`);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A scalar as compose writes it into text (Go's %v). */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return goText(value);
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** A list of names, or a mapping, as a mapping (each list entry getting `defaults`). */
+function toMapping(value: unknown, defaults?: Record<string, unknown>): unknown {
   if (!Array.isArray(value)) return value;
-  const sep = key === 'extra_hosts' ? /[:=]/ : /=/;
   const out: Record<string, unknown> = {};
-  for (const item of value) {
-    if (typeof item !== 'string') return value; // leave odd shapes for the normalizer to report
-    const m = sep.exec(item);
-    if (m) out[item.slice(0, m.index)] = item.slice(m.index + 1);
-    else out[item] = null;
+  for (const item of value) out[String(item)] = defaults ? { ...defaults } : null;
+  return out;
+}
+
+const SERVICE_MERGERS: Record<string, Merger> = {
+  'logging': (base, over, path) => {
+    if (!isPlainObject(base) || !isPlainObject(over)) return over;
+    const sameDriver = !('driver' in over) || !('driver' in base) || over.driver === base.driver;
+    return sameDriver ? mergeMappings(base, over, path) : over;
+  },
+  'build': (base, over, path) => {
+    const asMap = (v: unknown) => (typeof v === 'string' ? { context: v } : v);
+    return mergeAt(asMap(base), asMap(over), path, true);
+  },
+  'depends_on': (base, over, path) => {
+    const defaults = { condition: 'service_started', required: true };
+    return mergeAt(toMapping(base, defaults), toMapping(over, defaults), path, true);
+  },
+  'networks': (base, over, path) => mergeAt(toMapping(base), toMapping(over), path, true),
+  'extra_hosts': (base, over) => {
+    const b = toSequence(base);
+    return [...b, ...toSequence(over).filter(v => !b.includes(v))];
+  },
+  'build.extra_hosts': (base, over) => SERVICE_MERGERS.extra_hosts(base, over, ''),
+};
+for (const key of TO_SEQUENCE) SERVICE_MERGERS[key] = (base, over) => [...toSequence(base), ...toSequence(over)];
+for (const key of REPLACED) SERVICE_MERGERS[key] = (_base, over) => over;
+
+/** The merger for a path inside a service (`ports`, `build.args`, `ulimits.nofile`...), if it has one. */
+function serviceMerger(inService: string): Merger | undefined {
+  if (/^ulimits\.[^.]+$/.test(inService)) return (_base, over) => over;
+  if (/^volumes\.\d+\.volume\.labels$/.test(inService)) return SERVICE_MERGERS.labels;
+  return SERVICE_MERGERS[inService];
+}
+
+function specialMerger(path: string): Merger | undefined {
+  const service = /^services\.[^.]+\.(.+)$/.exec(path);
+  if (service) return serviceMerger(service[1]);
+  if (/^(networks|volumes)\.[^.]+\.labels$/.test(path)) return SERVICE_MERGERS.labels;
+  return undefined;
+}
+
+function mergeMappings(base: Record<string, unknown>, over: Record<string, unknown>, path: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = k in base ? mergeAt(base[k], v, path === '' ? k : `${path}.${k}`) : v;
   }
   return out;
 }
 
-/** The mount target of a service volume entry, used as its merge key. */
-function volumeTarget(entry: unknown): string {
-  if (isPlainObject(entry) && typeof entry.target === 'string') return entry.target;
+/** Merge `over` onto `base` at a dotted path (`services.web.ports`). */
+function mergeAt(base: unknown, over: unknown, path: string, skipSpecial = false): unknown {
+  const special = skipSpecial ? undefined : specialMerger(path);
+  if (special) return special(base, over, path);
+  if (over === null || over === undefined) return base;
+  if (isPlainObject(base) && isPlainObject(over)) return mergeMappings(base, over, path);
+  if (Array.isArray(base) && Array.isArray(over)) return [...base, ...over];
+  return over;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One entry per key
+// ---------------------------------------------------------------------------------------------
+
+type Indexer = (entry: unknown) => string;
+
+const keyOfKeyValue: Indexer = e => (typeof e === 'string' ? e.split('=')[0] : JSON.stringify(e));
+
+/** The mount target of a service volume entry. */
+export function volumeTarget(entry: unknown): string {
+  if (isPlainObject(entry)) return String(entry.target);
   if (typeof entry === 'string') {
     const parts = entry.split(':');
-    if (parts.length === 1) return parts[0];
-    // SOURCE:TARGET[:MODE]
-    return parts[1];
+    // SOURCE:TARGET[:MODE], or TARGET alone
+    return parts.length === 1 ? parts[0] : parts[1];
   }
   return JSON.stringify(entry);
 }
 
-function mergeLists(key: string, base: unknown[], over: unknown[]): unknown[] {
-  if (key === 'volumes') {
-    const byTarget = new Map<string, unknown>();
-    for (const v of base) byTarget.set(volumeTarget(v), v);
-    for (const v of over) byTarget.set(volumeTarget(v), v);
-    return [...byTarget.values()];
-  }
-  const seen = new Set(base.map(v => JSON.stringify(v)));
-  return [...base, ...over.filter(v => !seen.has(JSON.stringify(v)))];
+const mountTarget = (defaultFolder: string): Indexer => e => {
+  if (typeof e === 'string') return `${defaultFolder}/${e}`;
+  if (isPlainObject(e)) return e.target !== undefined ? String(e.target) : `${defaultFolder}/${String(e.source)}`;
+  return JSON.stringify(e);
+};
+
+const UNIQUE: Record<string, Indexer> = {
+  'annotations': keyOfKeyValue,
+  'build.args': keyOfKeyValue,
+  'build.additional_contexts': keyOfKeyValue,
+  'build.labels': keyOfKeyValue,
+  'build.tags': keyOfKeyValue,
+  'cap_add': keyOfKeyValue,
+  'cap_drop': keyOfKeyValue,
+  'configs': mountTarget(''),
+  'deploy.labels': keyOfKeyValue,
+  'dns': keyOfKeyValue,
+  'dns_opt': keyOfKeyValue,
+  'dns_search': keyOfKeyValue,
+  'environment': keyOfKeyValue,
+  'env_file': e => (isPlainObject(e) ? String(e.path) : String(e)),
+  'expose': e => String(e),
+  'labels': keyOfKeyValue,
+  'links': keyOfKeyValue,
+  'ports': portKey,
+  'profiles': keyOfKeyValue,
+  'secrets': mountTarget('/run/secrets'),
+  'sysctls': keyOfKeyValue,
+  'tmpfs': keyOfKeyValue,
+  'volumes': volumeTarget,
+  'devices': e => (isPlainObject(e) ? String(e.target) : volumeTarget(e)),
+};
+
+/**
+ * A port entry's identity, the same in short and long syntax ("8080:80" and {target: 80,
+ * published: "8080"}): compose keeps one entry per host IP, published port, container port and
+ * protocol. A range stays as written.
+ */
+function portKey(entry: unknown): string {
+  const key = (ip: unknown, published: unknown, target: unknown, protocol: unknown) =>
+    `${String(ip ?? '0.0.0.0')}:${published === undefined || published === null ? '' : String(published)}:${String(target)}/${String(protocol ?? 'tcp').toLowerCase()}`;
+  if (isPlainObject(entry)) return key(entry.host_ip, entry.published, entry.target, entry.protocol);
+  const text = String(entry).trim();
+  const slash = text.lastIndexOf('/');
+  const parsed = parseShortPort(slash < 0 ? text : `${text.slice(0, slash)}/tcp`);
+  const p = parsed.spec;
+  if (!p || p.containerPort !== p.containerPortEnd) return text;
+  const published = p.hostPort === undefined ? undefined : p.hostPort === p.hostPortEnd ? p.hostPort : `${p.hostPort}-${p.hostPortEnd}`;
+  return key(p.hostIp, published, p.containerPort, slash < 0 ? 'tcp' : text.slice(slash + 1));
 }
 
-const STRING_OR_LIST = new Set(['env_file', 'dns', 'dns_search', 'tmpfs', 'expose']);
-
-export function mergeValue(key: string, base: unknown, over: unknown): unknown {
-  if (over === undefined) return base;
-  if (STRING_OR_LIST.has(key)) {
-    if (typeof base === 'string') base = [base];
-    if (typeof over === 'string') over = [over];
+/** A list with one entry per key: an entry given again replaces the earlier one, in its place. */
+function unique(list: unknown[], indexer: Indexer): unknown[] {
+  const out: unknown[] = [];
+  const at = new Map<string, number>();
+  for (const entry of list) {
+    const key = indexer(entry);
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, out.length);
+      out.push(entry);
+    } else {
+      out[i] = entry;
+    }
   }
-  if (base === undefined || base === null || over === null) return over;
-  if (REPLACED_LISTS.has(key)) return over;
-  if (KEY_VALUE_LISTS.has(key)) {
-    const b = toDict(base, key);
-    const o = toDict(over, key);
-    if (isPlainObject(b) && isPlainObject(o)) return { ...b, ...o };
-    return over;
-  }
-  if (key === 'logging' && isPlainObject(base) && isPlainObject(over)) {
-    // A different driver replaces the whole logging block; the same driver merges options.
-    if (over.driver !== undefined && base.driver !== undefined && over.driver !== base.driver) return over;
-  }
-  if (isPlainObject(base) && isPlainObject(over)) {
-    const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(over)) out[k] = mergeValue(k, base[k], v);
-    return out;
-  }
-  if (Array.isArray(base) && Array.isArray(over)) return mergeLists(key, base, over);
-  // a string and a list (command, env_file, dns...): the later file's value replaces
-  return over;
+  return out;
 }
 
-/** Merge whole documents, base first. */
+/** Keep one entry per key in the lists of a service that compose keeps unique. */
+export function enforceUnicity(service: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...service };
+  for (const [key, indexer] of Object.entries(UNIQUE)) {
+    const [first, second] = key.split('.');
+    const holder = second === undefined ? out : out[first];
+    const name = second ?? first;
+    if (!isPlainObject(holder) || !Array.isArray(holder[name])) continue;
+    const list = unique(holder[name] as unknown[], indexer);
+    if (second === undefined) out[name] = list;
+    else out[first] = { ...holder, [name]: list };
+  }
+  return out;
+}
+
+/** Merge a service over the service it `extends`. */
+export function mergeService(base: unknown, over: unknown): unknown {
+  return mergeAt(base, over, 'services.*', true);
+}
+
+/** Merge two whole documents, the later over the earlier. */
+export function mergeDocuments(base: unknown, over: unknown): unknown {
+  return mergeAt(base, over, '');
+}
+
+/** Keep one entry per key in the lists of every service of a document (in place). */
+export function enforceDocumentUnicity(doc: unknown): void {
+  if (!isPlainObject(doc) || !isPlainObject(doc.services)) return;
+  const services = doc.services;
+  for (const [name, body] of Object.entries(services)) if (isPlainObject(body)) services[name] = enforceUnicity(body);
+}
+
+/** Merge whole documents, base first (each merge followed by the one-entry-per-key rule). */
 export function mergeComposeDocuments(docs: unknown[]): unknown {
-  return docs.reduce((acc, doc) => mergeValue('', acc, doc));
+  return docs.reduce((acc, doc) => {
+    const merged = mergeDocuments(acc, doc);
+    enforceDocumentUnicity(merged);
+    return merged;
+  });
+}
+
+/**
+ * Merge at a key: `''` merges two services (as `extends` does), any other key the values of that
+ * service key.
+ */
+export function mergeValue(key: string, base: unknown, over: unknown): unknown {
+  return key === '' ? mergeService(base, over) : mergeAt(base, over, `services.*.${key}`);
 }

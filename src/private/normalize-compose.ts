@@ -5,8 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readServiceEnvFiles } from './compose-load';
 import { parseEnvFile } from './dotenv';
-import { expandEnvValue, interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
+import { interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
 import { mergeValue } from './merge';
 import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
@@ -16,7 +17,7 @@ import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as
 import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
 import { DocPath, formatPath, Problems, quote } from './problems';
 import { Reader } from './read';
-import { shellSplit } from './shell-split';
+import { splitCommand } from './shell-split';
 import { Parsed, parseCpusAsUnits, parseDurationSeconds, parseInteger, parseMemoryMiB } from './units';
 
 /** What the construct does with a compose key. */
@@ -73,12 +74,7 @@ function commandList(svc: ServiceBuilder, value: unknown, at: DocPath): string[]
   if (value === null) return undefined;
   if (typeof value === 'string') {
     if (isToken(value)) return [value];
-    const split = shellSplit(value);
-    if (split.error !== undefined) {
-      svc.r.problems.error(at, `cannot split ${quote(value)} into words: ${split.error}`);
-      return undefined;
-    }
-    return split.words;
+    return splitCommand(value, at, svc.r.problems);
   }
   const list = svc.r.list(value, at, 'a string or a list of strings');
   if (!list) return undefined;
@@ -327,16 +323,16 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'environment',
     support: 'converted',
     ecs: 'environment',
-    note: 'list or map; a key without a value is taken from the variables ("" when unset, with a warning)',
+    note: 'list or map; a key without a value is taken from the variables (left out when unset, as compose does, with a warning)',
     handle: (svc, v, at) => {
       for (const kv of svc.r.keyValues(v, at) ?? []) {
-        let value = kv.value;
+        const value = kv.value ?? svc.ctx.variables.get(kv.name);
         if (value === undefined) {
-          value = svc.ctx.variables.get(kv.name);
-          if (value === undefined) {
-            svc.r.problems.warn('unset-variable', kv.at, `${kv.name} has no value and is not set in the variables: using an empty string`);
-            value = '';
-          }
+          // compose unsets it in the container (and an env_file value of that name does not count)
+          svc.r.problems.warn('unset-variable', kv.at, `${kv.name} has no value and is not set in the variables: left out of the container's environment, as compose leaves it out`);
+          svc.environment = svc.environment.filter(e => e.name !== kv.name);
+          svc.envFileVars = svc.envFileVars.filter(e => e.name !== kv.name);
+          continue;
         }
         svc.environment = setVar(svc.environment, kv.name, value);
       }
@@ -347,31 +343,10 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     support: 'converted',
     ecs: 'environment',
     note: 'read at synth time from the project directory; later files win; `environment` wins over them',
+    // Read at load (compose-load.ts); a document that still has it here is read the same way.
     handle: (svc, v, at) => {
-      const entries: { file: string; required: boolean; at: DocPath }[] = [];
-      const items = typeof v === 'string' || isPlainObject(v) ? [v] : svc.r.list(v, at, 'a path or a list of paths') ?? [];
-      items.forEach((item, i) => {
-        const itemAt = typeof v === 'string' || isPlainObject(v) ? at : [...at, i];
-        if (isPlainObject(item)) {
-          const p = svc.r.string(item.path, [...itemAt, 'path'], 'a path');
-          const req = item.required === undefined ? true : svc.r.bool(item.required, [...itemAt, 'required']);
-          if (p !== undefined) entries.push({ file: p, required: req !== false, at: itemAt });
-        } else {
-          const p = svc.r.string(item, itemAt, 'a path');
-          if (p !== undefined) entries.push({ file: p, required: true, at: itemAt });
-        }
-      });
-      for (const entry of entries) {
-        const file = path.resolve(svc.ctx.projectDirectory, entry.file);
-        if (!entry.required && !fileExists(file)) continue;
-        const text = readText(file, svc.r.problems, entry.at, 'env_file');
-        if (text === undefined) continue;
-        const parsed = parseEnvFile(text);
-        for (const err of parsed.errors) svc.r.problems.error(entry.at, `${entry.file} line ${err.line}: ${err.message}`);
-        for (const e of parsed.entries) {
-          const value = e.value === undefined ? svc.ctx.variables.get(e.name) : expandEnvValue(e, svc.ctx.variables, svc.r.problems, `${entry.file} line ${e.line}`);
-          if (value !== undefined) svc.envFileVars = setVar(svc.envFileVars, e.name, value);
-        }
+      for (const [name, value] of readServiceEnvFiles(v, at, svc.ctx.variables, svc.ctx.projectDirectory, svc.r.problems)) {
+        svc.envFileVars = setVar(svc.envFileVars, name, value);
       }
     },
   },
@@ -1049,9 +1024,8 @@ function readFileMounts(svc: ServiceBuilder, v: unknown, at: DocPath, kind: 'sec
       if (item.gid !== undefined) gid = r.string(item.gid, [...fAt, 'gid'], 'a numeric group id');
       if (item.mode !== undefined) {
         const m = item.mode;
-        // YAML 1.2 reads `mode: 0440` as the number 440: its digits are the octal mode
-        if (typeof m === 'number' && Number.isInteger(m) && /^[0-7]{1,4}$/.test(String(m))) mode = String(m).padStart(4, '0');
-        else if (typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= 0o777) mode = m.toString(8).padStart(4, '0');
+        // as compose reads it: a number is the mode (YAML's `0440` is octal), a string is octal digits
+        if (typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= 0o777) mode = m.toString(8).padStart(4, '0');
         else if (typeof m === 'string' && /^0?[0-7]{3}$/.test(m)) mode = m.padStart(4, '0');
         else r.problems.error([...fAt, 'mode'], `expected a file mode like "0440", got ${quote(m)}`);
       }
@@ -1568,7 +1542,7 @@ export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface (ComposeFargateProject: the networks the services name decide which services reach which)' },
   { key: 'include', support: 'refused', ecs: '-', note: 'not read by this version: merge the files with ComposeDefinition.fromFiles([...])' },
   { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine' },
-  { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks (and anchors in them) are kept for the user and ignored by the conversion' },
+  { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks are not read, with a warning (never a service, in a version 1 file too); the anchors in them are read where they are used' },
 ];
 const TOP_LEVEL_KEYS = COMPOSE_TOP_LEVEL_KEYS.filter(k => k.support !== 'refused' && k.key !== 'x-*').map(k => k.key);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;

@@ -5,6 +5,7 @@
 import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, DOCKER_ECS_SERVICE_KEYS, DOCKER_ECS_TOP_LEVEL_KEYS, KeyRule } from './normalize-compose';
 import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize-ecs-params';
 import { knownPortsRows } from './plan/known-ports';
+import { READING_DIFFERENCES } from './reading-differences';
 
 const SUPPORT_WORDS: Record<string, string> = {
   converted: 'converted',
@@ -24,7 +25,7 @@ export function renderSupportTable(): string {
   const header = ['| key | ECS field | on Fargate | notes |', '| --- | --- | --- | --- |'];
   const services = [...COMPOSE_SERVICE_KEYS].sort((a, b) => a.key.localeCompare(b.key));
   return [
-    '<!-- Generated from the tables in src/private/normalize-compose.ts and normalize-ecs-params.ts by `npx projen docs:support`. Do not edit. -->',
+    '<!-- Generated from the tables in src/private/normalize-compose.ts, normalize-ecs-params.ts and reading-differences.ts by `npx projen docs:support`. Do not edit. -->',
     '# What cdk-compose-fargate does with each key',
     '',
     'Every key is converted, ignored with a CDK warning (`cdk-compose-fargate:<id>`, where dropping it is harmless',
@@ -47,6 +48,17 @@ export function renderSupportTable(): string {
     '',
     ...header,
     ...rows([...DOCKER_ECS_TOP_LEVEL_KEYS, ...DOCKER_ECS_SERVICE_KEYS.map(k => ({ ...k, key: `services.*.${k.key}` }))]),
+    '',
+    '## Reading the files: where the library differs from Docker Compose',
+    '',
+    'The library reads compose files as Docker Compose 2.40 does (YAML, `${VAR}` interpolation, `.env`, `env_file`,',
+    '`extends`, profiles, several files merged, `!reset` and `!override`), and a test proves it: `docker compose config`',
+    'and `cdk-compose-fargate config` read every compose file of the repository and hundreds of generated projects,',
+    'and must agree in every key the library reads (test/compose-differential.test.ts). It differs on purpose here:',
+    '',
+    '| what | Docker Compose | cdk-compose-fargate | why |',
+    '| --- | --- | --- | --- |',
+    ...READING_DIFFERENCES.map(d => `| ${cell(d.topic)} | ${cell(d.compose)} | ${cell(d.here)} | ${cell(d.why)} |`),
     '',
     '## ecs-params.yml (version 1)',
     '',
