@@ -58,11 +58,11 @@ def test_synth_of_the_tutorial_writes_the_cloud_assembly_and_exits_0(command, tm
 
 
 def test_a_bad_file_exits_1_with_the_path_in_the_file_and_writes_nothing(command, tmp_path):
-    folder = tutorial_folder(tmp_path, lambda text: text.replace('"80:80"', '"8080:80"'))
+    folder = tutorial_folder(tmp_path, lambda text: text.replace('"80:80"', '"80:80/sctp"'))
     result = run(command, "synth", "-p", "tutorial", "-r", "us-west-1", cwd=folder)
     assert result.returncode == 1, result.stderr
-    assert ('docker-compose.yml: services.web.ports[0]: "8080:80" publishes container port 80 on host port 8080: '
-            in result.stderr)
+    assert ('docker-compose.yml: services.web.ports[0]: protocol "sctp" is not supported by ECS: use "tcp" or "udp"; '
+            'got "80:80/sctp"' in result.stderr)
     assert "cdk-compose-fargate synth: nothing was written" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (folder / "cdk.out").exists()
