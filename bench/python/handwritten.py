@@ -141,7 +141,7 @@ elif case["scenario"] == "tutorial":
         port_mappings=[ecs.PortMapping(container_port=80, host_port=80, protocol=ecs.Protocol.TCP)],
         logging=ecs.GenericLogDriver(
             log_driver="awslogs",
-            options={"awslogs-group": "tutorial", "awslogs-region": "us-west-1", "awslogs-stream-prefix": "web"},
+            options={"awslogs-group": "tutorial", "awslogs-region": stack.region, "awslogs-stream-prefix": "web"},
         ),
     )
     service(scope, "tutorial", cluster, security_group, task_definition)
