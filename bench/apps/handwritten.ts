@@ -89,7 +89,7 @@ if (args.scenario === 'tutorial') {
     portMappings: [{ containerPort: 80, hostPort: 80, protocol: ecs.Protocol.TCP }],
     logging: new ecs.GenericLogDriver({
       logDriver: 'awslogs',
-      options: { 'awslogs-group': 'tutorial', 'awslogs-region': 'us-west-1', 'awslogs-stream-prefix': 'web' },
+      options: { 'awslogs-group': 'tutorial', 'awslogs-region': stack.region, 'awslogs-stream-prefix': 'web' },
     }),
   });
   service(scope, 'tutorial', parts);

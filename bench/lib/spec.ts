@@ -52,12 +52,18 @@ export function generatedServices(n: number): GeneratedService[] {
   return out;
 }
 
-/** The compose file for N services (Compose Specification, with the short syntaxes people write). */
-export function generatedComposeYaml(n: number): string {
+/**
+ * The compose file for N services (Compose Specification, with the short syntaxes people write).
+ * With `networkPerService`, each service is alone on a network of its own: as a ComposeFargateProject,
+ * no service then admits another (on the default network, N services need N x (N - 1) security group
+ * rules, 380 for 20: past CloudFormation's 500 resources a stack, with the rest).
+ */
+export function generatedComposeYaml(n: number, networkPerService = false): string {
   const lines = [`name: ${GENERATED_PROJECT}`, 'services:'];
   for (const s of generatedServices(n)) {
+    if (networkPerService) lines.push(`  ${s.name}:`, `    networks: [${s.name}]`);
+    else lines.push(`  ${s.name}:`);
     lines.push(
-      `  ${s.name}:`,
       `    image: ${s.image}`,
       '    ports:',
       `      - "${s.port}:${s.port}"`,
@@ -72,5 +78,6 @@ export function generatedComposeYaml(n: number): string {
       '      retries: 3',
     );
   }
+  if (networkPerService) lines.push('networks:', ...generatedServices(n).map(s => `  ${s.name}: {}`));
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 """The app under test, in Python: the tutorial, or N generated services, through the built wheel's
-ComposeFargateService, written as a user writes it (it imports only what it names). Everything,
-reading and checking the files included, happens in the timed process.
+ComposeFargateService (for the `project` kind, its ComposeFargateProject), written as a user writes
+it. Everything, reading and checking the files included, happens in the timed process.
 """
 import os
 
@@ -11,7 +11,7 @@ marks, case, outdir = start_app()
 import aws_cdk as cdk  # noqa: E402
 marks.mark("aws-cdk-lib")
 
-from cdk_compose_fargate import ComposeDefinition, ComposeFargateService, EcsParams  # noqa: E402
+from cdk_compose_fargate import ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams  # noqa: E402
 marks.mark("library")
 
 # Variables given explicitly: synthesis does not depend on the shell's environment.
@@ -25,7 +25,8 @@ marks.mark("read")
 
 app = cdk.App(outdir=outdir)
 stack = cdk.Stack(app, case["stack"])
-ComposeFargateService(stack, case["scope"], project_name=case["project"], compose=compose, ecs_params=ecs_params)
+construct = ComposeFargateProject if case["kind"] == "project" else ComposeFargateService
+construct(stack, case["scope"], project_name=case["project"], compose=compose, ecs_params=ecs_params)
 marks.mark("built")
 app.synth()
 marks.report()

@@ -2,7 +2,8 @@
 resources ComposeFargateService makes, the values of the files written into the code (the
 tutorial), or built in a loop from the same data the generated compose file was written from.
 The same app as bench/apps/handwritten.ts: same stack name, same construct ids, so the benchmark
-checks that it synthesizes the construct's template.
+checks that it synthesizes the construct's template. The `project` kind (ComposeFargateProject of
+the generated services) has no Node.js counterpart.
 """
 from harness import start_app
 
@@ -10,6 +11,7 @@ marks, case, outdir = start_app()
 
 import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_logs as logs  # noqa: E402
+from aws_cdk import aws_servicediscovery as servicediscovery  # noqa: E402
 from constructs import Construct  # noqa: E402
 marks.mark("aws-cdk-lib")
 marks.mark("library")  # no library of ours
@@ -19,37 +21,48 @@ app = cdk.App(outdir=outdir)
 stack = cdk.Stack(app, case["stack"])
 
 
-def foundation(scope, project, ports):
-    """VPC (two public subnets, no NAT), cluster, security group, execution role, task definition."""
+def vpc_and_cluster(scope):
+    """VPC (two public subnets, no NAT) and cluster."""
     vpc = ec2.Vpc(scope, "Vpc",
         max_azs=2,
         nat_gateways=0,
         subnet_configuration=[ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)],
     )
     cluster = ecs.Cluster(scope, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED)
-    security_group = ec2.SecurityGroup(scope, "SecurityGroup",
-        vpc=vpc,
-        description=f"{project}: published ports of the compose file",
-        allow_all_outbound=True,
-    )
+    return vpc, cluster
+
+
+def security_group_of(scope, vpc, description, ports):
+    """The security group: all outbound, the published ports open to anyone."""
+    security_group = ec2.SecurityGroup(scope, "SecurityGroup", vpc=vpc, description=description, allow_all_outbound=True)
     for port in ports:
         security_group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(port), f"published port {port}/tcp")
-    execution_role = iam.Role(scope, "ExecutionRole",
+    return security_group
+
+
+def execution_role_of(scope):
+    return iam.Role(scope, "ExecutionRole",
         assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
         managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonECSTaskExecutionRolePolicy")],
     )
+
+
+def foundation(scope, project, ports):
+    """VPC, cluster, security group, execution role, task definition: one task for all containers."""
+    vpc, cluster = vpc_and_cluster(scope)
+    security_group = security_group_of(scope, vpc, f"{project}: published ports of the compose file", ports)
     task_definition = ecs.FargateTaskDefinition(scope, "TaskDefinition",
         family=project,
         cpu=256,
         memory_limit_mib=512,
-        execution_role=execution_role,
+        execution_role=execution_role_of(scope),
     )
     return cluster, security_group, task_definition
 
 
-def service(scope, project, cluster, security_group, task_definition):
-    ecs.FargateService(scope, "Service",
-        service_name=project,
+def service(scope, name, cluster, security_group, task_definition):
+    return ecs.FargateService(scope, "Service",
+        service_name=name,
         cluster=cluster,
         task_definition=task_definition,
         desired_count=1,
@@ -62,8 +75,62 @@ def service(scope, project, cluster, security_group, task_definition):
     )
 
 
-if case["scenario"] == "tutorial":
-    scope = Construct(stack, case["scope"])
+def generated_container(task_definition, s, log_group, port_mapping_name=None):
+    """The container of one generated service, logging to its own log group."""
+    task_definition.add_container(s["name"],
+        container_name=s["name"],
+        image=ecs.ContainerImage.from_registry(s["image"]),
+        essential=True,
+        port_mappings=[ecs.PortMapping(container_port=s["port"], host_port=s["port"], protocol=ecs.Protocol.TCP,
+                                       name=port_mapping_name)],
+        environment={e["name"]: e["value"] for e in s["environment"]},
+        command=s["command"],
+        health_check=ecs.HealthCheck(
+            command=s["healthCheck"]["command"],
+            interval=cdk.Duration.seconds(s["healthCheck"]["intervalSeconds"]),
+            retries=s["healthCheck"]["retries"],
+        ),
+        logging=ecs.GenericLogDriver(
+            log_driver="awslogs",
+            options={"awslogs-group": log_group.log_group_name, "awslogs-region": stack.region,
+                     "awslogs-stream-prefix": s["name"]},
+        ),
+    )
+
+
+def project_of(scope, project, services):
+    """What ComposeFargateProject makes of services that each have a network of their own and reference
+    none of the others: per service a task of its own (execution role, task role, log group), a security
+    group open on its published port, and an ECS service that is a Service Connect client and serves
+    its one port under its name. (Sharing no network, no service admits another.)"""
+    vpc, cluster = vpc_and_cluster(scope)
+    namespace = cluster.add_default_cloud_map_namespace(
+        name=f"{project}.local", type=servicediscovery.NamespaceType.HTTP, use_for_service_connect=True)
+    for s in services:
+        name, port = s["name"], s["port"]
+        child = Construct(scope, name)
+        execution_role = execution_role_of(child)
+        task_definition = ecs.FargateTaskDefinition(child, "TaskDefinition",
+            family=f"{project}-{name}",
+            cpu=512,  # room for the Service Connect proxy
+            memory_limit_mib=1024,
+            execution_role=execution_role,
+        )
+        log_group = logs.LogGroup(child, f"{name}LogGroup", retention=logs.RetentionDays.ONE_MONTH)
+        port_mapping_name = f"{name}-{port}"
+        generated_container(task_definition, s, log_group, port_mapping_name)
+        security_group = security_group_of(child, vpc, f"{project}/{name}: published ports and the project services that reach it", [port])
+        service(child, f"{project}-{name}", cluster, security_group, task_definition).enable_service_connect(
+            namespace=namespace.namespace_arn,
+            services=[ecs.ServiceConnectService(port_mapping_name=port_mapping_name, dns_name=name, port=port,
+                                                discovery_name=port_mapping_name)],
+        )
+
+
+scope = Construct(stack, case["scope"])
+if case["kind"] == "project":
+    project_of(scope, case["project"], case["services"])
+elif case["scenario"] == "tutorial":
     cluster, security_group, task_definition = foundation(scope, "tutorial", [80])
     log_group = logs.LogGroup(scope, "webLogGroup", log_group_name="tutorial", retention=logs.RetentionDays.ONE_MONTH)
     task_definition.node.add_dependency(log_group)
@@ -74,34 +141,15 @@ if case["scenario"] == "tutorial":
         port_mappings=[ecs.PortMapping(container_port=80, host_port=80, protocol=ecs.Protocol.TCP)],
         logging=ecs.GenericLogDriver(
             log_driver="awslogs",
-            options={"awslogs-group": "tutorial", "awslogs-region": "us-west-1", "awslogs-stream-prefix": "web"},
+            options={"awslogs-group": "tutorial", "awslogs-region": stack.region, "awslogs-stream-prefix": "web"},
         ),
     )
     service(scope, "tutorial", cluster, security_group, task_definition)
 else:
-    scope = Construct(stack, case["scope"])
     services = case["services"]
     cluster, security_group, task_definition = foundation(scope, case["project"], [s["port"] for s in services])
     for s in services:
-        log_group = logs.LogGroup(scope, f"{s['name']}LogGroup", retention=logs.RetentionDays.ONE_MONTH)
-        task_definition.add_container(s["name"],
-            container_name=s["name"],
-            image=ecs.ContainerImage.from_registry(s["image"]),
-            essential=True,
-            port_mappings=[ecs.PortMapping(container_port=s["port"], host_port=s["port"], protocol=ecs.Protocol.TCP)],
-            environment={e["name"]: e["value"] for e in s["environment"]},
-            command=s["command"],
-            health_check=ecs.HealthCheck(
-                command=s["healthCheck"]["command"],
-                interval=cdk.Duration.seconds(s["healthCheck"]["intervalSeconds"]),
-                retries=s["healthCheck"]["retries"],
-            ),
-            logging=ecs.GenericLogDriver(
-                log_driver="awslogs",
-                options={"awslogs-group": log_group.log_group_name, "awslogs-region": stack.region,
-                         "awslogs-stream-prefix": s["name"]},
-            ),
-        )
+        generated_container(task_definition, s, logs.LogGroup(scope, f"{s['name']}LogGroup", retention=logs.RetentionDays.ONE_MONTH))
     service(scope, case["project"], cluster, security_group, task_definition)
 marks.mark("built")
 app.synth()

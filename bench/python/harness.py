@@ -3,7 +3,7 @@ messages they exchange with the jsii kernel, and the lines they report.
 
 An app is run as ``python <app>.py <case.json> <outdir>``, once per sample, in a fresh process
 (under measure.py). The case file (written by bench/python/run.ts) says what to build: the kind
-(``service``: one ComposeFargateService), the stack and construct names, and either the tutorial's
+(``service``: one ComposeFargateService; ``project``: one ComposeFargateProject), the stack and construct names, and either the tutorial's
 folder or a generated compose file and the services it was written from. (command.py, which runs
 the console script, takes the script and its arguments instead.)
 
@@ -117,8 +117,9 @@ def read_case():
         raise SystemExit("usage: python <app>.py <case.json> <outdir>")
     with open(sys.argv[1], encoding="utf-8") as f:
         case = json.load(f)
-    if case["kind"] != "service":
-        raise SystemExit(f"unknown kind {case['kind']!r}: the apps build `service` (one ComposeFargateService)")
+    if case["kind"] not in ("service", "project"):
+        raise SystemExit(f"unknown kind {case['kind']!r}: the apps build `service` (one ComposeFargateService) "
+                         "or `project` (one ComposeFargateProject)")
     return case, sys.argv[2]
 
 

@@ -6,7 +6,7 @@
  *
  *   npx projen bench:python                      # needs the wheel: npx projen compile && npx projen package:python
  *   npx projen bench:python --reps 9             # more samples per app and case (default 5)
- *   npx projen bench:python --only tutorial      # the cases: tutorial, n=20
+ *   npx projen bench:python --only tutorial      # the cases: tutorial, n=20, project
  *   npx projen bench:python --write              # put the results into BENCHMARKS.md (between its python markers)
  *
  * Steps: compile src/ and bench/ with tsc into .tmp/bench-python/js (not timed; the Node.js apps and
@@ -40,16 +40,17 @@ const RUSAGE_PREFIX = 'BENCH_RUSAGE ';
 /** The apps a case can run: the Python pair through the wheel, the Node.js pair, and the command both ways. */
 type AppId = 'python-construct' | 'python-handwritten' | 'node-construct' | 'node-handwritten' | 'python-command' | 'node-command';
 const SYNTH_APPS: AppId[] = ['python-construct', 'python-handwritten', 'node-construct', 'node-handwritten'];
+const PYTHON_APPS: AppId[] = ['python-construct', 'python-handwritten'];
 const COMMANDS: AppId[] = ['python-command', 'node-command'];
 
 /**
  * What the benchmark measures: one entry per case. `kind` is what the Python apps build (`service`: one
- * ComposeFargateService; a case for ComposeFargateProject is one more entry, with a kind both Python apps build).
+ * ComposeFargateService; `project`: one ComposeFargateProject, whose case has no Node.js apps).
  */
 interface Case {
   readonly id: string;
   readonly label: string;
-  readonly kind: 'service';
+  readonly kind: 'service' | 'project';
   /** `tutorial` (examples/tutorial with ecs-params-new-network.yml), or `n=<N>` generated services (bench/lib/spec.ts). */
   readonly scenario: string;
   readonly apps: AppId[];
@@ -58,6 +59,7 @@ interface Case {
 const CASES: Case[] = [
   { id: 'tutorial', label: 'tutorial (ecs-params-new-network.yml)', kind: 'service', scenario: 'tutorial', apps: [...SYNTH_APPS, ...COMMANDS] },
   { id: 'n=20', label: '20 generated services, one ComposeFargateService', kind: 'service', scenario: 'n=20', apps: SYNTH_APPS },
+  { id: 'project', label: '20 generated services, one ComposeFargateProject', kind: 'project', scenario: 'n=20', apps: PYTHON_APPS },
 ];
 
 interface Options {
@@ -99,7 +101,7 @@ function prepare(c: Case): PreparedCase {
     if (!m) throw new Error(`${c.id}: unknown scenario ${c.scenario}`);
     const n = Number(m[1]);
     input = path.join(dir, 'docker-compose.yml');
-    fs.writeFileSync(input, generatedComposeYaml(n));
+    fs.writeFileSync(input, generatedComposeYaml(n, c.kind === 'project'));
     data = { kind: c.kind, scenario: 'generated', stack: STACK_NAME, scope: GENERATED_SCOPE, project: GENERATED_PROJECT, input, services: generatedServices(n) };
   }
   const caseFile = path.join(dir, 'case.json');
@@ -272,7 +274,8 @@ function render(prepared: PreparedCase[], samples: Samples, templates: Map<strin
     ['1-minute load average, start / end', info.load],
   ]));
 
-  const synthCases = prepared.filter(c => SYNTH_APPS.every(a => c.apps.includes(a)));
+  const synthCases = prepared.filter(c => PYTHON_APPS.every(a => c.apps.includes(a)));
+  const has = (c: Case, app: AppId) => c.apps.includes(app);
   const cpu = (c: Case, app: AppId) => samples.get(c.id)!.get(app)!.map(s => s.cpuMs);
   const appLabel: Record<AppId, string> = {
     'python-construct': 'Python: construct',
@@ -285,17 +288,20 @@ function render(prepared: PreparedCase[], samples: Samples, templates: Map<strin
   out.push('### Synthesis: Python through the wheel, against hand-written Python, and both in Node.js\n');
   out.push('Medians over fresh processes, min–max in brackets. Wall: spawn to exit. CPU: user + system time of the process and of '
     + 'the processes it waited for (for Python, the jsii kernel), which other load on the machine disturbs less than the wall time.\n');
-  out.push(table(['case', 'app', 'wall', 'CPU'], synthCases.flatMap(c => SYNTH_APPS.map(app =>
+  out.push(table(['case', 'app', 'wall', 'CPU'], synthCases.flatMap(c => SYNTH_APPS.filter(app => has(c, app)).map(app =>
     [c.id, appLabel[app], cell(wall(c, app)), cell(cpu(c, app))]))));
-  out.push('Ratios of the medians, with a 90% bootstrap interval:\n');
+  const nodeRatios = (c: Case) => (has(c, 'node-construct') && has(c, 'node-handwritten')
+    ? [ratioCell(wall(c, 'node-construct'), wall(c, 'node-handwritten')), ratioCell(cpu(c, 'node-construct'), cpu(c, 'node-handwritten')),
+      ratio(median(cpu(c, 'python-construct')), median(cpu(c, 'node-construct'))),
+      ratio(median(cpu(c, 'python-handwritten')), median(cpu(c, 'node-handwritten')))]
+    : ['-', '-', '-', '-']);
+  out.push('Ratios of the medians, with a 90% bootstrap interval (- where a case has no Node.js apps):\n');
   out.push(table(
     ['case', 'Python, construct / hand-written: wall', 'CPU', 'Node.js, construct / hand-written: wall', 'CPU',
       'Python / Node.js, construct: CPU', 'Python / Node.js, hand-written: CPU'],
     synthCases.map(c => [c.label,
       ratioCell(wall(c, 'python-construct'), wall(c, 'python-handwritten'), true), ratioCell(cpu(c, 'python-construct'), cpu(c, 'python-handwritten'), true),
-      ratioCell(wall(c, 'node-construct'), wall(c, 'node-handwritten')), ratioCell(cpu(c, 'node-construct'), cpu(c, 'node-handwritten')),
-      ratio(median(cpu(c, 'python-construct')), median(cpu(c, 'node-construct'))),
-      ratio(median(cpu(c, 'python-handwritten')), median(cpu(c, 'node-handwritten')))]),
+      ...nodeRatios(c)]),
   ));
 
   out.push('Where the Python apps\' time goes, medians. Each phase runs from one mark of the app to the next (`bench/python/harness.py`): '
