@@ -8,14 +8,14 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeServiceOptions, IComposeProjectService } from './compose-project-service';
 import { ComposeFargateBaseProps } from './base-props';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, planSettings, portOf, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, planSettings, portOf, reportProblems, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
 import { AutoScalingOptions, VolumeStorage } from './options';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { honouredByProject, planProject } from './private/plan/project';
-import { formatProblem, Problems, throwAll } from './private/problems';
+import { Problems } from './private/problems';
 
 /** Properties of a ComposeFargateProject. */
 export interface ComposeFargateProjectProps extends ComposeFargateBaseProps {
@@ -163,11 +163,8 @@ export class ComposeFargateProject extends Construct {
         propProblems.error(['services', name], `no long-running compose service named ${JSON.stringify(name)}: the ECS services are ${plan.services.map(s => s.name).join(', ')}`);
       }
     }
-    throwAll(composeProblems, paramsProblems, propProblems);
-    const fileWarnings = compose.warnings.filter(x => !honouredByProject(x.path));
-    for (const w of [...fileWarnings, ...(params?.warnings ?? []), ...composeProblems.warnings, ...paramsProblems.warnings]) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.id}`, formatProblem(w));
-    }
+    const documentWarnings = [...compose.warnings.filter(x => !honouredByProject(x.path)), ...(params?.warnings ?? [])];
+    reportProblems(this, documentWarnings, composeProblems, paramsProblems, propProblems);
     const project = plan!;
     const network = params?.network;
     this.serviceNames = project.services.map(s => s.name);

@@ -8,7 +8,8 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import {
-  buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, importRole, planSettings, resolveProjectName, WARNING_PREFIX,
+  buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, importRole, planSettings, reportProblems, resolveProjectName,
+  WARNING_PREFIX,
 } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
@@ -17,7 +18,7 @@ import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeS
 import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { warnHostReferences } from './private/plan/names';
 import { planTask, portMappingName, TaskPlan } from './private/plan/task';
-import { ComposeFargateError, formatProblem, Problems, throwAll } from './private/problems';
+import { ComposeFargateError, Problems } from './private/problems';
 
 /**
  * Properties of a ComposeFargateService. Everything not in the two files is a prop; props beat
@@ -146,10 +147,7 @@ export class ComposeFargateService extends Construct {
     const settings = planSettings(this, props, VolumeStorage.TASK);
     const plan = planTask({ compose, ecsParams: params, family: this.projectName, ...settings }, composeProblems, paramsProblems);
     const references = warnHostReferences(compose, composeProblems);
-    throwAll(composeProblems, paramsProblems);
-    for (const w of [...compose.warnings, ...(params?.warnings ?? []), ...composeProblems.warnings, ...paramsProblems.warnings]) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${w.id}`, formatProblem(w));
-    }
+    reportProblems(this, [...compose.warnings, ...(params?.warnings ?? [])], composeProblems, paramsProblems);
     const task = plan!;
 
     checkSecurityGroupCount(props.securityGroups);

@@ -12,7 +12,7 @@ import { VolumeStorage } from '../options';
 import { NetworkParamsModel } from '../private/model';
 import { ECS_QUOTAS, tooMany } from '../private/plan/limits';
 import { holdsSensitivePort, IngressPlan, PlanSettings } from '../private/plan/task';
-import { Problems } from '../private/problems';
+import { formatProblem, Problems, throwAll, Warning } from '../private/problems';
 
 export const WARNING_PREFIX = 'cdk-compose-fargate';
 
@@ -209,4 +209,15 @@ export function planSettings(scope: Construct, props: ComposeFargateBaseProps, d
     volumeStorage: (props.volumeStorage ?? defaultStorage) === VolumeStorage.EFS ? 'efs' : 'task',
     existingFileSystems: Object.keys(props.fileSystems ?? {}),
   };
+}
+
+/**
+ * Every problem the files and props have, thrown at once; otherwise every warning (the documents'
+ * own, then those of planning) put on the construct with its stable id.
+ */
+export function reportProblems(scope: Construct, documentWarnings: Warning[], ...collectors: Problems[]): void {
+  throwAll(...collectors);
+  for (const w of [...documentWarnings, ...collectors.flatMap(c => c.warnings)]) {
+    Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:${w.id}`, formatProblem(w));
+  }
 }
