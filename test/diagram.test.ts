@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { readmeDiagrams } from '../examples/readme-diagrams';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService } from '../src';
 import { renderMermaid } from '../src/private/plan/diagram';
-import { readmeDiagrams } from '../examples/readme-diagrams';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
