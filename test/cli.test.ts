@@ -216,6 +216,23 @@ describe('synth', () => {
     expect(fs.existsSync(path.join(scratch, 'bad', 'bad.out'))).toBe(false);
   });
 
+  test('synthesized twice in the folder of `build: .`: the image leaves out the first cdk.out, so its asset stays the same', async () => {
+    const dir = project('build-dot', {
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    ports: ["80:80"]\n',
+      'Dockerfile': 'FROM public.ecr.aws/docker/library/nginx:1.27\nCOPY index.html /usr/share/nginx/html/\n',
+      'index.html': '<h1>hello</h1>\n',
+    });
+    const images = () => JSON.stringify(resourcesOfType(readJson(path.join(dir, 'cdk.out', 'build-dot.template.json')), 'AWS::ECS::TaskDefinition')[0].Properties.ContainerDefinitions[0].Image);
+    expect((await cli(['synth'], { cwd: dir })).code).toBe(0);
+    const first = images();
+    const second = await cli(['synth'], { cwd: dir });
+    expect(second.stderr).toBe('');
+    expect(images()).toBe(first);
+    const assets = fs.readdirSync(path.join(dir, 'cdk.out')).filter(f => f.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    expect(fs.readdirSync(path.join(dir, 'cdk.out', assets[0])).sort()).toEqual(['Dockerfile', 'docker-compose.yml', 'index.html']);
+  });
+
   test('no compose file: the file ecs-cli would have read is named', () => {
     const r = results.missingFile;
     expect(r.code).toBe(1);

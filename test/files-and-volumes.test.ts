@@ -4,17 +4,18 @@
  * secrets, named volumes as EFS file systems, in both constructs.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, AssetStaging, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { DockerImageAsset } from 'aws-cdk-lib/aws-ecr-assets';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams, VolumeStorage } from '../src';
-import { projectFilesImageFolder } from '../src/build/storage';
-import { dockerfileCopies } from '../src/private/plan/volumes';
+import { projectFilesImageFolder } from '../src/build/images';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -38,13 +39,32 @@ function containersOf(template: Template, family?: string): any[] {
 
 const isAssetImage = (image: unknown) => JSON.stringify(image).includes('container-assets');
 
-describe('an nginx proxy with a mounted config file, a database and a backend sharing a file secret', () => {
+/** The Docker image assets of a stack: the folder built, the Dockerfile in it, the stage, and the container. */
+function imageAssets(stack: Stack): { container: string; source: string; file: string; target?: string }[] {
+  return stack.node.findAll().filter((c): c is DockerImageAsset => c instanceof DockerImageAsset).map(a => ({
+    container: a.node.scope!.node.id,
+    source: (a.node.findChild('Staging') as AssetStaging).sourcePath,
+    file: (a as any).dockerfilePath,
+    target: (a as any).dockerBuildTarget,
+  }));
+}
+
+/** Every file in a folder, relative to it. */
+function filesIn(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter(f => fs.statSync(path.join(dir, f)).isFile()).map(f => f.split(path.sep).join('/')).sort();
+}
+
+/** A fixture in both constructs: one task, and one ECS service per compose service; templates validated. */
+function inBoth(dir: string, id = 'App') {
   const single = new Stack(new App(), 'Single');
-  new ComposeFargateService(single, 'App', { compose: load('real/nginx-golang-postgres') });
-  const singleTemplate = validatedTemplate(single);
+  new ComposeFargateService(single, id, { compose: load(dir) });
   const project = new Stack(new App(), 'Project');
-  new ComposeFargateProject(project, 'App', { compose: load('real/nginx-golang-postgres') });
-  const projectTemplate = validatedTemplate(project);
+  new ComposeFargateProject(project, id, { compose: load(dir) });
+  return { single, singleTemplate: validatedTemplate(single), project, projectTemplate: validatedTemplate(project) };
+}
+
+describe('an nginx proxy with a mounted config file, a database and a backend sharing a file secret', () => {
+  const { single, singleTemplate, project, projectTemplate } = inBoth('real/nginx-golang-postgres');
 
   test.each([['one task', singleTemplate], ['one service each', projectTemplate]])('%s: the proxy runs an image built on nginx with the file in it', (_name, template) => {
     const proxy = containersOf(template as Template).find(c => c.Name === 'proxy');
@@ -198,19 +218,151 @@ describe('development mounts and data folders', () => {
     expect(resources(template, 'AWS::EFS::AccessPoint').map(([, a]) => a.Properties.RootDirectory.Path)).toEqual(['/bind-data']);
   });
 
-  test('Dockerfile COPY destinations follow WORKDIR; COPY --from is not the context', () => {
-    expect(dockerfileCopies('FROM node\nWORKDIR /app\nCOPY package*.json ./\nCOPY --from=build /out /srv\nCOPY . .\nWORKDIR src\nADD ["a b", "c"]\n')).toEqual([
-      { sources: ['package*.json'], destination: '/app' },
-      { sources: ['.'], destination: '/app' },
-      { sources: ['a b'], destination: '/app/src/c' },
-    ]);
-  });
-
-  test('a project file mounted into a built service must be in its Dockerfile', () => {
+  test('a project file mounted into a built service is copied into its build', () => {
     const dir = path.join(FIXTURES, 'real', 'node-mongo');
     const compose = ComposeDefinition.fromYaml('services:\n  api:\n    build: ./backend\n    volumes: ["./frontend/Dockerfile:/etc/x.conf"]\n', { variables: {}, projectDirectory: dir });
-    expect(errorOf(() => new ComposeFargateService(new Stack(new App(), 'S'), 'App', { compose })))
-      .toContain('services.api.volumes[0]: ./frontend/Dockerfile is mounted into a service built from');
+    const built = new Stack(new App(), 'S');
+    new ComposeFargateService(built, 'App', { compose });
+    validatedTemplate(built);
+    const [asset] = imageAssets(built);
+    expect(asset.file).toBe('Dockerfile.cdk-compose-fargate');
+    expect(fs.readFileSync(path.join(asset.source, asset.file), 'utf-8')).toMatch(/COPY \[".cdk-compose-fargate-files\/0","\/etc\/x.conf"\]\n$/);
+    expect(fs.readFileSync(path.join(asset.source, '.cdk-compose-fargate-files/0'), 'utf-8'))
+      .toBe(fs.readFileSync(path.join(dir, 'frontend/Dockerfile'), 'utf-8'));
+  });
+});
+
+describe('project files mounted into services built from a Dockerfile (the shape of docker-elk)', () => {
+  const { single, singleTemplate, project, projectTemplate } = inBoth('real/elk', 'Elk');
+
+  test.each([['one task', single, singleTemplate], ['one service each', project, projectTemplate]])('%s: each service builds a copy of its context with its config files COPYed', (_name, stack, template) => {
+    const assets = imageAssets(stack as Stack);
+    expect(assets.map(a => a.container).sort()).toEqual(['elasticsearch', 'kibana', 'logstash']);
+    for (const c of containersOf(template as Template)) {
+      if (c.Name === 'compose-files-init') continue;
+      expect(isAssetImage(c.Image)).toBe(true);
+    }
+    const logstash = assets.find(a => a.container === 'logstash')!;
+    expect(logstash.file).toBe('Dockerfile.cdk-compose-fargate');
+    expect(fs.readFileSync(path.join(logstash.source, logstash.file), 'utf-8')).toBe([
+      'ARG ELASTIC_VERSION',
+      '',
+      '# https://www.docker.elastic.co/',
+      'FROM docker.elastic.co/logstash/logstash:${ELASTIC_VERSION:-8.15.0}',
+      '',
+      '# Add your logstash plugins setup here',
+      '# Example: RUN logstash-plugin install analysis-icu',
+      '# cdk-compose-fargate: the project files the compose file mounts into the service',
+      'COPY [".cdk-compose-fargate-files/0","/usr/share/logstash/config/logstash.yml"]',
+      'COPY [".cdk-compose-fargate-files/1/","/usr/share/logstash/pipeline/"]',
+      '',
+    ].join('\n'));
+    // The context as Docker sends it (its .dockerignore leaves out the Dockerfile), the files, and the ignore file letting them in.
+    expect(filesIn(logstash.source)).toEqual([
+      '.cdk-compose-fargate-files/0', '.cdk-compose-fargate-files/1/logstash.conf', '.dockerignore', 'Dockerfile.cdk-compose-fargate',
+      'config/logstash.yml', 'pipeline/logstash.conf',
+    ]);
+    expect(fs.readFileSync(path.join(logstash.source, '.dockerignore'), 'utf-8')).toMatch(/^Dockerfile\n\.dockerignore\n\*\*\/\.DS_Store\n!\.cdk-compose-fargate-files\n!\.cdk-compose-fargate-files\/\*\*\n$/);
+  });
+
+  test.each([['one task', singleTemplate], ['one service each', projectTemplate]])('%s: the config files are no mounts; the named volume still is', (_name, template) => {
+    const containers = containersOf(template as Template);
+    expect(containers.find(c => c.Name === 'logstash').MountPoints ?? []).toEqual([]);
+    expect(containers.find(c => c.Name === 'kibana').MountPoints ?? []).toEqual([]);
+    expect(containers.find(c => c.Name === 'elasticsearch').MountPoints).toEqual([{ SourceVolume: 'elasticsearch', ContainerPath: '/usr/share/elasticsearch/data', ReadOnly: false }]);
+  });
+
+  test('the build arguments stay; in a project the data volume is EFS', () => {
+    const asset = (project.node.findAll().find(c => c instanceof DockerImageAsset && c.node.scope!.node.id === 'elasticsearch') as DockerImageAsset);
+    expect((asset as any).dockerBuildArgs).toEqual({ ELASTIC_VERSION: '8.15.0' });
+    expect(resources(projectTemplate, 'AWS::EFS::FileSystem')).toHaveLength(1);
+  });
+
+  test('each file is warned about, naming where it goes', () => {
+    expect(warnings(single)).toEqual(expect.arrayContaining([
+      'docker-compose.yml: services.logstash.volumes[1]: ./logstash/pipeline is put into the container at /usr/share/logstash/pipeline: '
+      + 'copied at the end of the last stage of Dockerfile, in a copy of the build context made at synth (the folder itself is not changed) [ack: cdk-compose-fargate:project-files]',
+    ].map(expect.stringContaining)));
+    expect(warnings(single).filter(w => w.includes('cdk-compose-fargate:project-files'))).toHaveLength(4);
+  });
+
+  test('the project folder is not changed', () => {
+    expect(filesIn(path.join(FIXTURES, 'real/elk'))).toEqual([
+      '.env', 'docker-compose.yml',
+      'elasticsearch/.dockerignore', 'elasticsearch/Dockerfile', 'elasticsearch/config/elasticsearch.yml',
+      'kibana/.dockerignore', 'kibana/Dockerfile', 'kibana/config/kibana.yml',
+      'logstash/.dockerignore', 'logstash/Dockerfile', 'logstash/config/logstash.yml', 'logstash/pipeline/logstash.conf',
+    ]);
+  });
+});
+
+describe('a build to a target stage, a project config, and a Dockerfile outside the context', () => {
+  const { single, project } = inBoth('build-files');
+  const stacks = [single, project];
+
+  test.each(stacks.map(s => [s.stackName, s]))('%s: the files are COPYed at the end of the target stage, before the next', (_name, stack) => {
+    const api = imageAssets(stack as Stack).find(a => a.container === 'api')!;
+    expect(api.target).toBe('production');
+    const dockerfile = fs.readFileSync(path.join(api.source, api.file), 'utf-8');
+    expect(dockerfile).toContain([
+      'CMD ["node", "server.js"]',
+      '# cdk-compose-fargate: the project files the compose file mounts into the service',
+      'COPY [".cdk-compose-fargate-files/0","/app/config/app.json"]',
+      'COPY [".cdk-compose-fargate-files/1","/app/config/flags.json"]',
+      '',
+      '# Local development: nodemon restarts on edits',
+      'FROM base AS development',
+    ].join('\n'));
+    expect(fs.readFileSync(path.join(api.source, '.cdk-compose-fargate-files/1'), 'utf-8')).toBe('{"beta": false}\n');
+    // What .dockerignore leaves out is not copied.
+    expect(filesIn(api.source)).not.toContain('notes.tmp');
+    expect(filesIn(api.source)).toContain('server.js');
+  });
+
+  test.each(stacks.map(s => [s.stackName, s]))('%s: a Dockerfile outside the context is copied into the context it builds', (_name, stack) => {
+    const worker = imageAssets(stack as Stack).find(a => a.container === 'worker')!;
+    expect(filesIn(worker.source)).toEqual(['Dockerfile.cdk-compose-fargate', 'worker.js']);
+    expect(fs.readFileSync(path.join(worker.source, worker.file), 'utf-8'))
+      .toBe(fs.readFileSync(path.join(FIXTURES, 'build-files/docker/worker.Dockerfile'), 'utf-8'));
+  });
+
+  test('a build whose files and context did not change reuses its folder; a changed file gives a new one', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'build-files-'));
+    fs.cpSync(path.join(FIXTURES, 'build-files'), copy, { recursive: true });
+    const source = () => {
+      const stack = new Stack(new App(), 'S');
+      new ComposeFargateService(stack, 'App', { compose: ComposeDefinition.fromFile(path.join(copy, 'docker-compose.yml'), { variables: {} }) });
+      return imageAssets(stack).find(a => a.container === 'api')!.source;
+    };
+    const first = source();
+    expect(source()).toBe(first);
+    fs.writeFileSync(path.join(copy, 'config/app.json'), '{"greeting": "changed"}\n');
+    expect(source()).not.toBe(first);
+    fs.writeFileSync(path.join(copy, 'api/notes.tmp'), 'ignored by .dockerignore, so no new build');
+    const second = source();
+    fs.writeFileSync(path.join(copy, 'api/notes.tmp'), 'changed again');
+    expect(source()).toBe(second);
+  });
+
+  test('the CDK output folder inside the context is never copied', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'build-files-'));
+    fs.cpSync(path.join(FIXTURES, 'build-files'), copy, { recursive: true });
+    fs.mkdirSync(path.join(copy, 'api/config'));
+    fs.writeFileSync(path.join(copy, 'api/config/app.json'), '{}');
+    const compose = ComposeDefinition.fromYaml('services:\n  app:\n    build: .\n    volumes: ["./config/app.json:/app/config/app.json:ro"]\n', { variables: {}, projectDirectory: path.join(copy, 'api') });
+    const stack = new Stack(new App({ outdir: path.join(copy, 'api/cdk.out') }), 'S');
+    new ComposeFargateService(stack, 'App', { compose });
+    fs.mkdirSync(path.join(copy, 'api/cdk.out'), { recursive: true });
+    fs.writeFileSync(path.join(copy, 'api/cdk.out/manifest.json'), '{}');
+    const again = new Stack(new App({ outdir: path.join(copy, 'api/cdk.out') }), 'S');
+    new ComposeFargateService(again, 'App', { compose });
+    const [asset] = imageAssets(again);
+    expect(filesIn(asset.source).filter(f => f.startsWith('cdk.out'))).toEqual([]);
+  });
+
+  test('a build target the Dockerfile does not have is an error naming its stages', () => {
+    const compose = () => ComposeDefinition.fromYaml('services:\n  api:\n    build:\n      context: ./api\n      target: prod\n', { variables: {}, projectDirectory: path.join(FIXTURES, 'build-files') });
+    expect(errorOf(compose)).toBe('services.api.build.target: no stage "prod" in Dockerfile: its stages are base, production, development');
   });
 });
 

@@ -3,10 +3,6 @@
  * use it: an EFS file system (with an access point) per named volume, and a Secrets Manager secret
  * per project secret. Only resources here.
  */
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -14,7 +10,6 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { WARNING_PREFIX } from './infrastructure';
-import { ProjectFilePlan } from '../private/plan/task';
 import { slug } from '../private/plan/volumes';
 import { Problems } from '../private/problems';
 
@@ -96,33 +91,4 @@ export class DeploymentStorage {
   public admit(service: ecs.FargateService, volumes: string[]): void {
     for (const v of volumes) this.fileSystemFor(v).fileSystem.connections.allowDefaultPortFrom(service, `NFS for the volume ${v}`);
   }
-}
-
-/**
- * A folder holding a Dockerfile that builds `image` with the project files at their targets: the
- * thin image of a service that mounts project files. The folder's name comes from its content, so
- * the same files give the same image asset.
- */
-export function projectFilesImageFolder(image: string, files: ProjectFilePlan[]): string {
-  const hash = crypto.createHash('sha256');
-  hash.update(image);
-  const entries: { name: string; file: ProjectFilePlan }[] = files.map((file, i) => ({ name: `files/${i}`, file }));
-  for (const { name, file } of entries) {
-    hash.update(`\0${name}\0${file.target}\0`);
-    if (file.content !== undefined) hash.update(file.content);
-    else hash.update(file.source!);
-  }
-  const dir = path.join(os.tmpdir(), `cdk-compose-fargate-image-${hash.digest('hex').slice(0, 16)}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(dir, 'files'), { recursive: true });
-  const lines = [`FROM ${image}`];
-  for (const { name, file } of entries) {
-    const dest = path.join(dir, name);
-    if (file.content !== undefined) fs.writeFileSync(dest, file.content);
-    else fs.cpSync(file.source!, dest, { recursive: true });
-    // The JSON form: a target may hold spaces. A folder's content goes into the target folder.
-    lines.push(`COPY ${JSON.stringify(file.isFolder ? [`${name}/`, `${file.target.replace(/\/+$/, '')}/`] : [name, file.target])}`);
-  }
-  fs.writeFileSync(path.join(dir, 'Dockerfile'), `${lines.join('\n')}\n`);
-  return dir;
 }

@@ -11,7 +11,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { DeploymentStorage, projectFilesImageFolder } from './storage';
+import { containerImage } from './images';
+import { DeploymentStorage } from './storage';
 import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/task';
 import { ValueFromSecret } from '../private/value-from-secret';
 
@@ -220,25 +221,12 @@ export class BuiltTask {
       linuxParameters.addCapabilities(...c.capAdd.map(x => x as ecs.Capability));
       linuxParameters.dropCapabilities(...c.capDrop.map(x => x as ecs.Capability));
     }
-    const credentials = c.repositoryCredentials
-      ? secretsmanager.Secret.fromSecretPartialArn(scope, `${c.name}RepositoryCredentials`, c.repositoryCredentials)
-      : undefined;
     const environment: Record<string, string> = {};
     for (const e of c.environment) environment[e.name] = literal(e.value);
 
     const options: ecs.ContainerDefinitionOptions = {
       containerName: c.name,
-      image: c.build
-        ? ecs.ContainerImage.fromAsset(c.build.context, {
-          file: c.build.dockerfile,
-          buildArgs: Object.keys(c.build.args).length > 0 ? c.build.args : undefined,
-          target: c.build.target,
-          platform: this.platform,
-        })
-        : c.projectFiles.length > 0
-          // The project files the compose file mounts: in a thin image on top of the service's, built at deploy time.
-          ? ecs.ContainerImage.fromAsset(projectFilesImageFolder(c.image, c.projectFiles), { platform: this.platform })
-          : ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined),
+      image: containerImage(scope, c, this.platform),
       essential: c.essential,
       cpu: c.cpu,
       memoryLimitMiB: c.memoryLimitMiB,

@@ -6,53 +6,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { containerPath, dockerfileCopies } from '../dockerfile';
 import type { ContainerPlan, FileInitPlan, InitFilePlan, PlanInput, ProjectFilePlan, VolumePlan } from './task';
 import { MountModel, ServiceModel } from '../model';
 import { Problems, quote } from '../problems';
 
 export function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
-}
-
-/** A path in the container, without a trailing slash. */
-function containerPath(p: string, workdir = '/'): string {
-  const abs = p.startsWith('/') ? p : path.posix.join(workdir, p);
-  const norm = path.posix.normalize(abs);
-  return norm.length > 1 ? norm.replace(/\/+$/, '') : norm;
-}
-
-/** The COPY and ADD instructions of a Dockerfile (not those from other stages): sources and destination. */
-export function dockerfileCopies(text: string): { sources: string[]; destination: string }[] {
-  const out: { sources: string[]; destination: string }[] = [];
-  let workdir = '/';
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
-  for (const raw of lines) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^(\w+)\s+(.*)$/.exec(line);
-    if (!m) continue;
-    const instruction = m[1].toUpperCase();
-    const rest = m[2].trim();
-    if (instruction === 'FROM') workdir = '/';
-    if (instruction === 'WORKDIR') workdir = containerPath(rest.replace(/^["']|["']$/g, ''), workdir);
-    if (instruction !== 'COPY' && instruction !== 'ADD') continue;
-    let args: string[];
-    if (rest.startsWith('[')) {
-      try {
-        args = JSON.parse(rest);
-      } catch {
-        continue;
-      }
-    } else {
-      args = rest.split(/\s+/);
-    }
-    const flags = args.filter(a => a.startsWith('--'));
-    if (flags.some(f => f.startsWith('--from'))) continue;
-    const plain = args.filter(a => !a.startsWith('--'));
-    if (plain.length < 2) continue;
-    out.push({ sources: plain.slice(0, -1), destination: containerPath(plain[plain.length - 1], workdir) });
-  }
-  return out;
 }
 
 /** Whether a path is the folder or inside it. */
@@ -84,6 +44,16 @@ export function isDevelopmentMount(svc: ServiceModel, mount: MountModel): boolea
     return false;
   }
   return dockerfileCopies(text).some(c => c.sources.some(src => !/[*?[]/.test(src) && maps(path.resolve(build.context, src), c.destination)));
+}
+
+/**
+ * How project files get into a service's image: a thin image on its registry image, or COPY lines
+ * at the end of the stage its build ends with (in a copy of the build context made at synth).
+ */
+function intoImage(svc: ServiceModel): string {
+  if (!svc.build) return `in an image built on ${svc.image} at deploy time (Docker runs where you deploy, as for build:)`;
+  const dockerfile = path.relative(svc.build.context, path.resolve(svc.build.context, svc.build.dockerfile ?? 'Dockerfile')).split(path.sep).join('/');
+  return `copied at the end of ${svc.build.target === undefined ? 'the last stage' : `the stage ${svc.build.target}`} of ${dockerfile}, in a copy of the build context made at synth (the folder itself is not changed)`;
 }
 
 /**
@@ -127,13 +97,9 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
           name = `bind-${slug(bind.relative)}`.slice(0, 255);
           add(dataVolume(name, m.path, `${bind.relative} is ${bind.kind === 'missing' ? 'missing' : 'an empty folder'}, so it holds data the service writes: a volume like a named one${efsMode ? '' : ', '}`));
           if (efsMode) problems.warn('data-mount', m.path, `${bind.relative} is ${bind.kind === 'missing' ? 'missing' : 'an empty folder'}, so it holds data the service writes: an EFS file system the construct makes, like a named volume`);
-        } else if (svc.build) {
-          problems.error(m.path, `${bind.relative} is mounted into a service built from ${path.relative(path.dirname(bind.source), svc.build.context) || '.'}: `
-            + `its image must hold the files; add \`COPY ${bind.relative.replace(/^\.\//, '')} ${m.target}\` to the Dockerfile (or a develop.watch sync rule, if it only serves development)`);
-          continue;
         } else {
           files.push({ target: m.target, source: bind.source, isFolder: bind.kind === 'dir' });
-          problems.warn('project-files', m.path, `${bind.relative} is put into the container at ${m.target}: in an image built on ${svc.image} at deploy time (Docker runs where you deploy, as for build:)${m.readOnly ? '' : '; what the service writes there stays in the task'}`);
+          problems.warn('project-files', m.path, `${bind.relative} is put into the container at ${m.target}: ${intoImage(svc)}${m.readOnly ? '' : '; what the service writes there stays in the task'}`);
           continue;
         }
       } else if (m.source === undefined) {
@@ -198,10 +164,6 @@ export function planFileInit(input: PlanInput, containers: ContainerPlan[], volu
       }
       seen.set(f.target, f.path.join('.'));
       if (kind === 'config' && decl.local) {
-        if (svc.build) {
-          problems.error(f.path, `the config ${decl.key} is defined in the project and ${svc.name} is built from a Dockerfile: its image must hold the file; add a COPY of it to ${f.target} to the Dockerfile`);
-          continue;
-        }
         (c.projectFiles as ProjectFilePlan[]).push({ target: f.target, content: decl.local.content ?? '', isFolder: false });
         continue;
       }

@@ -1,0 +1,175 @@
+/**
+ * The image each container runs: the registry image as it is; a `build:` as a CDK image asset; and
+ * when the compose file mounts project files into the container, an image that holds them: a thin
+ * image on top of a registry image, or the service's own build with COPY lines at the end of the
+ * stage it builds. Docker runs only at deploy time; at synth, folders are written under the OS
+ * temp folder, never into the user's folders.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FileSystem, IgnoreMode, Stage } from 'aws-cdk-lib';
+import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { appendToBuiltStage, copyInstruction } from '../private/dockerfile';
+import { BuildModel } from '../private/model';
+import { ContainerPlan, ProjectFilePlan } from '../private/plan/task';
+
+/** The folder of the project files in a generated build context, and the Dockerfile written next to it. */
+const FILES_FOLDER = '.cdk-compose-fargate-files';
+const STAGED_DOCKERFILE = 'Dockerfile.cdk-compose-fargate';
+
+/**
+ * A folder under the OS temp folder named by the hash of what goes in, written once: filled aside
+ * and renamed into place, so that synths running side by side never see half a folder, and the
+ * same content gives the same folder (and so the same image asset). `key` holds every text the
+ * folder is made of (the Dockerfile written, not only its inputs) and fingerprints of the files.
+ */
+function contentFolder(kind: string, key: string[], files: ProjectFilePlan[], fill: (dir: string) => void): string {
+  const hash = crypto.createHash('sha256');
+  for (const part of key) hash.update(`${part}\0`);
+  files.forEach((file, i) => {
+    hash.update(`${i}\0${file.target}\0${file.isFolder}\0`);
+    hash.update(file.content !== undefined ? `content\0${file.content}\0` : `source\0${FileSystem.fingerprint(file.source!)}\0`);
+  });
+  const dir = path.join(os.tmpdir(), `cdk-compose-fargate-${kind}-${hash.digest('hex').slice(0, 20)}`);
+  if (fs.existsSync(dir)) return dir;
+  const aside = fs.mkdtempSync(`${dir}.partial-`);
+  try {
+    fill(aside);
+    fs.renameSync(aside, dir);
+  } catch (e) {
+    fs.rmSync(aside, { recursive: true, force: true });
+    // Another synth made the same folder first: its content is the same.
+    if (!fs.existsSync(dir)) throw e;
+  }
+  return dir;
+}
+
+/** Where each project file goes in a folder, and the COPY line that puts it at its target. */
+function fileCopies(folder: string, files: ProjectFilePlan[]): { name: string; file: ProjectFilePlan; copy: string }[] {
+  return files.map((file, i) => {
+    const name = `${folder}/${i}`;
+    // A folder's content goes into the target folder.
+    const copy = file.isFolder ? copyInstruction(`${name}/`, `${file.target.replace(/\/+$/, '')}/`) : copyInstruction(name, file.target);
+    return { name, file, copy };
+  });
+}
+
+/** Write the project files into the folder. */
+function writeFiles(dir: string, copies: { name: string; file: ProjectFilePlan }[]): void {
+  for (const { name, file } of copies) {
+    const dest = path.join(dir, name);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    if (file.content !== undefined) fs.writeFileSync(dest, file.content);
+    else fs.cpSync(file.source!, dest, { recursive: true });
+  }
+}
+
+/**
+ * A folder holding a Dockerfile that builds `image` with the project files at their targets: the
+ * thin image of a service that mounts project files.
+ */
+export function projectFilesImageFolder(image: string, files: ProjectFilePlan[]): string {
+  const copies = fileCopies('files', files);
+  const dockerfile = [`FROM ${image}`, ...copies.map(c => c.copy), ''].join('\n');
+  return contentFolder('image', [dockerfile], files, dir => {
+    writeFiles(dir, copies);
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
+  });
+}
+
+/** Whether `p` is `folder` or inside it. */
+function within(folder: string, p: string): boolean {
+  const rel = path.relative(folder, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * CDK output folders in a build context, as exclude patterns: the app's own output folder, and any
+ * cloud assembly at the top of the context (`cdk-compose-fargate synth` writes `cdk.out` into the
+ * project folder, often the context of `build: .`). They are never part of an image, and an image
+ * holding the previous synth's output would change with every synth.
+ */
+function cloudAssemblies(context: string, outdir: string | undefined): string[] {
+  const found = new Set<string>();
+  if (outdir !== undefined && within(context, path.resolve(outdir)) && path.resolve(outdir) !== context) found.add(path.resolve(outdir));
+  for (const entry of fs.readdirSync(context, { withFileTypes: true })) {
+    const dir = path.join(context, entry.name);
+    // A cloud assembly holds a manifest.json and a file named cdk.out with the schema version.
+    if (entry.isDirectory() && fs.existsSync(path.join(dir, 'cdk.out')) && fs.existsSync(path.join(dir, 'manifest.json'))) found.add(dir);
+  }
+  return [...found].map(dir => `/${path.relative(context, dir).split(path.sep).join('/')}`);
+}
+
+/** The ignore patterns BuildKit applies to a build: `<Dockerfile>.dockerignore` next to it, else the context's `.dockerignore`. */
+function ignorePatterns(context: string, dockerfile: string): string[] {
+  for (const file of [`${dockerfile}.dockerignore`, path.join(context, '.dockerignore')]) {
+    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf-8').split(/\r?\n/).map(l => l.trim()).filter(l => l !== '' && !l.startsWith('#'));
+  }
+  return [];
+}
+
+/** Where a build happens: the folder and the Dockerfile in it. */
+export interface BuildSource {
+  readonly directory: string;
+  readonly file?: string;
+  /** Paths of the folder that are not part of the build context, beyond its .dockerignore. */
+  readonly exclude?: string[];
+}
+
+/**
+ * The build context of a `build:`. The user's context as it is, unless the build needs more than
+ * it holds: project files mounted into the service (copied at the end of the stage the build ends
+ * with), or a Dockerfile outside the context (which a CDK asset cannot take). Then a copy of the
+ * context (what `.dockerignore` leaves) with the files and the Dockerfile in it.
+ */
+export function buildSource(build: BuildModel, files: ProjectFilePlan[], outdir?: string): BuildSource {
+  const dockerfile = path.resolve(build.context, build.dockerfile ?? 'Dockerfile');
+  const output = cloudAssemblies(build.context, outdir);
+  if (files.length === 0 && within(build.context, dockerfile)) {
+    return {
+      directory: build.context,
+      file: build.dockerfile === undefined || !path.isAbsolute(build.dockerfile) ? build.dockerfile : path.relative(build.context, dockerfile),
+      exclude: output.length > 0 ? output : undefined,
+    };
+  }
+  const patterns = ignorePatterns(build.context, dockerfile);
+  const exclude = [...patterns, ...output];
+  const copies = fileCopies(FILES_FOLDER, files);
+  const comment = copies.length === 0 ? [] : ['# cdk-compose-fargate: the project files the compose file mounts into the service'];
+  const text = appendToBuiltStage(fs.readFileSync(dockerfile, 'utf-8'), build.target, [...comment, ...copies.map(c => c.copy)]);
+  // The files are part of the context whatever the ignore file says (the last matching line decides).
+  const ignore = patterns.length === 0 ? undefined : [...patterns, `!${FILES_FOLDER}`, `!${FILES_FOLDER}/**`, ''].join('\n');
+  const context = FileSystem.fingerprint(build.context, { exclude, ignoreMode: IgnoreMode.DOCKER });
+  const directory = contentFolder('build', [context, text, ignore ?? ''], files, dir => {
+    FileSystem.copyDirectory(build.context, dir, { exclude, ignoreMode: IgnoreMode.DOCKER });
+    writeFiles(dir, copies);
+    if (ignore !== undefined) fs.writeFileSync(path.join(dir, '.dockerignore'), ignore);
+    fs.writeFileSync(path.join(dir, STAGED_DOCKERFILE), text);
+  });
+  return { directory, file: STAGED_DOCKERFILE };
+}
+
+/** The image of a container, from its plan. */
+export function containerImage(scope: Construct, c: ContainerPlan, platform: ecr_assets.Platform | undefined): ecs.ContainerImage {
+  if (c.build) {
+    const source = buildSource(c.build, c.projectFiles, Stage.of(scope)?.outdir);
+    return ecs.ContainerImage.fromAsset(source.directory, {
+      file: source.file,
+      exclude: source.exclude,
+      buildArgs: Object.keys(c.build.args).length > 0 ? c.build.args : undefined,
+      target: c.build.target,
+      platform,
+    });
+  }
+  // The project files the compose file mounts: in a thin image on top of the service's, built at deploy time.
+  if (c.projectFiles.length > 0) return ecs.ContainerImage.fromAsset(projectFilesImageFolder(c.image, c.projectFiles), { platform });
+  const credentials = c.repositoryCredentials
+    ? secretsmanager.Secret.fromSecretPartialArn(scope, `${c.name}RepositoryCredentials`, c.repositoryCredentials)
+    : undefined;
+  return ecs.ContainerImage.fromRegistry(c.image, credentials ? { credentials } : undefined);
+}
