@@ -366,6 +366,58 @@ describe('a build to a target stage, a project config, and a Dockerfile outside 
   });
 });
 
+describe('an anonymous volume that shields the image\'s node_modules from a mounted source folder', () => {
+  /** The fixture with a local node_modules in each source folder, as a developer's machine has. */
+  function withLocalModules(): string {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'node-dev-mounts-'));
+    fs.cpSync(path.join(FIXTURES, 'real/node-dev-mounts'), copy, { recursive: true });
+    for (const app of ['api', 'web']) {
+      fs.mkdirSync(path.join(copy, app, 'node_modules/left-pad'), { recursive: true });
+      fs.writeFileSync(path.join(copy, app, 'node_modules/left-pad/index.js'), 'module.exports = s => s;\n');
+    }
+    return copy;
+  }
+  const dir = withLocalModules();
+  const stacks = [new Stack(new App(), 'Single'), new Stack(new App(), 'Project')];
+  const compose = ComposeDefinition.fromFile(path.join(dir, 'docker-compose.yml'), { variables: {} });
+  new ComposeFargateService(stacks[0], 'App', { compose });
+  new ComposeFargateProject(stacks[1], 'App', { compose });
+  const templates = stacks.map(validatedTemplate);
+
+  test.each([['one task', 0], ['one service each', 1]])('%s: no volume at node_modules, where it would start empty and hide the image\'s modules', (_name, i) => {
+    for (const name of ['api', 'web']) {
+      expect(containersOf(templates[i as number]).find(c => c.Name === name).MountPoints ?? []).toEqual([]);
+    }
+  });
+
+  test.each([['one task', 0], ['one service each', 1]])('%s: the source folder is in the image without the local node_modules', (_name, i) => {
+    const assets = imageAssets(stacks[i as number]);
+    const api = assets.find(a => a.container === 'api')!;
+    expect(fs.readFileSync(path.join(api.source, api.file), 'utf-8')).toMatch(/COPY \[".cdk-compose-fargate-files\/0\/","\/usr\/src\/app\/"\]\n$/);
+    expect(filesIn(path.join(api.source, '.cdk-compose-fargate-files/0'))).toEqual(['Dockerfile', 'index.js', 'package.json']);
+    // The build context itself is what Docker would send (the Dockerfile's npm install makes the image's modules).
+    expect(filesIn(api.source)).toContain('node_modules/left-pad/index.js');
+    const web = assets.find(a => a.container === 'web')!;
+    expect(filesIn(path.join(web.source, 'files/0'))).toEqual(['package.json', 'server.js']);
+  });
+
+  test('each anonymous volume left out is warned about, naming the mount it served', () => {
+    expect(warnings(stacks[0])).toEqual(expect.arrayContaining([
+      'docker-compose.yml: services.api.volumes[1]: left out: under compose this volume keeps the image\'s files at /usr/src/app/node_modules from being hidden by the mount of ./api; '
+      + 'on Fargate the image keeps them without it (a volume there would start empty) [ack: cdk-compose-fargate:shielded-path]',
+    ].map(expect.stringContaining)));
+    expect(warnings(stacks[0]).filter(w => w.includes('shielded-path'))).toHaveLength(2);
+  });
+
+  test('an anonymous volume elsewhere is still a volume', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateService(stack, 'App', {
+      compose: ComposeDefinition.fromYaml('services:\n  web:\n    image: node:20-alpine\n    volumes: ["./web:/app", "/tmp/cache"]\n', { variables: {}, projectDirectory: dir }),
+    });
+    expect(containersOf(validatedTemplate(stack))[0].MountPoints).toEqual([{ SourceVolume: 'volume-0', ContainerPath: '/tmp/cache', ReadOnly: false }]);
+  });
+});
+
 describe('configs defined in the project', () => {
   test('content: and file: configs are put into the image at their target', () => {
     const stack = new Stack(new App(), 'S');

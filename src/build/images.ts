@@ -28,12 +28,12 @@ const STAGED_DOCKERFILE = 'Dockerfile.cdk-compose-fargate';
  * same content gives the same folder (and so the same image asset). `key` holds every text the
  * folder is made of (the Dockerfile written, not only its inputs) and fingerprints of the files.
  */
-function contentFolder(kind: string, key: string[], files: ProjectFilePlan[], fill: (dir: string) => void): string {
+function contentFolder(kind: string, key: string[], copies: FileCopy[], fill: (dir: string) => void): string {
   const hash = crypto.createHash('sha256');
   for (const part of key) hash.update(`${part}\0`);
-  files.forEach((file, i) => {
+  copies.forEach(({ file, exclude }, i) => {
     hash.update(`${i}\0${file.target}\0${file.isFolder}\0`);
-    hash.update(file.content !== undefined ? `content\0${file.content}\0` : `source\0${FileSystem.fingerprint(file.source!)}\0`);
+    hash.update(file.content !== undefined ? `content\0${file.content}\0` : `source\0${FileSystem.fingerprint(file.source!, { exclude, ignoreMode: IgnoreMode.DOCKER })}\0`);
   });
   const dir = path.join(os.tmpdir(), `cdk-compose-fargate-${kind}-${hash.digest('hex').slice(0, 20)}`);
   if (fs.existsSync(dir)) return dir;
@@ -49,23 +49,42 @@ function contentFolder(kind: string, key: string[], files: ProjectFilePlan[], fi
   return dir;
 }
 
-/** Where each project file goes in a folder, and the COPY line that puts it at its target. */
-function fileCopies(folder: string, files: ProjectFilePlan[]): { name: string; file: ProjectFilePlan; copy: string }[] {
+interface FileCopy {
+  /** Where the file goes in the folder built. */
+  readonly name: string;
+  readonly file: ProjectFilePlan;
+  /** What is not copied of a folder: paths an anonymous volume shields, cloud assemblies. */
+  readonly exclude: string[];
+  /** The COPY line that puts it at its target. */
+  readonly copy: string;
+}
+
+/** Where each project file goes in a folder, what of it is left out, and the COPY line that puts it at its target. */
+function fileCopies(folder: string, files: ProjectFilePlan[], outdir: string | undefined): FileCopy[] {
   return files.map((file, i) => {
     const name = `${folder}/${i}`;
+    const exclude = file.isFolder && file.source !== undefined
+      ? [...(file.exclude ?? []).map(p => `/${p}`), ...cloudAssemblies(file.source, outdir)]
+      : [];
     // A folder's content goes into the target folder.
     const copy = file.isFolder ? copyInstruction(`${name}/`, `${file.target.replace(/\/+$/, '')}/`) : copyInstruction(name, file.target);
-    return { name, file, copy };
+    return { name, file, exclude, copy };
   });
 }
 
 /** Write the project files into the folder. */
-function writeFiles(dir: string, copies: { name: string; file: ProjectFilePlan }[]): void {
-  for (const { name, file } of copies) {
+function writeFiles(dir: string, copies: FileCopy[]): void {
+  for (const { name, file, exclude } of copies) {
     const dest = path.join(dir, name);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
-    if (file.content !== undefined) fs.writeFileSync(dest, file.content);
-    else fs.cpSync(file.source!, dest, { recursive: true });
+    if (file.content !== undefined) {
+      fs.writeFileSync(dest, file.content);
+    } else if (file.isFolder) {
+      fs.mkdirSync(dest, { recursive: true });
+      FileSystem.copyDirectory(file.source!, dest, { exclude, ignoreMode: IgnoreMode.DOCKER });
+    } else {
+      fs.copyFileSync(file.source!, dest);
+    }
   }
 }
 
@@ -73,10 +92,10 @@ function writeFiles(dir: string, copies: { name: string; file: ProjectFilePlan }
  * A folder holding a Dockerfile that builds `image` with the project files at their targets: the
  * thin image of a service that mounts project files.
  */
-export function projectFilesImageFolder(image: string, files: ProjectFilePlan[]): string {
-  const copies = fileCopies('files', files);
+export function projectFilesImageFolder(image: string, files: ProjectFilePlan[], outdir?: string): string {
+  const copies = fileCopies('files', files, outdir);
   const dockerfile = [`FROM ${image}`, ...copies.map(c => c.copy), ''].join('\n');
-  return contentFolder('image', [dockerfile], files, dir => {
+  return contentFolder('image', [dockerfile], copies, dir => {
     writeFiles(dir, copies);
     fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
   });
@@ -89,20 +108,20 @@ function within(folder: string, p: string): boolean {
 }
 
 /**
- * CDK output folders in a build context, as exclude patterns: the app's own output folder, and any
- * cloud assembly at the top of the context (`cdk-compose-fargate synth` writes `cdk.out` into the
- * project folder, often the context of `build: .`). They are never part of an image, and an image
- * holding the previous synth's output would change with every synth.
+ * CDK output folders in a build context or a mounted project folder, as exclude patterns: the app's
+ * own output folder, and any cloud assembly at the top of the folder (`cdk-compose-fargate synth`
+ * writes `cdk.out` into the project folder, often the context of `build: .`). They are never part
+ * of an image, and an image holding the previous synth's output would change with every synth.
  */
-function cloudAssemblies(context: string, outdir: string | undefined): string[] {
+function cloudAssemblies(folder: string, outdir: string | undefined): string[] {
   const found = new Set<string>();
-  if (outdir !== undefined && within(context, path.resolve(outdir)) && path.resolve(outdir) !== context) found.add(path.resolve(outdir));
-  for (const entry of fs.readdirSync(context, { withFileTypes: true })) {
-    const dir = path.join(context, entry.name);
+  if (outdir !== undefined && within(folder, path.resolve(outdir)) && path.resolve(outdir) !== folder) found.add(path.resolve(outdir));
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const dir = path.join(folder, entry.name);
     // A cloud assembly holds a manifest.json and a file named cdk.out with the schema version.
     if (entry.isDirectory() && fs.existsSync(path.join(dir, 'cdk.out')) && fs.existsSync(path.join(dir, 'manifest.json'))) found.add(dir);
   }
-  return [...found].map(dir => `/${path.relative(context, dir).split(path.sep).join('/')}`);
+  return [...found].map(dir => `/${path.relative(folder, dir).split(path.sep).join('/')}`);
 }
 
 /** The ignore patterns BuildKit applies to a build: `<Dockerfile>.dockerignore` next to it, else the context's `.dockerignore`. */
@@ -139,13 +158,13 @@ export function buildSource(build: BuildModel, files: ProjectFilePlan[], outdir?
   }
   const patterns = ignorePatterns(build.context, dockerfile);
   const exclude = [...patterns, ...output];
-  const copies = fileCopies(FILES_FOLDER, files);
+  const copies = fileCopies(FILES_FOLDER, files, outdir);
   const comment = copies.length === 0 ? [] : ['# cdk-compose-fargate: the project files the compose file mounts into the service'];
   const text = appendToBuiltStage(fs.readFileSync(dockerfile, 'utf-8'), build.target, [...comment, ...copies.map(c => c.copy)]);
   // The files are part of the context whatever the ignore file says (the last matching line decides).
   const ignore = patterns.length === 0 ? undefined : [...patterns, `!${FILES_FOLDER}`, `!${FILES_FOLDER}/**`, ''].join('\n');
   const context = FileSystem.fingerprint(build.context, { exclude, ignoreMode: IgnoreMode.DOCKER });
-  const directory = contentFolder('build', [context, text, ignore ?? ''], files, dir => {
+  const directory = contentFolder('build', [context, text, ignore ?? ''], copies, dir => {
     FileSystem.copyDirectory(build.context, dir, { exclude, ignoreMode: IgnoreMode.DOCKER });
     writeFiles(dir, copies);
     if (ignore !== undefined) fs.writeFileSync(path.join(dir, '.dockerignore'), ignore);
@@ -167,7 +186,9 @@ export function containerImage(scope: Construct, c: ContainerPlan, platform: ecr
     });
   }
   // The project files the compose file mounts: in a thin image on top of the service's, built at deploy time.
-  if (c.projectFiles.length > 0) return ecs.ContainerImage.fromAsset(projectFilesImageFolder(c.image, c.projectFiles), { platform });
+  if (c.projectFiles.length > 0) {
+    return ecs.ContainerImage.fromAsset(projectFilesImageFolder(c.image, c.projectFiles, Stage.of(scope)?.outdir), { platform });
+  }
   const credentials = c.repositoryCredentials
     ? secretsmanager.Secret.fromSecretPartialArn(scope, `${c.name}RepositoryCredentials`, c.repositoryCredentials)
     : undefined;

@@ -630,7 +630,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'volumes',
     support: 'converted',
     ecs: 'mountPoints, volumes',
-    note: 'named volumes (task storage, or EFS: ecs-params efs_volumes, the fileSystems prop, volumeStorage EFS, and always in ComposeFargateProject) and anonymous volumes; `:ro`; long syntax. Bind mounts of project files: in the image at their target, COPYed at deploy time (a thin image on a registry image; with `build:`, at the end of the stage the build ends with, in a copy of the build context made at synth); a development mount of files the image holds (the Dockerfile COPYs them to the target, or a develop.watch sync rule) is left out; a missing or empty folder is a data volume. Host paths outside the project folder are refused',
+    note: 'named volumes (task storage, or EFS: ecs-params efs_volumes, the fileSystems prop, volumeStorage EFS, and always in ComposeFargateProject) and anonymous volumes; `:ro`; long syntax. Bind mounts of project files: in the image at their target, COPYed at deploy time (a thin image on a registry image; with `build:`, at the end of the stage the build ends with, in a copy of the build context made at synth); a development mount of files the image holds (the Dockerfile COPYs them to the target, or a develop.watch sync rule) is left out; a missing or empty folder is a data volume; an anonymous volume inside a mounted project folder (`/app/node_modules`) is left out, as the image keeps its files there. Host paths outside the project folder are refused',
     handle: (svc, v, at) => set(svc, 'volumes', readVolumes(svc, v, at)),
   },
   {

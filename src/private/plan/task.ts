@@ -131,6 +131,8 @@ export interface ProjectFilePlan {
   /** Absolute path of the file or folder to copy. */
   readonly source?: string;
   readonly isFolder: boolean;
+  /** Paths in a folder that are not copied (the image's files stay there), relative to it. */
+  readonly exclude?: string[];
   /** The text of the file (a compose config with content:, or a config file read at synth). */
   readonly content?: string;
 }

@@ -85,8 +85,22 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
   for (const svc of compose.services) {
     const c = containers.find(x => x.name === svc.name)!;
     const files = c.projectFiles as ProjectFilePlan[];
+    // Folders of project files the image holds (a development mount, or files put into the image)...
+    const projectFolders = svc.volumes.filter(m => m.bind && m.bind.kind === 'dir');
+    // ...and the anonymous volumes inside them: under compose they keep the image's files there
+    // (node_modules) from being hidden by the mount. The image holds them anyway on Fargate, where a
+    // volume would start empty and hide them.
+    const shielding = (m: MountModel) => m.bind === undefined && m.source === undefined
+      ? projectFolders.find(b => containerPath(m.target) !== containerPath(b.target) && within(containerPath(b.target), containerPath(m.target)))
+      : undefined;
     for (const m of svc.volumes) {
       let name: string;
+      const shielded = shielding(m);
+      if (shielded) {
+        problems.warn('shielded-path', m.path, `left out: under compose this volume keeps the image's files at ${m.target} from being hidden by the mount of ${shielded.bind!.relative}; `
+          + 'on Fargate the image keeps them without it (a volume there would start empty)');
+        continue;
+      }
       if (m.bind) {
         const bind = m.bind;
         if (isDevelopmentMount(svc, m)) {
@@ -98,7 +112,9 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
           add(dataVolume(name, m.path, `${bind.relative} is ${bind.kind === 'missing' ? 'missing' : 'an empty folder'}, so it holds data the service writes: a volume like a named one${efsMode ? '' : ', '}`));
           if (efsMode) problems.warn('data-mount', m.path, `${bind.relative} is ${bind.kind === 'missing' ? 'missing' : 'an empty folder'}, so it holds data the service writes: an EFS file system the construct makes, like a named volume`);
         } else {
-          files.push({ target: m.target, source: bind.source, isFolder: bind.kind === 'dir' });
+          // What an anonymous volume shields stays as the image has it (see shielding).
+          const exclude = svc.volumes.filter(v => shielding(v) === m).map(v => path.posix.relative(containerPath(m.target), containerPath(v.target)));
+          files.push({ target: m.target, source: bind.source, isFolder: bind.kind === 'dir', exclude: exclude.length > 0 ? exclude : undefined });
           problems.warn('project-files', m.path, `${bind.relative} is put into the container at ${m.target}: ${intoImage(svc)}${m.readOnly ? '' : '; what the service writes there stays in the task'}`);
           continue;
         }
