@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import {
-  appendToBuiltStage, builtStage, copyInstruction, dockerfileCopies, dockerfileInstructions, dockerfileStages,
+  appendToBuiltStage, builtImage, builtStage, copyInstruction, dockerfileCopies, dockerfileInstructions, dockerfileStages, expandVariables,
 } from '../src/private/dockerfile';
 
 describe('instructions', () => {
@@ -87,6 +87,89 @@ describe('stages', () => {
   });
 });
 
+describe('what BuildKit takes for a heredoc, and what not (checked against its parser)', () => {
+  const stagesAfter = (run: string) => dockerfileStages(`FROM alpine AS one\n${run}\nFROM one AS two\nFROM two AS three\n`).map(st => st.name);
+
+  test.each([
+    ['<<WORD inside quotes', 'RUN sed -i \'s/<<VERSION>>/1.0/\' /etc/app.conf'],
+    ['a quoted <<EOF', 'RUN echo "<<EOF"'],
+    ['a here-string', 'RUN cat <<<"hi"'],
+    ['the JSON form', 'RUN ["sh", "-c", "cat <<EOF"]'],
+  ])('%s is no heredoc: every stage after it is read', (_name, run) => {
+    expect(stagesAfter(run)).toEqual(['one', 'two', 'three']);
+  });
+
+  test.each([
+    ['a delimiter with a hyphen', 'RUN psql <<END-OF-SQL\nFROM x AS fake\nEND-OF-SQL'],
+    ['a delimiter with a dot', 'RUN <<EOF.sh\nFROM x AS fake\nEOF.sh'],
+    ['quotes inside the delimiter', 'RUN <<E"O"F\nFROM x AS fake\nEOF'],
+    ['a file descriptor', 'RUN cat 3<<EOF\nFROM x AS fake\nEOF'],
+    ['after ONBUILD', 'ONBUILD RUN <<EOF\nFROM x AS fake\nEOF'],
+  ])('%s: the body is the heredoc\'s', (_name, run) => {
+    expect(stagesAfter(run)).toEqual(['one', 'two', 'three']);
+  });
+
+  test('a heredoc whose delimiter never comes is marked (BuildKit refuses the file)', () => {
+    expect(dockerfileInstructions('FROM alpine\nRUN <<EOF\necho hi\n').map(i => i.unterminated)).toEqual([undefined, true]);
+  });
+
+  test('an escaped escape character ends the line; so does the backtick after `# escape=`', () => {
+    expect(dockerfileStages('FROM a AS one\nRUN echo foo\\\\\nFROM one AS two\n').map(st => st.name)).toEqual(['one', 'two']);
+    // Directives are read only before the first line that is not one.
+    expect(dockerfileStages('# version=1\n# escape=`\nFROM a AS one\nRUN echo hi `\nFROM one AS two\n').map(st => st.name)).toEqual(['one', 'two']);
+  });
+
+  test('an instruction continued past the end of the file ends there: appended lines do not join it', () => {
+    const text = 'FROM debian:12\nRUN apt-get update && apt-get install -y \\\n    curl \\\n#    jq\n';
+    expect(dockerfileInstructions(text)[1]).toMatchObject({ keyword: 'RUN', firstLine: 1, lastLine: 2, dangling: 2 });
+    const out = appendToBuiltStage(text, undefined, ['COPY ["f","/f"]']);
+    expect(out).toBe('FROM debian:12\nRUN apt-get update && apt-get install -y \\\n    curl\n#    jq\nCOPY ["f","/f"]\n');
+    expect(dockerfileInstructions(out).map(i => i.keyword)).toEqual(['FROM', 'RUN', 'COPY']);
+  });
+});
+
+describe('the image a build ends with', () => {
+  test('only the built stage and the stages it is FROM count; WORKDIR carries over from the base stage', () => {
+    const text = [
+      'FROM node:20 AS base',
+      'WORKDIR /app',
+      'FROM base AS build',
+      'COPY . .',
+      'RUN npm run build',
+      'FROM base AS production',
+      'COPY --from=build /app/dist ./dist',
+      'COPY package.json ./',
+    ].join('\n');
+    expect(dockerfileCopies(text)).toEqual([{ sources: ['package.json'], destination: '/app' }]);
+    expect(dockerfileCopies(text, 'build')).toEqual([{ sources: ['.'], destination: '/app' }]);
+  });
+
+  test('ENV and ARG values fill WORKDIR and COPY destinations', () => {
+    const text = [
+      'ARG BASE=python:3.12',
+      'FROM ${BASE}',
+      'ARG APP_USER=app',
+      'ENV HOME=/home/$APP_USER',
+      'ENV APP_HOME ${HOME}/web',
+      'WORKDIR $APP_HOME',
+      'COPY . $APP_HOME',
+      'USER $APP_USER',
+    ].join('\n');
+    expect(builtImage(text)).toEqual({ copies: [{ sources: ['.'], destination: '/home/app/web' }], user: 'app' });
+  });
+
+  test('the USER of the built stage, inherited from its base; root is none', () => {
+    expect(builtImage('FROM a AS base\nUSER node\nFROM base AS prod\nRUN x\n').user).toBe('node');
+    expect(builtImage('FROM a\nUSER node\nUSER root\n').user).toBeUndefined();
+    expect(builtImage('FROM a\nUSER 0:0\n').user).toBeUndefined();
+  });
+
+  test('variable forms', () => {
+    const values = new Map([['A', 'x'], ['EMPTY', '']]);
+    expect(expandVariables('$A ${A} ${B:-d} ${EMPTY:-e} ${A:+alt} ${B:+alt} \\$A $B.', values)).toBe('x x d e alt  $A .');
+  });
+});
+
 describe('COPY lines at the end of the built stage', () => {
   const copy = copyInstruction('.cdk-compose-fargate-files/0', '/etc/app.conf');
 
@@ -110,8 +193,9 @@ describe('COPY lines at the end of the built stage', () => {
     expect(() => appendToBuiltStage('FROM a\n', 'b', [copy])).toThrow(/no stage b/);
   });
 
-  test('paths keep their spaces; a $ is literal', () => {
+  test('paths keep their spaces; a $ is literal; owner and mode as flags', () => {
     expect(copyInstruction('files/0', '/srv/my site/$HOME.conf')).toBe('COPY ["files/0","/srv/my site/\\\\$HOME.conf"]');
+    expect(copyInstruction('files/0', '/entry.sh', { chown: '1000:1000', chmod: '0755' })).toBe('COPY --chown=1000:1000 --chmod=0755 ["files/0","/entry.sh"]');
   });
 });
 

@@ -49,9 +49,11 @@ function imageAssets(stack: Stack): { container: string; source: string; file: s
   }));
 }
 
-/** Every file in a folder, relative to it. */
+/** Every file in a folder, relative to it (not the mark that a generated folder is complete, which no asset holds). */
 function filesIn(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter(f => fs.statSync(path.join(dir, f)).isFile()).map(f => f.split(path.sep).join('/')).sort();
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter(f => f !== '.cdk-compose-fargate-content' && fs.statSync(path.join(dir, f)).isFile())
+    .map(f => f.split(path.sep).join('/')).sort();
 }
 
 /** A fixture in both constructs: one task, and one ECS service per compose service; templates validated. */
@@ -79,12 +81,13 @@ describe('an nginx proxy with a mounted config file, a database and a backend sh
     ]);
     expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf-8')).toBe([
       'FROM nginx:1.27',
-      'COPY ["files/0","/etc/nginx/conf.d/default.conf"]',
-      'COPY ["files/1/","/etc/prometheus/"]',
+      // As Docker mounts them: the shallower target first.
+      'COPY ["files/0/","/etc/prometheus/"]',
+      'COPY ["files/1","/etc/nginx/conf.d/default.conf"]',
       '',
     ].join('\n'));
-    expect(fs.readFileSync(path.join(dir, 'files/0'), 'utf-8')).toContain('proxy_pass http://backend:8000');
-    expect(fs.readdirSync(path.join(dir, 'files/1'))).toEqual(['prometheus.yml']);
+    expect(fs.readFileSync(path.join(dir, 'files/1'), 'utf-8')).toContain('proxy_pass http://backend:8000');
+    expect(fs.readdirSync(path.join(dir, 'files/0'))).toEqual(['prometheus.yml']);
     // The same files give the same folder (and so the same image asset).
     expect(projectFilesImageFolder('nginx:1.27', [{ target: '/x', content: 'a', isFolder: false }]))
       .toBe(projectFilesImageFolder('nginx:1.27', [{ target: '/x', content: 'a', isFolder: false }]));
@@ -253,13 +256,13 @@ describe('project files mounted into services built from a Dockerfile (the shape
       '# Add your logstash plugins setup here',
       '# Example: RUN logstash-plugin install analysis-icu',
       '# cdk-compose-fargate: the project files the compose file mounts into the service',
-      'COPY [".cdk-compose-fargate-files/0","/usr/share/logstash/config/logstash.yml"]',
-      'COPY [".cdk-compose-fargate-files/1/","/usr/share/logstash/pipeline/"]',
+      'COPY [".cdk-compose-fargate-files/0/","/usr/share/logstash/pipeline/"]',
+      'COPY [".cdk-compose-fargate-files/1","/usr/share/logstash/config/logstash.yml"]',
       '',
     ].join('\n'));
     // The context as Docker sends it (its .dockerignore leaves out the Dockerfile), the files, and the ignore file letting them in.
     expect(filesIn(logstash.source)).toEqual([
-      '.cdk-compose-fargate-files/0', '.cdk-compose-fargate-files/1/logstash.conf', '.dockerignore', 'Dockerfile.cdk-compose-fargate',
+      '.cdk-compose-fargate-files/0/logstash.conf', '.cdk-compose-fargate-files/1', '.dockerignore', 'Dockerfile.cdk-compose-fargate',
       'config/logstash.yml', 'pipeline/logstash.conf',
     ]);
     expect(fs.readFileSync(path.join(logstash.source, '.dockerignore'), 'utf-8')).toMatch(/^Dockerfile\n\.dockerignore\n\*\*\/\.DS_Store\n!\.cdk-compose-fargate-files\n!\.cdk-compose-fargate-files\/\*\*\n$/);
@@ -307,8 +310,9 @@ describe('a build to a target stage, a project config, and a Dockerfile outside 
     expect(dockerfile).toContain([
       'CMD ["node", "server.js"]',
       '# cdk-compose-fargate: the project files the compose file mounts into the service',
-      'COPY [".cdk-compose-fargate-files/0","/app/config/app.json"]',
-      'COPY [".cdk-compose-fargate-files/1","/app/config/flags.json"]',
+      // Owned by the user the stage runs as (USER node), as the developer's files were.
+      'COPY --chown=node [".cdk-compose-fargate-files/0","/app/config/app.json"]',
+      'COPY --chown=node [".cdk-compose-fargate-files/1","/app/config/flags.json"]',
       '',
       '# Local development: nodemon restarts on edits',
       'FROM base AS development',
@@ -415,6 +419,108 @@ describe('an anonymous volume that shields the image\'s node_modules from a moun
       compose: ComposeDefinition.fromYaml('services:\n  web:\n    image: node:20-alpine\n    volumes: ["./web:/app", "/tmp/cache"]\n', { variables: {}, projectDirectory: dir }),
     });
     expect(containersOf(validatedTemplate(stack))[0].MountPoints).toEqual([{ SourceVolume: 'volume-0', ContainerPath: '/tmp/cache', ReadOnly: false }]);
+  });
+});
+
+describe('found by a review against BuildKit and Docker', () => {
+  /** A project folder with the given files, and the compose file in it. */
+  function folder(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-'));
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  }
+  function synth(dir: string) {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateService(stack, 'App', { compose: ComposeDefinition.fromFile(path.join(dir, 'docker-compose.yml'), { variables: {} }) });
+    return { stack, template: validatedTemplate(stack) };
+  }
+  const dockerfileOf = (stack: Stack, container: string) => {
+    const asset = imageAssets(stack).find(a => a.container === container)!;
+    return fs.readFileSync(path.join(asset.source, asset.file ?? 'Dockerfile'), 'utf-8');
+  };
+
+  test('a folder that only a builder stage copies is no development mount: it is put into the image', () => {
+    const dir = folder({
+      'docker-compose.yml': 'services:\n  api:\n    build: .\n    volumes: ["./config:/app/config:ro"]\n',
+      'Dockerfile': 'FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app/dist ./dist\n',
+      'config/app.json': '{}',
+    });
+    const { stack } = synth(dir);
+    expect(dockerfileOf(stack, 'api')).toContain('COPY [".cdk-compose-fargate-files/0/","/app/config/"]');
+  });
+
+  test('WORKDIR $APP_HOME: the source mounted there is a development mount, left out', () => {
+    const dir = folder({
+      'docker-compose.yml': 'services:\n  web:\n    build: ./app\n    volumes: ["./app:/home/app/web"]\n',
+      'app/Dockerfile': 'FROM python:3.12\nENV HOME=/home/app\nENV APP_HOME=$HOME/web\nWORKDIR $APP_HOME\nCOPY . .\n',
+      'app/manage.py': 'print(1)\n',
+    });
+    const { stack, template } = synth(dir);
+    expect(imageAssets(stack)[0].file ?? 'Dockerfile').toBe('Dockerfile');
+    expect(containersOf(template)[0].MountPoints ?? []).toEqual([]);
+    expect(warnings(stack).some(w => w.includes('services.web.volumes[0]: left out: ./app holds files the image already has at /home/app/web'))).toBe(true);
+  });
+
+  test('with read_only, an anonymous volume inside a mounted folder stays: it is what can be written', () => {
+    const dir = folder({
+      'docker-compose.yml': 'services:\n  web:\n    image: node:20\n    read_only: true\n    volumes: ["./app:/app:ro", "/app/tmp"]\n',
+      'app/server.js': '',
+    });
+    expect(containersOf(synth(dir).template)[0].MountPoints).toEqual([{ SourceVolume: 'volume-0', ContainerPath: '/app/tmp', ReadOnly: false }]);
+  });
+
+  test('files belong to the user the service runs as; a config keeps its uid, gid and mode', () => {
+    const dir = folder({
+      'docker-compose.yml': [
+        'services:',
+        '  web:',
+        '    image: node:20',
+        '    user: "1000:1000"',
+        '    volumes: ["./key.pem:/app/key.pem:ro"]',
+        '    configs:',
+        '      - source: entry',
+        '        target: /app/entry.sh',
+        '        uid: "10"',
+        '        gid: "20"',
+        '        mode: 0755',
+        'configs:',
+        '  entry:',
+        '    file: ./entry.sh',
+      ].join('\n'),
+      'key.pem': 'secret',
+      'entry.sh': '#!/bin/sh\nexec node server.js\n',
+    });
+    expect(dockerfileOf(synth(dir).stack, 'web')).toBe([
+      'FROM node:20',
+      'COPY --chown=1000:1000 ["files/0","/app/key.pem"]',
+      'COPY --chown=10:20 --chmod=0755 ["files/1","/app/entry.sh"]',
+      '',
+    ].join('\n'));
+  });
+
+  test('a generated folder that a temp cleaner emptied in part is made again', () => {
+    const dir = folder({
+      'docker-compose.yml': 'services:\n  api:\n    build: .\n    volumes: ["./conf/app.conf:/etc/app.conf:ro"]\n',
+      'Dockerfile': 'FROM alpine\nCOPY server.sh /server.sh\n',
+      'server.sh': 'echo hi\n',
+      'conf/app.conf': 'a=1\n',
+    });
+    const first = imageAssets(synth(dir).stack)[0].source;
+    fs.rmSync(path.join(first, 'server.sh'));
+    const again = imageAssets(synth(dir).stack)[0].source;
+    expect(again).toBe(first);
+    expect(filesIn(again)).toContain('server.sh');
+  });
+
+  test('a heredoc that never ends is an error before deploy, naming the line', () => {
+    const dir = folder({
+      'docker-compose.yml': 'services:\n  api:\n    build: .\n',
+      'Dockerfile': 'FROM alpine\nRUN <<EOF\necho hi\n',
+    });
+    expect(errorOf(() => synth(dir))).toBe('docker-compose.yml: services.api.build: Dockerfile line 2: the heredoc of `RUN <<EOF` never ends: its delimiter must stand alone on a line');
   });
 });
 

@@ -36,17 +36,38 @@ function contentFolder(kind: string, key: string[], copies: FileCopy[], fill: (d
     hash.update(file.content !== undefined ? `content\0${file.content}\0` : `source\0${FileSystem.fingerprint(file.source!, { exclude, ignoreMode: IgnoreMode.DOCKER })}\0`);
   });
   const dir = path.join(os.tmpdir(), `cdk-compose-fargate-${kind}-${hash.digest('hex').slice(0, 20)}`);
-  if (fs.existsSync(dir)) return dir;
+  if (isComplete(dir)) return dir;
   const aside = fs.mkdtempSync(`${dir}.partial-`);
   try {
     fill(aside);
+    fs.writeFileSync(path.join(aside, CONTENT_MARK), folderFingerprint(aside));
+    // A folder that a temp cleaner emptied in part is replaced.
+    if (fs.existsSync(dir) && !isComplete(dir)) fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(aside, dir);
   } catch (e) {
     fs.rmSync(aside, { recursive: true, force: true });
     // Another synth made the same folder first: its content is the same.
-    if (!fs.existsSync(dir)) throw e;
+    if (!isComplete(dir)) throw e;
   }
   return dir;
+}
+
+/**
+ * The file in a generated folder that holds the fingerprint of the rest, so that a folder is used
+ * again only as it was written (temp cleaners delete old files). It is no part of the image asset.
+ */
+const CONTENT_MARK = '.cdk-compose-fargate-content';
+
+function folderFingerprint(dir: string): string {
+  return FileSystem.fingerprint(dir, { exclude: [`/${CONTENT_MARK}`], ignoreMode: IgnoreMode.DOCKER });
+}
+
+function isComplete(dir: string): boolean {
+  try {
+    return fs.readFileSync(path.join(dir, CONTENT_MARK), 'utf-8') === folderFingerprint(dir);
+  } catch {
+    return false;
+  }
 }
 
 interface FileCopy {
@@ -61,13 +82,17 @@ interface FileCopy {
 
 /** Where each project file goes in a folder, what of it is left out, and the COPY line that puts it at its target. */
 function fileCopies(folder: string, files: ProjectFilePlan[], outdir: string | undefined): FileCopy[] {
-  return files.map((file, i) => {
+  // As Docker mounts them: the shallower target first, so a file mounted into a mounted folder wins.
+  const depth = (f: ProjectFilePlan) => f.target.split('/').filter(x => x !== '').length;
+  const ordered = files.map((file, i) => ({ file, i })).sort((a, b) => depth(a.file) - depth(b.file) || a.i - b.i).map(x => x.file);
+  return ordered.map((file, i) => {
     const name = `${folder}/${i}`;
     const exclude = file.isFolder && file.source !== undefined
       ? [...(file.exclude ?? []).map(p => `/${p}`), ...cloudAssemblies(file.source, outdir)]
       : [];
     // A folder's content goes into the target folder.
-    const copy = file.isFolder ? copyInstruction(`${name}/`, `${file.target.replace(/\/+$/, '')}/`) : copyInstruction(name, file.target);
+    const options = { chown: file.chown, chmod: file.chmod };
+    const copy = file.isFolder ? copyInstruction(`${name}/`, `${file.target.replace(/\/+$/, '')}/`, options) : copyInstruction(name, file.target, options);
     return { name, file, exclude, copy };
   });
 }
@@ -170,7 +195,7 @@ export function buildSource(build: BuildModel, files: ProjectFilePlan[], outdir?
     if (ignore !== undefined) fs.writeFileSync(path.join(dir, '.dockerignore'), ignore);
     fs.writeFileSync(path.join(dir, STAGED_DOCKERFILE), text);
   });
-  return { directory, file: STAGED_DOCKERFILE };
+  return { directory, file: STAGED_DOCKERFILE, exclude: [`/${CONTENT_MARK}`] };
 }
 
 /** The image of a container, from its plan. */
@@ -187,7 +212,7 @@ export function containerImage(scope: Construct, c: ContainerPlan, platform: ecr
   }
   // The project files the compose file mounts: in a thin image on top of the service's, built at deploy time.
   if (c.projectFiles.length > 0) {
-    return ecs.ContainerImage.fromAsset(projectFilesImageFolder(c.image, c.projectFiles, Stage.of(scope)?.outdir), { platform });
+    return ecs.ContainerImage.fromAsset(projectFilesImageFolder(c.image, c.projectFiles, Stage.of(scope)?.outdir), { platform, exclude: [`/${CONTENT_MARK}`] });
   }
   const credentials = c.repositoryCredentials
     ? secretsmanager.Secret.fromSecretPartialArn(scope, `${c.name}RepositoryCredentials`, c.repositoryCredentials)

@@ -15,6 +15,10 @@ export interface DockerInstruction {
   readonly firstLine: number;
   /** The last physical line, heredoc bodies included (0-based). */
   readonly lastLine: number;
+  /** The line whose escape character continues the instruction past the end of the file. */
+  readonly dangling?: number;
+  /** A heredoc whose delimiter never comes (BuildKit refuses the file). */
+  readonly unterminated?: boolean;
 }
 
 export interface DockerStage {
@@ -27,27 +31,76 @@ export interface DockerStage {
   readonly lastLine: number;
 }
 
+/** The parser directives BuildKit knows: reading directives stops at the first line that is not one. */
+const DIRECTIVES = ['syntax', 'escape', 'check'];
+
 /** The escape character the parser directives choose (`# escape=\``), else a backslash. */
 function escapeCharacter(lines: string[]): string {
+  let escape = '\\';
   for (const line of lines) {
-    const m = /^\s*#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m) return '\\';
-    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) return m[2];
+    const m = /^\s*#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/.exec(line.replace(/^\uFEFF/, ''));
+    if (!m || !DIRECTIVES.includes(m[1].toLowerCase())) break;
+    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
   }
-  return '\\';
+  return escape;
 }
 
-/** The heredoc delimiters an instruction opens (`<<EOF`, `<<-"EOF"`), with whether tabs are stripped. */
+/** Whether a line continues on the next: it ends with the escape character, not itself escaped. */
+function continues(line: string, escape: string): boolean {
+  const trimmed = line.replace(/[ \t]+$/, '');
+  return trimmed.endsWith(escape) && (trimmed.length === 1 || trimmed[trimmed.length - 2] !== escape);
+}
+
+/**
+ * The heredocs an instruction opens, as BuildKit finds them: RUN, COPY and ADD (also after ONBUILD)
+ * in the shell form, a word (quotes kept) that is `<<WORD` or `<<-WORD`, optionally after a file
+ * descriptor; the delimiter is the word without its quotes.
+ */
 function heredocs(keyword: string, args: string): { word: string; stripTabs: boolean }[] {
-  if (!['RUN', 'COPY', 'ADD'].includes(keyword)) return [];
+  let rest = args;
+  if (keyword === 'ONBUILD') {
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(args);
+    if (!m) return [];
+    keyword = m[1].toUpperCase();
+    rest = m[2];
+  }
+  if (!['RUN', 'COPY', 'ADD'].includes(keyword) || rest.trim().startsWith('[')) return [];
   const out: { word: string; stripTabs: boolean }[] = [];
-  for (const m of args.matchAll(/<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g)) out.push({ word: m[3], stripTabs: m[1] === '-' });
+  for (const word of shellWords(rest)) {
+    const m = /^\d*<<(-?)([^<]+)$/.exec(word);
+    if (m) out.push({ word: m[2].replace(/["']/g, ''), stripTabs: m[1] === '-' });
+  }
   return out;
+}
+
+/** Words split on white space outside quotes, the quotes kept. */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      word += ch;
+      if (ch === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
+      else if (ch === quote) quote = undefined;
+    } else if (/\s/.test(ch)) {
+      if (word !== '') words.push(word);
+      word = '';
+    } else {
+      word += ch;
+      if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === '\\' && i + 1 < text.length) word += text[++i];
+    }
+  }
+  if (word !== '') words.push(word);
+  return words;
 }
 
 /** The instructions of a Dockerfile, in order. */
 export function dockerfileInstructions(text: string): DockerInstruction[] {
   const lines = text.split(/\r?\n/);
+  if (lines.length > 0) lines[0] = lines[0].replace(/^\uFEFF/, '');
   const escape = escapeCharacter(lines);
   const out: DockerInstruction[] = [];
   let i = 0;
@@ -59,30 +112,36 @@ export function dockerfileInstructions(text: string): DockerInstruction[] {
     }
     const firstLine = i;
     let joined = '';
-    let line = lines[i];
+    let dangling: number | undefined;
     for (;;) {
-      const trimmed = line.replace(/\s+$/, '');
-      if (trimmed.endsWith(escape) && i + 1 < lines.length) {
-        joined += trimmed.slice(0, -1);
-        i++;
-        // Comment and empty lines inside a continued instruction are skipped.
-        while (i < lines.length && (lines[i].trim() === '' || lines[i].trim().startsWith('#'))) i++;
-        if (i >= lines.length) break;
-        line = lines[i];
-        continue;
+      const line = lines[i];
+      if (!continues(line, escape)) {
+        joined += line.replace(/\s+$/, '');
+        break;
       }
-      joined += trimmed;
-      break;
+      joined += line.replace(/[ \t]+$/, '').slice(0, -1);
+      const continued = i;
+      i++;
+      // Comment and empty lines inside a continued instruction are skipped.
+      while (i < lines.length && (lines[i].trim() === '' || lines[i].trim().startsWith('#'))) i++;
+      if (i >= lines.length) {
+        // The file ends inside the instruction: it ends there.
+        dangling = continued;
+        i = continued;
+        break;
+      }
     }
     const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(joined)!;
     const keyword = m[1].toUpperCase();
     const args = m[2].trim();
     i++;
+    let unterminated = false;
     for (const doc of heredocs(keyword, args)) {
       while (i < lines.length && (doc.stripTabs ? lines[i].replace(/^\t+/, '') : lines[i]) !== doc.word) i++;
+      if (i >= lines.length) unterminated = true;
       i++;
     }
-    out.push({ keyword, args, firstLine, lastLine: Math.min(i, lines.length) - 1 });
+    out.push({ keyword, args, firstLine, lastLine: Math.min(i, lines.length) - 1, dangling, unterminated: unterminated || undefined });
   }
   return out;
 }
@@ -127,20 +186,105 @@ export function containerPath(p: string, workdir = '/'): string {
   return norm.length > 1 ? norm.replace(/\/+$/, '') : norm;
 }
 
-/** The COPY and ADD instructions of a Dockerfile that copy from the build context: sources and destination. */
-export function dockerfileCopies(text: string): { sources: string[]; destination: string }[] {
-  const out: { sources: string[]; destination: string }[] = [];
-  let workdir = '/';
-  for (const ins of dockerfileInstructions(text)) {
-    if (ins.keyword === 'FROM') workdir = '/';
-    if (ins.keyword === 'WORKDIR') workdir = containerPath(ins.args.replace(/^["']|["']$/g, ''), workdir);
-    if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
-    const args = splitArgs(ins.args);
-    if (!args || args.flags.some(f => f.startsWith('--from'))) continue;
-    if (args.plain.length < 2 || args.plain.some(a => a.startsWith('<<'))) continue;
-    out.push({ sources: args.plain.slice(0, -1), destination: containerPath(args.plain[args.plain.length - 1], workdir) });
+/** `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alternative}` with the values known; the others empty. */
+export function expandVariables(text: string, values: Map<string, string>): string {
+  return text.replace(/\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (all, braced, op, word, bare) => {
+    if (all === '\\$') return '$';
+    const value = values.get(braced ?? bare);
+    if (op === '-') return value !== undefined && value !== '' ? value : word;
+    if (op === '+') return value !== undefined && value !== '' ? word : '';
+    return value ?? '';
+  });
+}
+
+/** `ENV a=1 b="2"` or `ENV a 1`; `ARG a=1 b`: the names and values given. */
+function assignments(keyword: string, args: string): [string, string | undefined][] {
+  const words = shellWords(args);
+  const unquote = (v: string) => v.replace(/^"([\s\S]*)"$/, '$1').replace(/^'([\s\S]*)'$/, '$1');
+  if (keyword === 'ENV' && words.length > 0 && !words[0].includes('=')) {
+    return [[words[0], unquote(args.slice(args.indexOf(words[0]) + words[0].length).trim())]];
   }
-  return out;
+  return words.map(w => {
+    const eq = w.indexOf('=');
+    return eq < 0 ? [w, undefined] : [w.slice(0, eq), unquote(w.slice(eq + 1))];
+  });
+}
+
+interface StageState {
+  readonly name?: string;
+  readonly base?: StageState;
+  readonly values: Map<string, string>;
+  workdir: string;
+  user?: string;
+  readonly copies: { sources: string[]; destination: string }[];
+}
+
+/** What a build ends with, as far as planning needs it. */
+export interface BuiltImage {
+  /** The COPY and ADD instructions from the build context, destinations resolved. */
+  readonly copies: { sources: string[]; destination: string }[];
+  /** The user of the last USER instruction (undefined: root, or a value not known at synth). */
+  readonly user?: string;
+}
+
+/**
+ * The image a build ends with (`target`, else the last stage): the COPY and ADD instructions that
+ * copy from the build context into it (those of that stage and of the stages it is built FROM,
+ * their destinations after WORKDIR and ENV/ARG values, as BuildKit resolves them), and its USER.
+ */
+export function builtImage(text: string, target?: string): BuiltImage {
+  const globals = new Map<string, string>();
+  const stages: StageState[] = [];
+  let current: StageState | undefined;
+  for (const ins of dockerfileInstructions(text)) {
+    if (ins.keyword === 'FROM') {
+      const words = splitArgs(ins.args)?.plain ?? [];
+      const baseName = expandVariables(words[0] ?? '', globals).toLowerCase();
+      const base = [...stages].reverse().find(st => st.name === baseName);
+      current = {
+        name: words.length >= 3 && words[1].toLowerCase() === 'as' ? words[2].toLowerCase() : undefined,
+        base,
+        values: new Map(base?.values ?? []),
+        workdir: base?.workdir ?? '/',
+        user: base?.user,
+        copies: [],
+      };
+      stages.push(current);
+      continue;
+    }
+    if (!current) {
+      if (ins.keyword === 'ARG') for (const [k, v] of assignments('ARG', ins.args)) if (v !== undefined) globals.set(k, v);
+      continue;
+    }
+    if (ins.keyword === 'ARG') {
+      for (const [k, v] of assignments('ARG', ins.args)) {
+        const value = v !== undefined ? expandVariables(v, current.values) : globals.get(k);
+        if (value !== undefined && !current.values.has(k)) current.values.set(k, value);
+      }
+    } else if (ins.keyword === 'ENV') {
+      for (const [k, v] of assignments('ENV', ins.args)) current.values.set(k, expandVariables(v ?? '', current.values));
+    } else if (ins.keyword === 'USER') {
+      const user = expandVariables(ins.args.trim(), current.values);
+      current.user = /^(root|0)(:.*)?$/.test(user) || user === '' ? undefined : user;
+    } else if (ins.keyword === 'WORKDIR') {
+      current.workdir = containerPath(expandVariables(ins.args.replace(/^["']|["']$/g, ''), current.values), current.workdir);
+    } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
+      const args = splitArgs(ins.args);
+      if (!args || args.flags.some(f => f.startsWith('--from'))) continue;
+      if (args.plain.length < 2 || args.plain.some(a => a.startsWith('<<'))) continue;
+      const plain = args.plain.map(a => expandVariables(a, current!.values));
+      current.copies.push({ sources: plain.slice(0, -1), destination: containerPath(plain[plain.length - 1], current.workdir) });
+    }
+  }
+  const built = target === undefined ? stages[stages.length - 1] : stages.find(st => st.name === target.toLowerCase());
+  const copies: { sources: string[]; destination: string }[] = [];
+  for (let st = built; st; st = st.base) copies.unshift(...st.copies);
+  return { copies, user: built?.user };
+}
+
+/** The COPY and ADD instructions from the build context into the image a build ends with (see builtImage). */
+export function dockerfileCopies(text: string, target?: string): { sources: string[]; destination: string }[] {
+  return builtImage(text, target).copies;
 }
 
 /**
@@ -153,12 +297,13 @@ export function builtStage(stages: DockerStage[], target: string | undefined): D
 }
 
 /**
- * A COPY instruction in the JSON form (a path may hold spaces). `$` is escaped: Docker would
- * otherwise read it as a variable.
+ * A COPY instruction in the JSON form (a path may hold spaces), with `--chown`/`--chmod` when
+ * given. `$` is escaped: Docker would otherwise read it as a variable.
  */
-export function copyInstruction(source: string, destination: string): string {
+export function copyInstruction(source: string, destination: string, options: { chown?: string; chmod?: string } = {}): string {
   const literal = (p: string) => p.replace(/\$/g, '\\$');
-  return `COPY ${JSON.stringify([literal(source), literal(destination)])}`;
+  const flags = [options.chown ? `--chown=${options.chown} ` : '', options.chmod ? `--chmod=${options.chmod} ` : ''].join('');
+  return `COPY ${flags}${JSON.stringify([literal(source), literal(destination)])}`;
 }
 
 /**
@@ -174,6 +319,10 @@ export function appendToBuiltStage(text: string, target: string | undefined, ins
   // The last stage: at the end of the file, after its comments. Another: before the next FROM's lines.
   const at = stage.index === stages.length - 1 ? lines.length : stage.lastLine + 1;
   const head = lines.slice(0, at);
+  // An instruction continued past the end of the file ends there: without its escape character,
+  // it stays what it was instead of swallowing the lines added after it.
+  const dangling = dockerfileInstructions(text).find(ins => ins.dangling !== undefined)?.dangling;
+  if (dangling !== undefined && dangling < at) head[dangling] = head[dangling].replace(/[ \t]*\S[ \t]*$/, '');
   while (at === lines.length && head.length > 0 && head[head.length - 1].trim() === '') head.pop();
   return [...head, ...instructions, ...lines.slice(at)].join(newline) + (at === lines.length ? newline : '');
 }

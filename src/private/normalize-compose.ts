@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readServiceEnvFiles } from './compose-load';
-import { builtStage, dockerfileStages } from './dockerfile';
+import { builtStage, dockerfileInstructions, dockerfileStages } from './dockerfile';
 import { parseEnvFile } from './dotenv';
 import { interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
 import { mergeValue } from './merge';
@@ -630,7 +630,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'volumes',
     support: 'converted',
     ecs: 'mountPoints, volumes',
-    note: 'named volumes (task storage, or EFS: ecs-params efs_volumes, the fileSystems prop, volumeStorage EFS, and always in ComposeFargateProject) and anonymous volumes; `:ro`; long syntax. Bind mounts of project files: in the image at their target, COPYed at deploy time (a thin image on a registry image; with `build:`, at the end of the stage the build ends with, in a copy of the build context made at synth); a development mount of files the image holds (the Dockerfile COPYs them to the target, or a develop.watch sync rule) is left out; a missing or empty folder is a data volume; an anonymous volume inside a mounted project folder (`/app/node_modules`) is left out, as the image keeps its files there. Host paths outside the project folder are refused',
+    note: 'named volumes (task storage, or EFS: ecs-params efs_volumes, the fileSystems prop, volumeStorage EFS, and always in ComposeFargateProject) and anonymous volumes; `:ro`; long syntax. Bind mounts of project files: in the image at their target, COPYed at deploy time (a thin image on a registry image; with `build:`, at the end of the stage the build ends with, in a copy of the build context made at synth; the shallower target first, owned by the user the service runs as); a development mount of files the image holds (the Dockerfile COPYs them to the target, or a develop.watch sync rule) is left out; a missing or empty folder is a data volume; an anonymous volume inside a mounted project folder (`/app/node_modules`) is left out, as the image keeps its files there. Host paths outside the project folder are refused',
     handle: (svc, v, at) => set(svc, 'volumes', readVolumes(svc, v, at)),
   },
   {
@@ -688,7 +688,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'configs',
     support: 'converted',
     ecs: 'secrets (read by an init container into files)',
-    note: 'top-level `external: true` or `name:`: an SSM parameter written to its target by an init container before the service starts (the target needs a folder of its own); `file:`, `content:` and `environment:`: put into the image at its target, like a mounted project file (built services too)',
+    note: 'top-level `external: true` or `name:`: an SSM parameter written to its target by an init container before the service starts (the target needs a folder of its own); `file:`, `content:` and `environment:`: put into the image at its target, like a mounted project file (built services too; uid, gid and mode kept)',
     handle: (svc, v, at) => set(svc, 'configFiles', readFileMounts(svc, v, at, 'config')),
   },
   {
@@ -732,7 +732,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'build',
     support: 'converted',
     ecs: 'image (a CDK image asset)',
-    note: 'context, dockerfile, args and target become a Docker image asset, built and pushed at deploy time (no Docker needed to synthesize); when `image` is also given, the build is used. A target the Dockerfile does not name is an error. With project files to put into the image, or a Dockerfile outside the context, the asset is a copy of the context (what .dockerignore leaves) made at synth under the temp folder',
+    note: 'context, dockerfile, args and target become a Docker image asset, built and pushed at deploy time (no Docker needed to synthesize); when `image` is also given, the build is used. A target the Dockerfile does not name, or a heredoc that never ends, is an error. With project files to put into the image, or a Dockerfile outside the context, the asset is a copy of the context (what .dockerignore leaves) made at synth under the temp folder',
     handle: (svc, v, at) => set(svc, 'build', readBuild(svc, v, at)),
   },
   {
@@ -1173,9 +1173,17 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
     r.problems.error(dockerfile === undefined ? at : [...at, 'dockerfile'], `no ${quote(dockerfile ?? 'Dockerfile')} in the build context ${context}`);
     return undefined;
   }
+  const text = fs.readFileSync(path.resolve(context, dockerfile ?? 'Dockerfile'), 'utf-8');
+  const open = dockerfileInstructions(text).find(i => i.unterminated);
+  if (open) {
+    // BuildKit refuses the file at deploy time: say so now.
+    r.problems.error(dockerfile === undefined ? at : [...at, 'dockerfile'], `${dockerfile ?? 'Dockerfile'} line ${open.firstLine + 1}: the heredoc of \`${open.keyword} ${open.args}\` never ends: `
+      + 'its delimiter must stand alone on a line');
+    return undefined;
+  }
   if (target !== undefined) {
     // A target the Dockerfile does not name fails the build at deploy time: say so now.
-    const stages = dockerfileStages(fs.readFileSync(path.resolve(context, dockerfile ?? 'Dockerfile'), 'utf-8'));
+    const stages = dockerfileStages(text);
     if (!stages.some(s => s.name?.includes('$')) && !builtStage(stages, target)) {
       const names = stages.flatMap(s => s.name === undefined ? [] : [s.name]);
       r.problems.error([...at, 'target'], `no stage ${quote(target)} in ${dockerfile ?? 'Dockerfile'}: ${names.length === 0 ? 'its stages have no names (FROM image AS name)' : `its stages are ${names.join(', ')}`}`);

@@ -131,6 +131,10 @@ export interface ProjectFilePlan {
   /** Absolute path of the file or folder to copy. */
   readonly source?: string;
   readonly isFolder: boolean;
+  /** The owner the files get in the image (`user` or `user:group`): the user the service runs as, or the config's uid/gid. */
+  readonly chown?: string;
+  /** The mode the file gets (a config's mode); otherwise its mode on disk. */
+  readonly chmod?: string;
   /** Paths in a folder that are not copied (the image's files stay there), relative to it. */
   readonly exclude?: string[];
   /** The text of the file (a compose config with content:, or a config file read at synth). */

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { containerPath, dockerfileCopies } from '../dockerfile';
+import { builtImage, containerPath } from '../dockerfile';
 import type { ContainerPlan, FileInitPlan, InitFilePlan, PlanInput, ProjectFilePlan, VolumePlan } from './task';
 import { MountModel, ServiceModel } from '../model';
 import { Problems, quote } from '../problems';
@@ -19,6 +19,27 @@ export function slug(text: string): string {
 function within(folder: string, p: string): boolean {
   const rel = path.relative(folder, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The text of a built service's Dockerfile (undefined: no build, or not readable). */
+function dockerfileOf(svc: ServiceModel): string | undefined {
+  if (!svc.build) return undefined;
+  try {
+    return fs.readFileSync(path.resolve(svc.build.context, svc.build.dockerfile ?? 'Dockerfile'), 'utf-8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Who owns project files put into the image: the user the service runs as (compose \`user\`, else
+ * the last USER of its Dockerfile), as the files' owner on the developer's machine usually is the
+ * user the container runs as. Undefined for root or a user not known at synth.
+ */
+function filesOwner(svc: ServiceModel, c: ContainerPlan): string | undefined {
+  const text = dockerfileOf(svc);
+  const user = c.user ?? (text === undefined ? undefined : builtImage(text, svc.build!.target).user);
+  return user === undefined || user.includes('$') || /^(root|0)(:.*)?$/.test(user) ? undefined : user;
 }
 
 /**
@@ -37,13 +58,9 @@ export function isDevelopmentMount(svc: ServiceModel, mount: MountModel): boolea
   }
   const build = svc.build;
   if (!build || !within(build.context, bind.source)) return false;
-  let text: string;
-  try {
-    text = fs.readFileSync(path.resolve(build.context, build.dockerfile ?? 'Dockerfile'), 'utf-8');
-  } catch {
-    return false;
-  }
-  return dockerfileCopies(text).some(c => c.sources.some(src => !/[*?[]/.test(src) && maps(path.resolve(build.context, src), c.destination)));
+  const text = dockerfileOf(svc);
+  if (text === undefined) return false;
+  return builtImage(text, build.target).copies.some(c => c.sources.some(src => !/[*?[]/.test(src) && maps(path.resolve(build.context, src), c.destination)));
 }
 
 /**
@@ -90,7 +107,9 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
     // ...and the anonymous volumes inside them: under compose they keep the image's files there
     // (node_modules) from being hidden by the mount. The image holds them anyway on Fargate, where a
     // volume would start empty and hide them.
-    const shielding = (m: MountModel) => m.bind === undefined && m.source === undefined
+    // With a read-only root file system, the volume is what makes the path writable: it stays.
+    const readOnlyRoot = c.readonlyRootFilesystem ?? svc.readOnly ?? false;
+    const shielding = (m: MountModel) => !readOnlyRoot && m.bind === undefined && m.source === undefined
       ? projectFolders.find(b => containerPath(m.target) !== containerPath(b.target) && within(containerPath(b.target), containerPath(m.target)))
       : undefined;
     for (const m of svc.volumes) {
@@ -114,7 +133,7 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
         } else {
           // What an anonymous volume shields stays as the image has it (see shielding).
           const exclude = svc.volumes.filter(v => shielding(v) === m).map(v => path.posix.relative(containerPath(m.target), containerPath(v.target)));
-          files.push({ target: m.target, source: bind.source, isFolder: bind.kind === 'dir', exclude: exclude.length > 0 ? exclude : undefined });
+          files.push({ target: m.target, source: bind.source, isFolder: bind.kind === 'dir', exclude: exclude.length > 0 ? exclude : undefined, chown: filesOwner(svc, c) });
           problems.warn('project-files', m.path, `${bind.relative} is put into the container at ${m.target}: ${intoImage(svc)}${m.readOnly ? '' : '; what the service writes there stays in the task'}`);
           continue;
         }
@@ -180,7 +199,8 @@ export function planFileInit(input: PlanInput, containers: ContainerPlan[], volu
       }
       seen.set(f.target, f.path.join('.'));
       if (kind === 'config' && decl.local) {
-        (c.projectFiles as ProjectFilePlan[]).push({ target: f.target, content: decl.local.content ?? '', isFolder: false });
+        const owner = f.uid !== undefined || f.gid !== undefined ? `${f.uid ?? '0'}:${f.gid ?? '0'}` : filesOwner(svc, c);
+        (c.projectFiles as ProjectFilePlan[]).push({ target: f.target, content: decl.local.content ?? '', isFolder: false, chown: owner, chmod: f.mode });
         continue;
       }
       if (f.target.includes("'")) {
