@@ -95,6 +95,7 @@ describe('what BuildKit takes for a heredoc, and what not (checked against its p
     ['a quoted <<EOF', 'RUN echo "<<EOF"'],
     ['a here-string', 'RUN cat <<<"hi"'],
     ['the JSON form', 'RUN ["sh", "-c", "cat <<EOF"]'],
+    ['<<- and a space', 'RUN echo <<- EOF'],
   ])('%s is no heredoc: every stage after it is read', (_name, run) => {
     expect(stagesAfter(run)).toEqual(['one', 'two', 'three']);
   });
@@ -105,6 +106,9 @@ describe('what BuildKit takes for a heredoc, and what not (checked against its p
     ['quotes inside the delimiter', 'RUN <<E"O"F\nFROM x AS fake\nEOF'],
     ['a file descriptor', 'RUN cat 3<<EOF\nFROM x AS fake\nEOF'],
     ['after ONBUILD', 'ONBUILD RUN <<EOF\nFROM x AS fake\nEOF'],
+    ['an escaped delimiter', 'RUN cat <<\\EOF\nFROM x AS fake\nEOF'],
+    ['a space after <<', 'RUN cat << EOF\nFROM x AS fake\nEOF'],
+    ['shell arguments that begin with [', 'RUN [ -d /out ] || cat <<EOF\nFROM x AS fake\nEOF'],
   ])('%s: the body is the heredoc\'s', (_name, run) => {
     expect(stagesAfter(run)).toEqual(['one', 'two', 'three']);
   });
@@ -155,7 +159,8 @@ describe('the image a build ends with', () => {
       'COPY . $APP_HOME',
       'USER $APP_USER',
     ].join('\n');
-    expect(builtImage(text)).toEqual({ copies: [{ sources: ['.'], destination: '/home/app/web' }], user: 'app' });
+    // USER stays as written: BuildKit fills --chown with the build's own values (compose build args).
+    expect(builtImage(text)).toEqual({ copies: [{ sources: ['.'], destination: '/home/app/web' }], user: '$APP_USER' });
   });
 
   test('the USER of the built stage, inherited from its base; root is none', () => {

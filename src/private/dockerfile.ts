@@ -64,13 +64,29 @@ function heredocs(keyword: string, args: string): { word: string; stripTabs: boo
     keyword = m[1].toUpperCase();
     rest = m[2];
   }
-  if (!['RUN', 'COPY', 'ADD'].includes(keyword) || rest.trim().startsWith('[')) return [];
+  if (!['RUN', 'COPY', 'ADD'].includes(keyword) || isJsonForm(rest)) return [];
   const out: { word: string; stripTabs: boolean }[] = [];
-  for (const word of shellWords(rest)) {
-    const m = /^\d*<<(-?)([^<]+)$/.exec(word);
-    if (m) out.push({ word: m[2].replace(/["']/g, ''), stripTabs: m[1] === '-' });
+  const words = shellWords(rest);
+  for (let i = 0; i < words.length; i++) {
+    // `<< EOF` is a heredoc too (not `<<- EOF`).
+    const word = /^\d*<<$/.test(words[i]) && i + 1 < words.length ? words[i] + words[++i] : words[i];
+    const m = /^\d*<<-$/.test(word) ? null : /^\d*<<(-?)([^<]+)$/.exec(word);
+    // The delimiter is the word without its quotes and escapes.
+    if (m) out.push({ word: m[2].replace(/\\(.)/g, '$1').replace(/["']/g, ''), stripTabs: m[1] === '-' });
   }
   return out;
+}
+
+/** Whether arguments are in the JSON (exec) form: BuildKit takes them so only when they parse as a list of strings. */
+function isJsonForm(args: string): boolean {
+  const text = args.trim();
+  if (!text.startsWith('[')) return false;
+  try {
+    const value = JSON.parse(text);
+    return Array.isArray(value) && value.every(v => typeof v === 'string');
+  } catch {
+    return false;
+  }
 }
 
 /** Words split on white space outside quotes, the quotes kept. */
@@ -147,18 +163,9 @@ export function dockerfileInstructions(text: string): DockerInstruction[] {
 }
 
 /** The arguments of an instruction: the JSON form, or words split on white space; flags apart. */
-function splitArgs(args: string): { flags: string[]; plain: string[] } | undefined {
-  let words: string[];
-  if (args.startsWith('[')) {
-    try {
-      words = JSON.parse(args);
-    } catch {
-      return undefined;
-    }
-    if (!Array.isArray(words) || !words.every(w => typeof w === 'string')) return undefined;
-    return { flags: [], plain: words };
-  }
-  words = args.split(/\s+/).filter(w => w !== '');
+function splitArgs(args: string): { flags: string[]; plain: string[] } {
+  if (isJsonForm(args)) return { flags: [], plain: JSON.parse(args.trim()) };
+  const words = args.split(/\s+/).filter(w => w !== '');
   const flags: string[] = [];
   while (words.length > 0 && words[0].startsWith('--')) flags.push(words.shift()!);
   return { flags, plain: words };
@@ -169,7 +176,7 @@ export function dockerfileStages(text: string): DockerStage[] {
   const stages: { name?: string; base: string; index: number; lastLine: number }[] = [];
   for (const ins of dockerfileInstructions(text)) {
     if (ins.keyword === 'FROM') {
-      const words = splitArgs(ins.args)?.plain ?? [];
+      const words = splitArgs(ins.args).plain;
       const as = words.length >= 3 && words[1].toLowerCase() === 'as' ? words[2].toLowerCase() : undefined;
       stages.push({ name: as, base: words[0] ?? '', index: stages.length, lastLine: ins.lastLine });
     } else if (stages.length > 0) {
@@ -223,7 +230,7 @@ interface StageState {
 export interface BuiltImage {
   /** The COPY and ADD instructions from the build context, destinations resolved. */
   readonly copies: { sources: string[]; destination: string }[];
-  /** The user of the last USER instruction (undefined: root, or a value not known at synth). */
+  /** The user of the last USER instruction as written (undefined: root). */
   readonly user?: string;
 }
 
@@ -238,7 +245,7 @@ export function builtImage(text: string, target?: string): BuiltImage {
   let current: StageState | undefined;
   for (const ins of dockerfileInstructions(text)) {
     if (ins.keyword === 'FROM') {
-      const words = splitArgs(ins.args)?.plain ?? [];
+      const words = splitArgs(ins.args).plain;
       const baseName = expandVariables(words[0] ?? '', globals).toLowerCase();
       const base = [...stages].reverse().find(st => st.name === baseName);
       current = {
@@ -264,13 +271,14 @@ export function builtImage(text: string, target?: string): BuiltImage {
     } else if (ins.keyword === 'ENV') {
       for (const [k, v] of assignments('ENV', ins.args)) current.values.set(k, expandVariables(v ?? '', current.values));
     } else if (ins.keyword === 'USER') {
-      const user = expandVariables(ins.args.trim(), current.values);
+      // A value with variables stays as written: BuildKit fills COPY --chown with the build's own values (build args).
+      const user = ins.args.trim();
       current.user = /^(root|0)(:.*)?$/.test(user) || user === '' ? undefined : user;
     } else if (ins.keyword === 'WORKDIR') {
       current.workdir = containerPath(expandVariables(ins.args.replace(/^["']|["']$/g, ''), current.values), current.workdir);
     } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
       const args = splitArgs(ins.args);
-      if (!args || args.flags.some(f => f.startsWith('--from'))) continue;
+      if (args.flags.some(f => f.startsWith('--from'))) continue;
       if (args.plain.length < 2 || args.plain.some(a => a.startsWith('<<'))) continue;
       const plain = args.plain.map(a => expandVariables(a, current!.values));
       current.copies.push({ sources: plain.slice(0, -1), destination: containerPath(plain[plain.length - 1], current.workdir) });

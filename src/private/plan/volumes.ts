@@ -34,12 +34,13 @@ function dockerfileOf(svc: ServiceModel): string | undefined {
 /**
  * Who owns project files put into the image: the user the service runs as (compose \`user\`, else
  * the last USER of its Dockerfile), as the files' owner on the developer's machine usually is the
- * user the container runs as. Undefined for root or a user not known at synth.
+ * user the container runs as (a Dockerfile USER with variables as written: BuildKit fills them).
+ * Undefined for root.
  */
 function filesOwner(svc: ServiceModel, c: ContainerPlan): string | undefined {
   const text = dockerfileOf(svc);
   const user = c.user ?? (text === undefined ? undefined : builtImage(text, svc.build!.target).user);
-  return user === undefined || user.includes('$') || /^(root|0)(:.*)?$/.test(user) ? undefined : user;
+  return user === undefined || /^(root|0)(:.*)?$/.test(user) ? undefined : user;
 }
 
 /**
