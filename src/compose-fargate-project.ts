@@ -14,7 +14,8 @@ import { ComposeServiceOptions, IComposeProjectService } from './compose-project
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
 import { AutoScalingOptions, VolumeStorage } from './options';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
-import { honouredByProject, planProject } from './private/plan/project';
+import { ECS_QUOTAS } from './private/plan/limits';
+import { EcsServicePlan, honouredByProject, planProject } from './private/plan/project';
 import { Problems } from './private/problems';
 
 /** Properties of a ComposeFargateProject. */
@@ -255,14 +256,8 @@ export class ComposeFargateProject extends Construct {
       const child = this.byName.get(s.name)!;
       // depends_on: the ECS service is created after the services it needs are stable.
       for (const other of s.after) child.service.node.addDependency(this.byName.get(other)!.service);
-      // A compose network: the services on it reach each other on the ports they serve.
-      for (const peer of s.peers) {
-        for (const port of peer.ports) {
-          const from = this.byName.get(peer.from)!.service;
-          child.service.connections.allowFrom(from, portOf(port.protocol, port.fromPort, port.toPort), `${peer.from} to ${s.name}:${port.fromPort}`);
-        }
-      }
     }
+    this.connectNetworks(project.services);
     for (const s of project.services) {
       for (const c of s.task.containers) {
         if (c.name !== s.name && project.services.every(x => x.name !== c.name)) this.hosts.set(c.name, [...(this.hosts.get(c.name) ?? []), s.name]);
@@ -338,5 +333,63 @@ export class ComposeFargateProject extends Construct {
    */
   public oneShotTaskDefinition(name: string): ecs.FargateTaskDefinition | undefined {
     return this.oneShots.get(name);
+  }
+
+  /**
+   * A compose network: the services on it reach each other on the ports they serve. Each network
+   * with two services or more gets a security group its members carry; a service admits that group
+   * on its ports: the rules grow with services and networks, not with pairs of services (20
+   * services on one network would otherwise need 380 rules). A service on more networks than ECS
+   * lets it carry groups for is admitted by its own group instead.
+   */
+  private connectNetworks(services: EcsServicePlan[]): void {
+    const own = (name: string) => this.byName.get(name)!.securityGroup as ec2.SecurityGroup | undefined;
+    const created = services.filter(s => own(s.name) !== undefined);
+    const shared = new Map<string, string[]>();
+    for (const s of created) for (const n of s.networks) shared.set(n, [...(shared.get(n) ?? []), s.name]);
+    const joins = new Map<string, string[]>();
+    for (const s of created) {
+      const nets = s.networks.filter(n => shared.get(n)!.length > 1);
+      // The service's own group and one per network, within ECS's groups per service.
+      if (nets.length > 0 && nets.length < ECS_QUOTAS.securityGroupsPerNetworkConfiguration) joins.set(s.name, nets);
+    }
+    const groups = new Map<string, ec2.SecurityGroup>();
+    const groupOf = (network: string) => {
+      let group = groups.get(network);
+      if (!group) {
+        let id = `Network${network.replace(/[^A-Za-z0-9]/g, '')}`;
+        for (let i = 2; this.node.tryFindChild(id); i++) id = `Network${network.replace(/[^A-Za-z0-9]/g, '')}${i}`;
+        group = new ec2.SecurityGroup(this, id, {
+          vpc: this.vpc!,
+          description: `${this.projectName}: the services on the compose network ${network}`,
+          allowAllOutbound: true,
+        });
+        groups.set(network, group);
+      }
+      return group;
+    };
+    for (const [name, nets] of joins) {
+      const cfn = this.byName.get(name)!.service.node.defaultChild as ecs.CfnService;
+      // Carried by the task, not part of the service's connections: rules for a load balancer stay on its own group.
+      cfn.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups',
+        [own(name)!.securityGroupId, ...nets.map(n => groupOf(n).securityGroupId)]);
+    }
+    for (const s of services) {
+      const target = this.byName.get(s.name)!.service.connections;
+      const sources = new Map<string, { peer: ec2.IConnectable; label: string }>();
+      for (const peer of s.peers) {
+        const nets = joins.get(peer.from);
+        const common = nets?.filter(n => s.networks.includes(n)) ?? [];
+        if (common.length > 0) {
+          if (!common.some(n => sources.has(`network:${n}`))) sources.set(`network:${common[0]}`, { peer: groupOf(common[0]), label: `the ${common[0]} network` });
+        } else {
+          sources.set(`service:${peer.from}`, { peer: this.byName.get(peer.from)!.service, label: peer.from });
+        }
+      }
+      const ports = s.peers[0]?.ports ?? [];
+      for (const { peer, label } of sources.values()) {
+        for (const port of ports) target.allowFrom(peer, portOf(port.protocol, port.fromPort, port.toPort), `${label} to ${s.name}:${port.fromPort}`);
+      }
+    }
   }
 }

@@ -45,17 +45,19 @@ function ingressOf(template: Template, stack: Stack, name: string): string[] {
   const sgId = svc.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0]['Fn::GetAtt'][0];
   const sg = template.toJSON().Resources[sgId];
   const inline = (sg.Properties.SecurityGroupIngress ?? []).map((r: any) => `${r.CidrIp ?? JSON.stringify(r.CidrIpFromVpc ?? r)}:${r.FromPort}`);
+  // A source group is a service's own, or a compose network's: then every other service carrying it.
   const separate = Object.values(byLogicalId(template, 'AWS::EC2::SecurityGroupIngress'))
     .filter(r => r.Properties.GroupId['Fn::GetAtt'][0] === sgId)
-    .map(r => `${serviceOfSg(template, r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0])}:${r.Properties.FromPort}`);
+    .flatMap(r => servicesCarrying(template, r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]).filter(n => n !== name).map(n => `${n}:${r.Properties.FromPort}`));
   void stack;
-  return [...inline, ...separate].sort();
+  return [...new Set([...inline, ...separate])].sort();
 }
 
-function serviceOfSg(template: Template, sgId: string): string {
-  const found = Object.values(byLogicalId(template, 'AWS::ECS::Service'))
-    .find(r => r.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0]['Fn::GetAtt'][0] === sgId);
-  return found ? found.Properties.ServiceName.split('-').slice(1).join('-') : sgId;
+/** The compose services whose ECS service carries a security group. */
+function servicesCarrying(template: Template, sgId: string): string[] {
+  return Object.values(byLogicalId(template, 'AWS::ECS::Service'))
+    .filter(r => r.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.some((g: any) => g['Fn::GetAtt']?.[0] === sgId))
+    .map(r => r.Properties.ServiceName.split('-').slice(1).join('-'));
 }
 
 function warnings(stack: Stack): string[] {
@@ -256,6 +258,39 @@ describe('the general rule, over every project fixture and every real file that 
         if (rule.CidrIp === '0.0.0.0/0') expect([22, 3306, 5432, 6379, 27017, 1433, 3389]).not.toContain(rule.FromPort);
       }
     }
+  });
+});
+
+describe('security groups grow with services and networks, not with pairs of services', () => {
+  test('20 services on one network: one group for the network, one rule per service and port', () => {
+    const services = Array.from({ length: 20 }, (_, i) => `  s${i}:\n    image: example/s${i}\n    expose: ["8080"]\n`).join('');
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromYaml(`services:\n${services}`, { variables: {} }) });
+    const template = validatedTemplate(stack);
+    expect(Object.keys(byLogicalId(template, 'AWS::EC2::SecurityGroupIngress'))).toHaveLength(20);
+    const network = Object.entries(byLogicalId(template, 'AWS::EC2::SecurityGroup')).filter(([, g]) => /compose network default/.test(g.Properties.GroupDescription));
+    expect(network).toHaveLength(1);
+    expect(servicesCarrying(template, network[0][0])).toHaveLength(20);
+    expect(ingressOf(template, stack, 's7')).toEqual(Array.from({ length: 20 }, (_, i) => `s${i}:8080`).filter(x => x !== 's7:8080').sort());
+  });
+
+  test('a service on more networks than ECS lets it carry groups for is admitted by its own group', () => {
+    const nets = ['a', 'b', 'c', 'd', 'e'];
+    const yaml = [
+      'services:',
+      '  hub:',
+      '    image: example/hub',
+      `    networks: [${nets.join(', ')}]`,
+      ...nets.map(n => `  ${n}svc:\n    image: example/${n}\n    expose: ["80"]\n    networks: [${n}]`),
+      'networks:',
+      ...nets.map(n => `  ${n}: {}`),
+    ].join('\n');
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromYaml(yaml, { variables: {} }) });
+    const template = validatedTemplate(stack);
+    const [, hub] = ecsService(template, 'hub');
+    expect(hub.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups).toHaveLength(1);
+    for (const n of nets) expect(ingressOf(template, stack, `${n}svc`)).toEqual(['hub:80']);
   });
 });
 
