@@ -360,6 +360,21 @@ describe('what a review of real files found', () => {
     expect(warnings(stack).some(w => w.includes('services.statsd: web (services.web.environment.STATSD_HOST) reaches this service by name, but it serves UDP only'))).toBe(true);
   });
 
+  test.each([
+    ['deploy.mode: replicated-job', '    deploy:\n      mode: replicated-job\n'],
+    ['deploy.restart_policy.condition: none', '    deploy:\n      restart_policy:\n        condition: none\n        max_attempts: 3\n'],
+  ])('%s runs once, as restart: "no": a task definition, no ECS service', (_name, deploy) => {
+    const { stack, construct, template } = fromYaml(`services:\n  web:\n    image: nginx\n  seed:\n    image: example/seed\n${deploy}`);
+    expect(construct.oneShotTaskDefinition('seed')).toBeDefined();
+    expect(Object.values(byLogicalId(template, 'AWS::ECS::Service')).map(s => s.Properties.ServiceName)).toEqual(['App-web']);
+    expect(warnings(stack).some(w => w.includes('services.seed: runs once (deploy.mode replicated-job or restart_policy.condition none) and no service waits for it'))).toBe(true);
+  });
+
+  test('restart: always wins over restart_policy.condition: none, as in compose', () => {
+    const { construct } = fromYaml('services:\n  web:\n    image: nginx\n    restart: always\n    deploy:\n      restart_policy:\n        condition: none\n');
+    expect(construct.oneShotTaskDefinition('web')).toBeUndefined();
+  });
+
   test('a one-shot task nobody waits for, which names other services, is told it cannot resolve them', () => {
     const { stack, construct } = fromYaml('services:\n  db:\n    image: postgres\n  backup:\n    image: postgres\n    restart: "no"\n    command: ["pg_dump", "-h", "db"]\n');
     expect(construct.oneShotTaskDefinition('backup')).toBeDefined();

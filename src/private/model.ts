@@ -178,6 +178,8 @@ export interface ServiceModel {
   readonly developWatch?: WatchModel[];
   /** Compose `restart` ("no", "always", "on-failure[:n]", "unless-stopped"). */
   readonly restart?: string;
+  /** deploy.mode `replicated-job`, or deploy.restart_policy.condition `none`: the service runs once, as `restart: "no"`. */
+  readonly runsOnce?: boolean;
   /** Names the service also answers to in a project: container_name, hostname. */
   readonly containerName?: string;
   readonly hostname?: string;

@@ -225,7 +225,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
     const task = planGroup(svc, groupOf(svc, compose, oneShots), true);
     if (task) {
       const named = [...new Set(references.filter(r => r.from === name).map(r => r.target))];
-      composeProblems.warn('one-shot', svc.path, `runs once (restart: "no") and no service waits for it: it gets a task definition (family ${input.projectName}-${name}) and no ECS service; run it with \`aws ecs run-task\``
+      composeProblems.warn('one-shot', svc.path, `runs once (${svc.restart === undefined && svc.runsOnce ? 'deploy.mode replicated-job or restart_policy.condition none' : 'restart: "no"'}) and no service waits for it: it gets a task definition (family ${input.projectName}-${name}) and no ECS service; run it with \`aws ecs run-task\``
         + (named.length > 0 ? `. It names ${named.join(', ')}, which a task started by run-task cannot resolve (Service Connect serves the tasks of ECS services): make it a dependency of a service (condition: service_completed_successfully) to run it there` : ''));
       standaloneTasks.push({ name, task });
     }
