@@ -370,6 +370,33 @@ describe('what a review of real files found', () => {
     expect(warnings(stack).some(w => w.includes('services.seed: runs once (deploy.mode replicated-job or restart_policy.condition none) and no service waits for it'))).toBe(true);
   });
 
+  test('network settings the project does not carry over are warned about by name (internal, driver, ipv4_address)', () => {
+    const { stack } = fromYaml([
+      'services:',
+      '  api:',
+      '    image: example/api',
+      '    networks:',
+      '      back:',
+      '        ipv4_address: 172.20.0.5',
+      '        aliases: [backend]',
+      '  db:',
+      '    image: postgres:16',
+      '    networks: [back]',
+      'networks:',
+      '  back:',
+      '    driver: bridge',
+      '    internal: true',
+      '    ipam:',
+      '      config: [{subnet: 172.20.0.0/16}]',
+    ].join('\n'));
+    const w = warnings(stack);
+    for (const at of ['networks.back.driver', 'networks.back.ipam', 'services.api.networks.back.ipv4_address']) {
+      expect(w.some(x => x.startsWith(`${at}: ignored on Fargate`))).toBe(true);
+    }
+    expect(w.some(x => x.startsWith('networks.back.internal: not enforced on Fargate: the services keep the outbound access of their subnets'))).toBe(true);
+    expect(w.some(x => x.startsWith('services.api.networks.back.aliases'))).toBe(false);
+  });
+
   test('restart: always wins over restart_policy.condition: none, as in compose', () => {
     const { construct } = fromYaml('services:\n  web:\n    image: nginx\n    restart: always\n    deploy:\n      restart_policy:\n        condition: none\n');
     expect(construct.oneShotTaskDefinition('web')).toBeUndefined();

@@ -280,6 +280,9 @@ function readServiceNetworks(svc: ServiceBuilder, value: unknown, at: DocPath): 
     const nAt = [...at, name];
     const body = settings === null ? {} : svc.r.map(settings, nAt, 'the network\'s settings (aliases, ...)');
     const aliases = body?.aliases === undefined ? [] : svc.r.stringOrList(body.aliases, [...nAt, 'aliases']) ?? [];
+    for (const key of Object.keys(body ?? {}).filter(k => k !== 'aliases' && !k.startsWith('x-'))) {
+      svc.r.problems.warn('ignored-key', [...nAt, key], 'ignored on Fargate: a task gets its address from its subnet, and a compose network is the security groups of its services');
+    }
     out.push({ name, aliases, path: nAt });
   }
   return out;
@@ -1566,7 +1569,7 @@ export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'volumes', support: 'converted', ecs: 'volumes', note: 'named volumes without driver options: task storage in ComposeFargateService (VolumeStorage.EFS: an EFS file system each), EFS file systems the construct makes in ComposeFargateProject (encrypted, an access point each, backed up, retained); ecs-params efs_volumes and the fileSystems prop name existing ones; driver, driver_opts, labels and external without a file system are refused' },
   { key: 'secrets', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: a Secrets Manager secret; `file:`, `content:`, `environment:`: a secret the construct makes with a generated value (a warning says how to set an exact one), or the secrets prop' },
   { key: 'configs', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: an SSM parameter; `file:`, `content:`, `environment:` (its value at synth time): put into the image' },
-  { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface (ComposeFargateProject: the networks the services name decide which services reach which)' },
+  { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface (ComposeFargateProject: the networks the services name decide which services reach which, one security group per network); driver, ipam, internal and the other network settings are warned about one by one' },
   { key: 'include', support: 'refused', ecs: '-', note: 'not read by this version: merge the files with ComposeDefinition.fromFiles([...])' },
   { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine' },
   { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks are not read, with a warning (never a service, in a version 1 file too); the anchors in them are read where they are used' },
@@ -1655,6 +1658,14 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
   }
   if (doc.networks !== undefined && version !== '1') {
     problems.warn('ignored-key', ['networks'], 'ignored on Fargate: the containers of one task share one awsvpc network interface');
+    // ComposeFargateProject honours the networks (who reaches whom), not their driver settings: say which are dropped.
+    for (const [network, body] of Object.entries(isPlainObject(doc.networks) ? doc.networks : {})) {
+      for (const key of Object.keys(isPlainObject(body) ? body : {}).filter(k => !k.startsWith('x-'))) {
+        problems.warn('ignored-key', ['networks', network, key], key === 'internal'
+          ? 'not enforced on Fargate: the services keep the outbound access of their subnets (choose private subnets without a NAT gateway to cut it)'
+          : 'ignored on Fargate: tasks use awsvpc networking in the VPC\'s subnets; a compose network is the security groups of its services');
+      }
+    }
   }
 
   const profiles = activeProfiles(ctx.variables);
