@@ -379,7 +379,8 @@ export class ComposeFargateProject extends Construct {
       const sources = new Map<string, { peer: ec2.IConnectable; label: string }>();
       for (const peer of s.peers) {
         const nets = joins.get(peer.from);
-        const common = nets?.filter(n => s.networks.includes(n)) ?? [];
+        // Only the networks of the service itself: those of one-shots in its task admit no one to its ports.
+        const common = nets?.filter(n => s.ownNetworks.includes(n)) ?? [];
         if (common.length > 0) {
           if (!common.some(n => sources.has(`network:${n}`))) sources.set(`network:${common[0]}`, { peer: groupOf(common[0]), label: `the ${common[0]} network` });
         } else {

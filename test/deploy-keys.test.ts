@@ -119,3 +119,22 @@ test('warnings reach the construct', () => {
   new ComposeFargateService(stack, 'App', { compose: ComposeDefinition.fromYaml(web('      replicas: 2\n      update_config:\n        parallelism: 3\n'), { variables: {} }) });
   Annotations.fromStack(stack).hasWarning('/S/App', Match.stringLikeRegexp('^services\\.web\\.deploy\\.update_config\\.parallelism: 3 is more than the 2 replicas'));
 });
+
+describe('deploy.restart_policy', () => {
+  test('one task: ignored with a warning, its condition none too (ECS replaces stopped tasks)', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateService(stack, 'App', { compose: ComposeDefinition.fromYaml(web('      restart_policy:\n        condition: none\n        delay: 5s\n'), { variables: {} }) });
+    validatedTemplate(stack);
+    const warned = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => String(w.entry.data));
+    expect(warned.some(w => w.startsWith('services.web.deploy.restart_policy: ignored on Fargate: ECS replaces stopped tasks itself'))).toBe(true);
+    expect(warned.some(w => w.startsWith('services.web.deploy.restart_policy.delay: ignored on Fargate'))).toBe(true);
+  });
+
+  test('a condition other than none (Docker Compose accepts any string) keeps the service running', () => {
+    const stack = new Stack(new App(), 'S');
+    const project = new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromYaml(web('      restart_policy:\n        condition: always\n'), { variables: {} }) });
+    validatedTemplate(stack);
+    expect(project.oneShotTaskDefinition('web')).toBeUndefined();
+    expect(project.service('web')).toBeDefined();
+  });
+});

@@ -363,11 +363,11 @@ describe('what a review of real files found', () => {
   test.each([
     ['deploy.mode: replicated-job', '    deploy:\n      mode: replicated-job\n'],
     ['deploy.restart_policy.condition: none', '    deploy:\n      restart_policy:\n        condition: none\n        max_attempts: 3\n'],
-  ])('%s runs once, as restart: "no": a task definition, no ECS service', (_name, deploy) => {
+  ])('%s runs once, as restart: "no": a task definition, no ECS service', (name, deploy) => {
     const { stack, construct, template } = fromYaml(`services:\n  web:\n    image: nginx\n  seed:\n    image: example/seed\n${deploy}`);
     expect(construct.oneShotTaskDefinition('seed')).toBeDefined();
     expect(Object.values(byLogicalId(template, 'AWS::ECS::Service')).map(s => s.Properties.ServiceName)).toEqual(['App-web']);
-    expect(warnings(stack).some(w => w.includes('services.seed: runs once (deploy.mode replicated-job or restart_policy.condition none) and no service waits for it'))).toBe(true);
+    expect(warnings(stack).some(w => w.includes(`services.seed: runs once (${name}) and no service waits for it`))).toBe(true);
   });
 
   test('network settings the project does not carry over are warned about by name (internal, driver, ipv4_address)', () => {
@@ -397,9 +397,56 @@ describe('what a review of real files found', () => {
     expect(w.some(x => x.startsWith('services.api.networks.back.aliases'))).toBe(false);
   });
 
-  test('restart: always wins over restart_policy.condition: none, as in compose', () => {
-    const { construct } = fromYaml('services:\n  web:\n    image: nginx\n    restart: always\n    deploy:\n      restart_policy:\n        condition: none\n');
-    expect(construct.oneShotTaskDefinition('web')).toBeUndefined();
+  test('deploy.restart_policy.condition decides over restart, as Docker Compose applies them', () => {
+    const { construct } = fromYaml([
+      'services:',
+      '  once:',
+      '    image: example/once',
+      '    restart: on-failure',
+      '    deploy: {restart_policy: {condition: none}}',
+      '  kept:',
+      '    image: example/kept',
+      '    restart: "no"',
+      '    deploy: {restart_policy: {condition: any}}',
+    ].join('\n'));
+    expect(construct.oneShotTaskDefinition('once')).toBeDefined();
+    expect(construct.oneShotTaskDefinition('kept')).toBeUndefined();
+    expect(construct.service('kept')).toBeDefined();
+  });
+
+  test('a job with replicas runs one task, with a warning saying how to run more', () => {
+    const { stack } = fromYaml('services:\n  seed:\n    image: example/seed\n    deploy:\n      mode: replicated-job\n      replicas: 3\n');
+    expect(warnings(stack).some(w => w.startsWith('services.seed.deploy.replicas: a service that runs once runs one task here, not 3'))).toBe(true);
+  });
+
+  test('a one-shot in a task does not open its service to the one-shot\'s networks', () => {
+    const { stack, template } = fromYaml([
+      'services:',
+      '  init:',
+      '    image: example/init',
+      '    restart: "no"',
+      '    networks: [n2]',
+      '  app:',
+      '    image: example/app',
+      '    expose: ["8000"]',
+      '    networks: [n1]',
+      '    depends_on: {init: {condition: service_completed_successfully}}',
+      '  c:',
+      '    image: example/c',
+      '    networks: [n2, n1]',
+      '  b:',
+      '    image: example/b',
+      '    networks: [n2]',
+      'networks:',
+      '  n1: {}',
+      '  n2: {}',
+    ].join('\n'));
+    expect(ingressOf(template, stack, 'app')).toEqual(['c:8000']);
+  });
+
+  test('a network named networks is warned about like any other', () => {
+    const { stack } = fromYaml('services:\n  a:\n    image: example/a\n    networks: [networks]\nnetworks:\n  networks:\n    internal: true\n');
+    expect(warnings(stack).some(w => w.startsWith('networks.networks.internal: not enforced on Fargate'))).toBe(true);
   });
 
   test('a one-shot task nobody waits for, which names other services, is told it cannot resolve them', () => {

@@ -178,8 +178,10 @@ export interface ServiceModel {
   readonly developWatch?: WatchModel[];
   /** Compose `restart` ("no", "always", "on-failure[:n]", "unless-stopped"). */
   readonly restart?: string;
-  /** deploy.mode `replicated-job`, or deploy.restart_policy.condition `none`: the service runs once, as `restart: "no"`. */
-  readonly runsOnce?: boolean;
+  /** deploy.mode `replicated-job`: a job, which runs once. */
+  readonly job?: boolean;
+  /** deploy.restart_policy.condition (`none`, `on-failure`, `any`): over `restart`, as Docker Compose applies it. */
+  readonly restartCondition?: string;
   /** Names the service also answers to in a project: container_name, hostname. */
   readonly containerName?: string;
   readonly hostname?: string;

@@ -490,7 +490,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'deploy',
     support: 'converted',
     ecs: 'cpu, memory, memoryReservation; desired count',
-    note: 'resources.limits/reservations (cpus, memory) and replicas are converted; update_config.parallelism and x-aws-min_percent / x-aws-max_percent set the deployment percentages (as Docker\'s ECS integration did); resources.reservations.devices and generic_resources (GPUs) are refused; mode replicated-job and restart_policy.condition none make a one-shot service (as restart: "no", which `restart` overrides); mode global is refused; other deploy keys are ignored with a warning',
+    note: 'resources.limits/reservations (cpus, memory) and replicas are converted; update_config.parallelism and x-aws-min_percent / x-aws-max_percent set the deployment percentages (as Docker\'s ECS integration did); resources.reservations.devices and generic_resources (GPUs) are refused; mode replicated-job and restart_policy.condition none make a one-shot service in ComposeFargateProject (as restart: "no"; the condition decides over `restart`, as in Docker Compose); mode global is refused; other deploy keys are ignored with a warning',
     handle: (svc, v, at) => readDeploy(svc, v, at),
   },
   {
@@ -1300,17 +1300,21 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
     } else if (key === 'mode') {
       if (value === 'replicated-job') {
         // A job runs to completion once: a one-shot service, as restart: "no".
-        svc.fields.runsOnce = true;
+        svc.fields.job = true;
       } else if (value !== 'replicated') {
         r.problems.error(kAt, `Fargate services are replicated: got ${quote(value)}, allowed are "replicated" and "replicated-job" (a service that runs once)`);
       }
     } else if (key === 'update_config') {
       readUpdateConfig(svc, value, kAt, update);
-    } else if (key === 'restart_policy' && isPlainObject(value) && value.condition === 'none') {
-      // Never restarted: a one-shot service, as restart: "no". Its other keys only tune restarts.
-      svc.fields.runsOnce = true;
+    } else if (key === 'restart_policy' && isPlainObject(value)) {
+      // The condition decides over `restart`, as in Docker Compose: none is a one-shot service in
+      // ComposeFargateProject. Its other keys tune restarts, which ECS does on its own schedule.
+      // Docker Compose passes a condition it does not map (none, on-failure, any) on as written.
+      const condition = value.condition === undefined ? undefined : r.string(value.condition, [...kAt, 'condition'], 'none, on-failure or any');
+      if (condition !== undefined) svc.fields.restartCondition = condition;
+      r.problems.warn('ignored-key', kAt, 'ignored on Fargate: ECS replaces stopped tasks itself (ComposeFargateProject: condition none makes a service that runs once)');
       for (const k of Object.keys(value).filter(name => name !== 'condition' && !name.startsWith('x-'))) {
-        r.problems.warn('ignored-key', [...kAt, k], 'ignored: the service runs once (restart_policy.condition: none), so nothing restarts it');
+        r.problems.warn('ignored-key', [...kAt, k], 'ignored on Fargate: ECS restarts tasks on its own schedule');
       }
     } else if (['restart_policy', 'rollback_config', 'placement', 'labels', 'endpoint_mode'].includes(key)) {
       r.problems.warn('ignored-key', kAt, 'ignored on Fargate: the ECS service has its own deployment and placement settings (see the construct props)');

@@ -132,6 +132,8 @@ export function warnHostReferences(compose: ComposeModel, problems: Problems): H
 
 /** Whether the service runs once to completion instead of being kept running. */
 export function isOneShot(svc: ServiceModel, compose: ComposeModel): boolean {
-  if (svc.restart === 'no' || svc.restart === 'false' || (svc.runsOnce && svc.restart === undefined)) return true;
+  if (svc.job) return true;
+  // deploy.restart_policy.condition decides over restart, as Docker Compose applies them.
+  if (svc.restartCondition !== undefined ? svc.restartCondition === 'none' : svc.restart === 'no' || svc.restart === 'false') return true;
   return compose.services.some(x => x.dependsOn.some(d => d.container === svc.name && d.condition === 'SUCCESS'));
 }

@@ -38,6 +38,8 @@ export interface EcsServicePlan {
   readonly peers: { readonly from: string; readonly ports: IngressPlan[] }[];
   /** The compose networks it is on. */
   readonly networks: string[];
+  /** The networks of the compose service itself, on which it admits the others to its ports. */
+  readonly ownNetworks: string[];
 }
 
 /** A one-shot service that no service waits for: a task definition to run by hand, no ECS service. */
@@ -62,10 +64,12 @@ export interface ProjectPlanInput extends PlanSettings {
 /** Keys one task ignores with a warning and the project honours: those warnings are dropped. */
 export const PROJECT_HONOURED_KEYS = ['restart', 'container_name', 'expose', 'links', 'hostname', 'networks'];
 
-/** Whether a warning is about a key the project honours (`services.x.networks`, top-level `networks`). */
+/** Whether a warning is about a key the project honours (`services.x.networks`, top-level `networks`, `deploy.restart_policy`). */
 export function honouredByProject(path: DocPath): boolean {
-  const key = path[0] === 'services' ? path[2] : path.length === 1 ? path[0] : path[1];
-  return typeof key === 'string' && PROJECT_HONOURED_KEYS.includes(key) && (path[0] === 'services' ? path.length === 3 : key === 'networks');
+  if (path[0] !== 'services') return path.length === 1 && path[0] === 'networks';
+  // deploy.restart_policy: its condition decides whether a service runs once.
+  if (path.length === 4 && path[2] === 'deploy' && path[3] === 'restart_policy') return true;
+  return path.length === 3 && typeof path[2] === 'string' && PROJECT_HONOURED_KEYS.includes(path[2]);
 }
 
 /**
@@ -96,6 +100,11 @@ function groupOf(main: ServiceModel, compose: ComposeModel, oneShots: Set<string
 export function planProject(input: ProjectPlanInput, composeProblems: Problems, paramsProblems: Problems): ProjectPlan | undefined {
   const { compose, ecsParams } = input;
   const oneShots = new Set(compose.services.filter(s => isOneShot(s, compose)).map(s => s.name));
+  for (const svc of compose.services) {
+    if (oneShots.has(svc.name) && svc.replicas !== undefined && svc.replicas !== 1) {
+      composeProblems.warn('ignored-key', [...svc.path, 'deploy', 'replicas'], `a service that runs once runs one task here, not ${svc.replicas}: run more with \`aws ecs run-task --count\``);
+    }
+  }
   const names = serviceNames(compose);
   const references = findHostReferences(compose, names);
 
@@ -199,6 +208,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       after: order.get(main.name)!,
       peers: [],
       networks: [...new Set(group.flatMap(networksOf))],
+      ownNetworks: networksOf(main),
     });
   }
   // A service admits the others that share a compose network with it, on the ports it serves.
@@ -225,7 +235,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
     const task = planGroup(svc, groupOf(svc, compose, oneShots), true);
     if (task) {
       const named = [...new Set(references.filter(r => r.from === name).map(r => r.target))];
-      composeProblems.warn('one-shot', svc.path, `runs once (${svc.restart === undefined && svc.runsOnce ? 'deploy.mode replicated-job or restart_policy.condition none' : 'restart: "no"'}) and no service waits for it: it gets a task definition (family ${input.projectName}-${name}) and no ECS service; run it with \`aws ecs run-task\``
+      composeProblems.warn('one-shot', svc.path, `runs once (${svc.job ? 'deploy.mode: replicated-job' : svc.restartCondition === 'none' ? 'deploy.restart_policy.condition: none' : 'restart: "no"'}) and no service waits for it: it gets a task definition (family ${input.projectName}-${name}) and no ECS service; run it with \`aws ecs run-task\``
         + (named.length > 0 ? `. It names ${named.join(', ')}, which a task started by run-task cannot resolve (Service Connect serves the tasks of ECS services): make it a dependency of a service (condition: service_completed_successfully) to run it there` : ''));
       standaloneTasks.push({ name, task });
     }
