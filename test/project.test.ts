@@ -444,6 +444,13 @@ describe('what a review of real files found', () => {
     expect(ingressOf(template, stack, 'app')).toEqual(['c:8000']);
   });
 
+  test('a misspelt network key is an error, as Docker Compose refuses it', () => {
+    const yaml = 'services:\n  web:\n    image: nginx\n    networks:\n      back:\n        alias: [x]\nnetworks:\n  back:\n    drivers: bridge\n';
+    const message = errorOf(() => ComposeDefinition.fromYaml(yaml, { variables: {} }));
+    expect(message).toContain('services.web.networks.back.alias: unknown key: allowed are aliases, ipv4_address');
+    expect(message).toContain('networks.back.drivers: unknown key: allowed are name, driver');
+  });
+
   test('a network named networks is warned about like any other', () => {
     const { stack } = fromYaml('services:\n  a:\n    image: example/a\n    networks: [networks]\nnetworks:\n  networks:\n    internal: true\n');
     expect(warnings(stack).some(w => w.startsWith('networks.networks.internal: not enforced on Fargate'))).toBe(true);

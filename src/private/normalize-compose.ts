@@ -266,6 +266,12 @@ function readLinks(svc: ServiceBuilder, value: unknown, at: DocPath): ServiceMod
   return out;
 }
 
+/** The settings of a service's attachment to a network, as the Compose Specification lists them (besides aliases). */
+const SERVICE_NETWORK_KEYS = ['ipv4_address', 'ipv6_address', 'link_local_ips', 'mac_address', 'driver_opts', 'priority', 'gw_priority', 'interface_name'];
+
+/** The settings of a top-level network, as the Compose Specification lists them. */
+const NETWORK_KEYS = ['name', 'driver', 'driver_opts', 'ipam', 'external', 'internal', 'enable_ipv4', 'enable_ipv6', 'attachable', 'labels'];
+
 function readServiceNetworks(svc: ServiceBuilder, value: unknown, at: DocPath): ServiceModel['networks'] {
   const out: Mutable<ServiceModel>['networks'] = [];
   if (Array.isArray(value)) {
@@ -281,7 +287,11 @@ function readServiceNetworks(svc: ServiceBuilder, value: unknown, at: DocPath): 
     const body = settings === null ? {} : svc.r.map(settings, nAt, 'the network\'s settings (aliases, ...)');
     const aliases = body?.aliases === undefined ? [] : svc.r.stringOrList(body.aliases, [...nAt, 'aliases']) ?? [];
     for (const key of Object.keys(body ?? {}).filter(k => k !== 'aliases' && !k.startsWith('x-'))) {
-      svc.r.problems.warn('ignored-key', [...nAt, key], 'ignored on Fargate: a task gets its address from its subnet, and a compose network is the security groups of its services');
+      if (SERVICE_NETWORK_KEYS.includes(key)) {
+        svc.r.problems.warn('ignored-key', [...nAt, key], 'ignored on Fargate: a task gets its address from its subnet, and a compose network is the security groups of its services');
+      } else {
+        svc.r.problems.error([...nAt, key], `unknown key: allowed are aliases, ${SERVICE_NETWORK_KEYS.join(', ')}`);
+      }
     }
     out.push({ name, aliases, path: nAt });
   }
@@ -1665,6 +1675,10 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     // ComposeFargateProject honours the networks (who reaches whom), not their driver settings: say which are dropped.
     for (const [network, body] of Object.entries(isPlainObject(doc.networks) ? doc.networks : {})) {
       for (const key of Object.keys(isPlainObject(body) ? body : {}).filter(k => !k.startsWith('x-'))) {
+        if (!NETWORK_KEYS.includes(key)) {
+          problems.error(['networks', network, key], `unknown key: allowed are ${NETWORK_KEYS.join(', ')}`);
+          continue;
+        }
         problems.warn('ignored-key', ['networks', network, key], key === 'internal'
           ? 'not enforced on Fargate: the services keep the outbound access of their subnets (choose private subnets without a NAT gateway to cut it)'
           : 'ignored on Fargate: tasks use awsvpc networking in the VPC\'s subnets; a compose network is the security groups of its services');
