@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { validateTemplateJson } from './cfn-validate';
+import { writeFiles } from './util';
 import { parseArgs, UsageError } from '../src/cli/args';
 import { Renderer } from '../src/cli/task-definition';
 
@@ -70,8 +71,7 @@ function cli(args: string[], options: { cwd?: string; env?: Record<string, strin
 function project(name: string, files: Record<string, string>): string {
   const dir = path.join(scratch, name);
   fs.mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
-  return dir;
+  return writeFiles(dir, files);
 }
 
 const BAD_COMPOSE = 'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80/sctp"\n';

@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import {
-  appendToBuiltStage, builtImage, builtStage, copyInstruction, dockerfileCopies, dockerfileInstructions, dockerfileStages, expandVariables,
+  appendToBuiltStage, builtImage, builtStage, copyInstruction, dockerfileInstructions, dockerfileStages, expandVariables,
 } from '../src/private/dockerfile';
 
 describe('instructions', () => {
@@ -45,7 +45,7 @@ describe('instructions', () => {
     expect(dockerfileInstructions(text).map(i => [i.keyword, i.firstLine, i.lastLine])).toEqual([['FROM', 0, 0], ['RUN', 1, 4], ['COPY', 5, 7], ['FROM', 8, 8]]);
     expect(dockerfileStages(text).map(s => s.name)).toEqual(['one', 'four']);
     // A heredoc COPY copies nothing from the context.
-    expect(dockerfileCopies(text)).toEqual([]);
+    expect(builtImage(text).copies).toEqual([]);
   });
 });
 
@@ -79,7 +79,7 @@ describe('stages', () => {
   });
 
   test('COPY and ADD from the context, destinations after WORKDIR; COPY --from is not the context', () => {
-    expect(dockerfileCopies('FROM node\nWORKDIR /app\nCOPY package*.json ./\nCOPY --from=build /out /srv\nCOPY --chown=node . .\nWORKDIR src\nADD ["a b", "c"]\n')).toEqual([
+    expect(builtImage('FROM node\nWORKDIR /app\nCOPY package*.json ./\nCOPY --from=build /out /srv\nCOPY --chown=node . .\nWORKDIR src\nADD ["a b", "c"]\n').copies).toEqual([
       { sources: ['package*.json'], destination: '/app' },
       { sources: ['.'], destination: '/app' },
       { sources: ['a b'], destination: '/app/src/c' },
@@ -144,8 +144,8 @@ describe('the image a build ends with', () => {
       'COPY --from=build /app/dist ./dist',
       'COPY package.json ./',
     ].join('\n');
-    expect(dockerfileCopies(text)).toEqual([{ sources: ['package.json'], destination: '/app' }]);
-    expect(dockerfileCopies(text, 'build')).toEqual([{ sources: ['.'], destination: '/app' }]);
+    expect(builtImage(text).copies).toEqual([{ sources: ['package.json'], destination: '/app' }]);
+    expect(builtImage(text, 'build').copies).toEqual([{ sources: ['.'], destination: '/app' }]);
   });
 
   test('ENV and ARG values fill WORKDIR and COPY destinations', () => {

@@ -13,7 +13,7 @@ import { DockerImageAsset } from 'aws-cdk-lib/aws-ecr-assets';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { validatedTemplate } from './cfn-validate';
-import { errorOf } from './util';
+import { errorOf, writeFiles } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams, VolumeStorage } from '../src';
 import { projectFilesImageFolder } from '../src/build/images';
 
@@ -424,14 +424,7 @@ describe('an anonymous volume that shields the image\'s node_modules from a moun
 
 describe('found by a review against BuildKit and Docker', () => {
   /** A project folder with the given files, and the compose file in it. */
-  function folder(files: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-'));
-    for (const [name, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-      fs.writeFileSync(path.join(dir, name), text);
-    }
-    return dir;
-  }
+  const folder = (files: Record<string, string>) => writeFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'review-')), files);
   function synth(dir: string) {
     const stack = new Stack(new App(), 'S');
     new ComposeFargateService(stack, 'App', { compose: ComposeDefinition.fromFile(path.join(dir, 'docker-compose.yml'), { variables: {} }) });

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { appendToBuiltStage, copyInstruction } from '../private/dockerfile';
 import { BuildModel } from '../private/model';
 import { ContainerPlan, ProjectFilePlan } from '../private/plan/task';
+import { within } from '../private/plan/volumes';
 
 /** The folder of the project files in a generated build context, and the Dockerfile written next to it. */
 const FILES_FOLDER = '.cdk-compose-fargate-files';
@@ -126,12 +127,6 @@ export function projectFilesImageFolder(image: string, files: ProjectFilePlan[],
   });
 }
 
-/** Whether `p` is `folder` or inside it. */
-function within(folder: string, p: string): boolean {
-  const rel = path.relative(folder, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /**
  * CDK output folders in a build context or a mounted project folder, as exclude patterns: the app's
  * own output folder, and any cloud assembly at the top of the folder (`cdk-compose-fargate synth`
@@ -185,7 +180,7 @@ export function buildSource(build: BuildModel, files: ProjectFilePlan[], outdir?
   const exclude = [...patterns, ...output];
   const copies = fileCopies(FILES_FOLDER, files, outdir);
   const comment = copies.length === 0 ? [] : ['# cdk-compose-fargate: the project files the compose file mounts into the service'];
-  const text = appendToBuiltStage(fs.readFileSync(dockerfile, 'utf-8'), build.target, [...comment, ...copies.map(c => c.copy)]);
+  const text = appendToBuiltStage(build.dockerfileText, build.target, [...comment, ...copies.map(c => c.copy)]);
   // The files are part of the context whatever the ignore file says (the last matching line decides).
   const ignore = patterns.length === 0 ? undefined : [...patterns, `!${FILES_FOLDER}`, `!${FILES_FOLDER}/**`, ''].join('\n');
   const context = FileSystem.fingerprint(build.context, { exclude, ignoreMode: IgnoreMode.DOCKER });

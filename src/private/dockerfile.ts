@@ -171,14 +171,18 @@ function splitArgs(args: string): { flags: string[]; plain: string[] } {
   return { flags, plain: words };
 }
 
-/** The build stages, in order. */
-export function dockerfileStages(text: string): DockerStage[] {
+/** The base and the name of a stage (lower case, as BuildKit compares it) from its FROM's arguments. */
+function fromArgs(args: string): { base: string; name?: string } {
+  const words = splitArgs(args).plain;
+  return { base: words[0] ?? '', name: words.length >= 3 && words[1].toLowerCase() === 'as' ? words[2].toLowerCase() : undefined };
+}
+
+/** The build stages, in order (from the instructions, when they are read already). */
+export function dockerfileStages(text: string, instructions = dockerfileInstructions(text)): DockerStage[] {
   const stages: { name?: string; base: string; index: number; lastLine: number }[] = [];
-  for (const ins of dockerfileInstructions(text)) {
+  for (const ins of instructions) {
     if (ins.keyword === 'FROM') {
-      const words = splitArgs(ins.args).plain;
-      const as = words.length >= 3 && words[1].toLowerCase() === 'as' ? words[2].toLowerCase() : undefined;
-      stages.push({ name: as, base: words[0] ?? '', index: stages.length, lastLine: ins.lastLine });
+      stages.push({ ...fromArgs(ins.args), index: stages.length, lastLine: ins.lastLine });
     } else if (stages.length > 0) {
       stages[stages.length - 1].lastLine = ins.lastLine;
     }
@@ -245,11 +249,11 @@ export function builtImage(text: string, target?: string): BuiltImage {
   let current: StageState | undefined;
   for (const ins of dockerfileInstructions(text)) {
     if (ins.keyword === 'FROM') {
-      const words = splitArgs(ins.args).plain;
-      const baseName = expandVariables(words[0] ?? '', globals).toLowerCase();
+      const from = fromArgs(ins.args);
+      const baseName = expandVariables(from.base, globals).toLowerCase();
       const base = [...stages].reverse().find(st => st.name === baseName);
       current = {
-        name: words.length >= 3 && words[1].toLowerCase() === 'as' ? words[2].toLowerCase() : undefined,
+        name: from.name,
         base,
         values: new Map(base?.values ?? []),
         workdir: base?.workdir ?? '/',
@@ -290,11 +294,6 @@ export function builtImage(text: string, target?: string): BuiltImage {
   return { copies, user: built?.user };
 }
 
-/** The COPY and ADD instructions from the build context into the image a build ends with (see builtImage). */
-export function dockerfileCopies(text: string, target?: string): { sources: string[]; destination: string }[] {
-  return builtImage(text, target).copies;
-}
-
 /**
  * The stage a build with `target` ends with: the stage of that name (BuildKit compares names in
  * lower case), else (no target) the last one.
@@ -319,7 +318,8 @@ export function copyInstruction(source: string, destination: string, options: { 
  * so that they change the image the service runs and nothing else.
  */
 export function appendToBuiltStage(text: string, target: string | undefined, instructions: string[]): string {
-  const stages = dockerfileStages(text);
+  const parsed = dockerfileInstructions(text);
+  const stages = dockerfileStages(text, parsed);
   const stage = builtStage(stages, target);
   if (!stage) throw new Error(`no stage ${target ?? ''} in the Dockerfile`);
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
@@ -329,7 +329,7 @@ export function appendToBuiltStage(text: string, target: string | undefined, ins
   const head = lines.slice(0, at);
   // An instruction continued past the end of the file ends there: without its escape character,
   // it stays what it was instead of swallowing the lines added after it.
-  const dangling = dockerfileInstructions(text).find(ins => ins.dangling !== undefined)?.dangling;
+  const dangling = parsed.find(ins => ins.dangling !== undefined)?.dangling;
   if (dangling !== undefined && dangling < at) head[dangling] = head[dangling].replace(/[ \t]*\S[ \t]*$/, '');
   while (at === lines.length && head.length > 0 && head[head.length - 1].trim() === '') head.pop();
   return [...head, ...instructions, ...lines.slice(at)].join(newline) + (at === lines.length ? newline : '');

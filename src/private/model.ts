@@ -53,6 +53,8 @@ export interface BuildModel {
   readonly dockerfile?: string;
   readonly args: Record<string, string>;
   readonly target?: string;
+  /** The Dockerfile's text, read once when the file is loaded (planning reads its stages and COPYs). */
+  readonly dockerfileText: string;
   readonly path: DocPath;
 }
 

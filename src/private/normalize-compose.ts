@@ -1187,7 +1187,8 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
     return undefined;
   }
   const text = fs.readFileSync(path.resolve(context, dockerfile ?? 'Dockerfile'), 'utf-8');
-  const open = dockerfileInstructions(text).find(i => i.unterminated);
+  const instructions = dockerfileInstructions(text);
+  const open = instructions.find(i => i.unterminated);
   if (open) {
     // BuildKit refuses the file at deploy time: say so now.
     r.problems.error(dockerfile === undefined ? at : [...at, 'dockerfile'], `${dockerfile ?? 'Dockerfile'} line ${open.firstLine + 1}: the heredoc of \`${open.keyword} ${open.args}\` never ends: `
@@ -1196,14 +1197,14 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
   }
   if (target !== undefined) {
     // A target the Dockerfile does not name fails the build at deploy time: say so now.
-    const stages = dockerfileStages(text);
+    const stages = dockerfileStages(text, instructions);
     if (!stages.some(s => s.name?.includes('$')) && !builtStage(stages, target)) {
       const names = stages.flatMap(s => s.name === undefined ? [] : [s.name]);
       r.problems.error([...at, 'target'], `no stage ${quote(target)} in ${dockerfile ?? 'Dockerfile'}: ${names.length === 0 ? 'its stages have no names (FROM image AS name)' : `its stages are ${names.join(', ')}`}`);
       return undefined;
     }
   }
-  return { context, dockerfile, args, target, path: at };
+  return { context, dockerfile, args, target, dockerfileText: text, path: at };
 }
 
 /** Deployment percentages as the file gives them, and update_config.parallelism. */

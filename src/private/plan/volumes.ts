@@ -4,7 +4,6 @@
  * development, or a volume when they hold data), and compose secrets and configs (written to
  * files by an init container, or put into the image). Pure planning, no CDK.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { builtImage, containerPath } from '../dockerfile';
 import type { ContainerPlan, FileInitPlan, InitFilePlan, PlanInput, ProjectFilePlan, VolumePlan } from './task';
@@ -16,19 +15,9 @@ export function slug(text: string): string {
 }
 
 /** Whether a path is the folder or inside it. */
-function within(folder: string, p: string): boolean {
+export function within(folder: string, p: string): boolean {
   const rel = path.relative(folder, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/** The text of a built service's Dockerfile (undefined: no build, or not readable). */
-function dockerfileOf(svc: ServiceModel): string | undefined {
-  if (!svc.build) return undefined;
-  try {
-    return fs.readFileSync(path.resolve(svc.build.context, svc.build.dockerfile ?? 'Dockerfile'), 'utf-8');
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -38,8 +27,7 @@ function dockerfileOf(svc: ServiceModel): string | undefined {
  * Undefined for root.
  */
 function filesOwner(svc: ServiceModel, c: ContainerPlan): string | undefined {
-  const text = dockerfileOf(svc);
-  const user = c.user ?? (text === undefined ? undefined : builtImage(text, svc.build!.target).user);
+  const user = c.user ?? (svc.build ? builtImage(svc.build.dockerfileText, svc.build.target).user : undefined);
   return user === undefined || /^(root|0)(:.*)?$/.test(user) ? undefined : user;
 }
 
@@ -59,9 +47,7 @@ export function isDevelopmentMount(svc: ServiceModel, mount: MountModel): boolea
   }
   const build = svc.build;
   if (!build || !within(build.context, bind.source)) return false;
-  const text = dockerfileOf(svc);
-  if (text === undefined) return false;
-  return builtImage(text, build.target).copies.some(c => c.sources.some(src => !/[*?[]/.test(src) && maps(path.resolve(build.context, src), c.destination)));
+  return builtImage(build.dockerfileText, build.target).copies.some(c => c.sources.some(src => !/[*?[]/.test(src) && maps(path.resolve(build.context, src), c.destination)));
 }
 
 /**
