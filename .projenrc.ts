@@ -44,6 +44,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     extraCliOptions: ['--json', '--outputFile=test-reports/jest.json'],
     coverageText: false,
     jestConfig: {
+      // The property tests' seed: fixed when CI is set (or FC_SEED), drawn anew otherwise.
+      setupFilesAfterEnv: ['<rootDir>/test/fast-check-seed.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/examples/'],
       // .tmp/ holds the jsii package cache of the Python and Java examples (several versions of one npm package):
       // jest's module map must not see it, or every test that loads aws-cdk-lib fails on the duplicate names.

@@ -13,6 +13,7 @@ import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteComma
 import { ComposeServiceOptions, IComposeProjectService } from './compose-project-service';
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
 import { AutoScalingOptions, VolumeStorage } from './options';
+import { constructId, ownValue } from './private/dict';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { ECS_QUOTAS } from './private/plan/limits';
 import { EcsServicePlan, honouredByProject, planProject } from './private/plan/project';
@@ -62,9 +63,9 @@ class ProjectService extends Construct implements IComposeProjectService {
   public scalableTaskCount?: ecs.ScalableTaskCount;
   private readonly containers: Map<string, ecs.ContainerDefinition>;
 
-  constructor(scope: Construct, id: string, parts: ProjectServiceParts) {
-    super(scope, id);
-    this.composeServiceName = id;
+  constructor(scope: Construct, composeServiceName: string, parts: ProjectServiceParts) {
+    super(scope, constructId(composeServiceName));
+    this.composeServiceName = composeServiceName;
     this.taskDefinition = parts.build(this).taskDefinition;
     this.taskRole = this.taskDefinition.taskRole;
     this.executionRole = this.taskDefinition.executionRole!;
@@ -201,7 +202,7 @@ export class ComposeFargateProject extends Construct {
     const behindLoadBalancer = props.loadBalancer !== undefined;
 
     for (const s of project.services) {
-      const options = props.services?.[s.name] ?? {};
+      const options = ownValue(props.services, s.name) ?? {};
       let built: BuiltTask | undefined;
       const containers = new Map<string, ecs.ContainerDefinition>();
       const child = new ProjectService(this, s.name, {
@@ -264,7 +265,7 @@ export class ComposeFargateProject extends Construct {
       }
     }
     for (const t of project.standaloneTasks) {
-      const scope = new Construct(this, t.name);
+      const scope = new Construct(this, constructId(t.name));
       this.oneShots.set(t.name, new BuiltTask(scope, t.task, taskOptions(scope)).taskDefinition);
     }
 
@@ -295,7 +296,7 @@ export class ComposeFargateProject extends Construct {
     this.url = balancing.url;
     for (const s of project.services) {
       const child = this.byName.get(s.name)!;
-      const options = props.services?.[s.name] ?? {};
+      const options = ownValue(props.services, s.name) ?? {};
       const scaling = options.autoScaling ?? props.autoScaling ?? (s.task.autoscaling ? {
         minCapacity: s.task.autoscaling.min,
         maxCapacity: s.task.autoscaling.max,

@@ -92,6 +92,20 @@ describe('YAML as Docker Compose (go-yaml v3) reads it', () => {
     expect(app.ports).toBeUndefined();
     expect(app.environment).toEqual({ C: '3' });
   });
+
+  test('!reset and !override in a service that extends another, in the file or in another file', () => {
+    const d = folder('tags-extends', {
+      'compose.yml': 'services:\n  base:\n    image: x\n    ports: ["80:80"]\n    environment: {A: "1", B: "2"}\n'
+        + '  app:\n    extends: base\n    ports: !reset []\n    environment: !override {C: "3"}\n'
+        + '  other:\n    extends: {file: sub/common.yml, service: b}\n    volumes: !reset []\n',
+      'sub/common.yml': 'services:\n  b:\n    image: y\n    volumes: ["./d:/d"]\n',
+    });
+    const { app, base, other } = config(d).services;
+    expect(app.ports).toBeUndefined();
+    expect(app.environment).toEqual({ C: '3' });
+    expect(base.environment).toEqual({ A: '1', B: '2' });
+    expect(other.volumes).toBeUndefined();
+  });
 });
 
 describe('interpolation and variables', () => {

@@ -58,14 +58,18 @@ const odd = fc.oneof(
   fc.integer({ min: -100000, max: 100000 }),
   fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null)), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null)), { maxKeys: 3 }),
+  // a mapping whose keys are prototype names, as a parser gives it (own keys, `__proto__` too)
+  fc.constantFrom('{"__proto__": 1}', '{"toString": 1, "constructor": {"valueOf": "x"}}', '{"hasOwnProperty": null}').map(text => JSON.parse(text)),
 );
+/** Names every JavaScript object answers for: a document may use each as a key or a name. */
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
 const KEYS = [
   ...COMPOSE_SERVICE_KEYS.map(k => k.key),
   ...new Set(ECS_PARAMS_KEYS.flatMap(k => k.key.split('.').map(p => p.replace('[]', '')))),
   'services', 'volumes', 'secrets', 'configs', 'networks', 'name', 'version', 'x-foo', 'limits', 'reservations', 'options',
   'driver', 'target', 'published', 'source', 'external',
 ].filter(k => k !== '*');
-const oddKey = fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 8 }));
+const oddKey = fc.oneof(fc.constantFrom(...KEYS), fc.constantFrom(...PROTOTYPE_NAMES), fc.string({ maxLength: 8 }));
 
 type Mutation = { kind: 'replace' | 'delete' | 'insert'; at: number; key: string; value: unknown };
 const mutation: fc.Arbitrary<Mutation> = fc.record({
@@ -92,7 +96,7 @@ function mutate(seed: unknown, mutations: Mutation[]): unknown {
     const n = all[m.at % all.length];
     if (m.kind === 'insert' && n.value && typeof n.value === 'object') {
       if (Array.isArray(n.value)) n.value.push(m.value);
-      else (n.value as any)[m.key] = m.value;
+      else Object.defineProperty(n.value, m.key, { value: m.value, enumerable: true, writable: true, configurable: true }); // `__proto__` too
     } else if (m.kind === 'delete' && n.parent) {
       if (Array.isArray(n.parent)) n.parent.splice(n.key as number, 1);
       else delete n.parent[n.key as string];

@@ -10,6 +10,7 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { WARNING_PREFIX } from './infrastructure';
+import { ownValue } from '../private/dict';
 import { slug } from '../private/plan/volumes';
 import { Problems } from '../private/problems';
 
@@ -42,7 +43,7 @@ export class DeploymentStorage {
   public fileSystemFor(volume: string): VolumeFileSystem {
     let found = this.fileSystems.get(volume);
     if (found) return found;
-    const given = this.input.fileSystems?.[volume];
+    const given = ownValue(this.input.fileSystems, volume);
     if (given) {
       found = { fileSystem: given };
     } else {
@@ -74,7 +75,7 @@ export class DeploymentStorage {
 
   /** The secret of a project secret (compose `file:`, `content:`, `environment:`): given, else made with a generated value. */
   public secretFor(name: string): secretsmanager.ISecret {
-    let found = this.secrets.get(name) ?? this.input.secrets?.[name];
+    let found = this.secrets.get(name) ?? ownValue(this.input.secrets, name);
     if (!found) {
       found = new secretsmanager.Secret(this.scope, `${slug(name)}Secret`, {
         description: `${this.input.projectName}: the compose secret ${name} (its local file is a development value and is not deployed)`,

@@ -13,6 +13,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { containerImage } from './images';
 import { DeploymentStorage } from './storage';
+import { constructId, dict } from '../private/dict';
 import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/task';
 import { ValueFromSecret } from '../private/value-from-secret';
 
@@ -203,7 +204,7 @@ export class BuiltTask {
     const scope = this.scope;
     const stack = Stack.of(scope);
     const namePorts = this.options.namePorts;
-    const logSecrets: Record<string, ecs.Secret> = {};
+    const logSecrets = dict<ecs.Secret>();
     for (const s of c.logSecretOptions) logSecrets[s.name] = new ValueFromSecret(stack, s.valueFrom);
     const secretOptions = c.logSecretOptions.length > 0 ? logSecrets : undefined;
     let logging: ecs.LogDriver;
@@ -213,7 +214,7 @@ export class BuiltTask {
     } else {
       logging = new ecs.GenericLogDriver({ logDriver: c.logging.driver, options: c.logging.options, secretOptions });
     }
-    const secrets: Record<string, ecs.Secret> = {};
+    const secrets = dict<ecs.Secret>();
     for (const s of c.secrets) secrets[s.name] = new ValueFromSecret(stack, s.valueFrom);
     let linuxParameters: ecs.LinuxParameters | undefined;
     if (c.initProcessEnabled || c.capAdd.length > 0 || c.capDrop.length > 0) {
@@ -221,7 +222,7 @@ export class BuiltTask {
       linuxParameters.addCapabilities(...c.capAdd.map(x => x as ecs.Capability));
       linuxParameters.dropCapabilities(...c.capDrop.map(x => x as ecs.Capability));
     }
-    const environment: Record<string, string> = {};
+    const environment = dict<string>();
     for (const e of c.environment) environment[e.name] = literal(e.value);
 
     const options: ecs.ContainerDefinitionOptions = {
@@ -267,8 +268,8 @@ export class BuiltTask {
     };
     // A service with ecs-params firelens_configuration is the task's log router (ECS allows one).
     const container = c.firelens
-      ? this.taskDefinition.addFirelensLogRouter(c.name, { ...options, firelensConfig: firelensConfig(c.firelens) })
-      : this.taskDefinition.addContainer(c.name, options);
+      ? this.taskDefinition.addFirelensLogRouter(constructId(c.name), { ...options, firelensConfig: firelensConfig(c.firelens) })
+      : this.taskDefinition.addContainer(constructId(c.name), options);
     container.addMountPoints(...c.mountPoints.map(m => ({ sourceVolume: m.volume, containerPath: m.containerPath, readOnly: m.readOnly })));
     container.addVolumesFrom(...c.volumesFrom.map(v => ({ sourceContainer: v.container, readOnly: v.readOnly })));
     return container;

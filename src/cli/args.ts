@@ -3,6 +3,8 @@
  * Hand-written: the package has no argument-parsing dependency.
  */
 
+import { ownValue } from '../private/dict';
+
 export const PROGRAM = 'cdk-compose-fargate';
 
 export type CommandName = 'synth' | 'app' | 'task-definition' | 'diagram' | 'config';
@@ -329,7 +331,7 @@ export function parseArgs(argv: string[], version: string): ParsedArgs | TextReq
       ? spec.flags.find(f => f.long === name)
       : spec.flags.find(f => f.short === name);
     if (!flag) {
-      const advice = arg.startsWith('--') ? ECS_CLI_FLAGS[name] : (name === 'c' ? ECS_CLI_FLAGS.cluster : undefined);
+      const advice = arg.startsWith('--') ? ownValue(ECS_CLI_FLAGS, name) : (name === 'c' ? ECS_CLI_FLAGS.cluster : undefined);
       throw new UsageError(advice ? `${arg} (an ecs-cli flag) is not a flag of ${command}: ${advice}` : `unknown flag ${arg}`, command);
     }
     if (!flag.metavar) {

@@ -11,6 +11,7 @@ import { projectNameFromFolder, resolveInputs } from './project';
 import { canonicalCompose, escapeDollars } from '../private/canonical';
 import { ComposeSource, loadComposeProject } from '../private/compose-load';
 import { parseComposeYaml } from '../private/compose-yaml';
+import { dict } from '../private/dict';
 import { readText } from '../private/load';
 import { formatProblem, Problems, throwAll } from '../private/problems';
 
@@ -36,7 +37,7 @@ export function renderConfig(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: stri
   throwAll(...fileProblems);
   const projectDirectory = path.resolve(cwd, args.projectDirectory ?? path.dirname(files[0]));
   const problems = new Problems(files.length === 1 ? path.basename(files[0]) : files.map(f => path.basename(f)).join(' + '));
-  const variables: Record<string, string> = {};
+  const variables = dict<string>();
   for (const [k, v] of Object.entries(env)) if (v !== undefined) variables[k] = v;
   const loaded = loadComposeProject(sources, {
     variables,

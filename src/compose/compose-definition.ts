@@ -2,6 +2,7 @@ import * as path from 'path';
 import { LoadOptions } from '../load-options';
 import { ComposeSource, loadComposeProject } from '../private/compose-load';
 import { ComposeYaml, parseComposeYaml } from '../private/compose-yaml';
+import { asData } from '../private/dict';
 import { readText } from '../private/load';
 import { ComposeModel } from '../private/model';
 import { normalizeCompose } from '../private/normalize-compose';
@@ -69,7 +70,7 @@ export class ComposeDefinition {
    * @param options variables and project directory
    */
   public static fromObject(document: { [key: string]: any }, options: LoadOptions = {}): ComposeDefinition {
-    return new ComposeDefinition(load([source({ document, resets: [], overrides: [] }, options)], options, new Problems()));
+    return new ComposeDefinition(load([source({ document: asData(document), resets: [], overrides: [] }, options)], options, new Problems()));
   }
 
   /**

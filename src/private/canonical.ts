@@ -7,6 +7,7 @@
  */
 import * as path from 'path';
 import { goText } from './compose-yaml';
+import { dict, hasKey } from './dict';
 import { isPlainObject } from './load';
 import { toSequence } from './merge';
 import { parseShortPort } from './ports';
@@ -102,7 +103,7 @@ class Canonicalizer {
 
   private keyValues(value: unknown, nullAs?: string): unknown {
     if (!Array.isArray(value) && !isPlainObject(value)) return value;
-    const out: Record<string, string | null> = {};
+    const out = dict<string | null>();
     for (const entry of toSequence(value)) {
       const s = String(entry);
       const i = s.indexOf('=');
@@ -220,12 +221,12 @@ class Canonicalizer {
 
   private dependsOn(value: unknown): unknown {
     if (Array.isArray(value)) {
-      const out: Record<string, unknown> = {};
+      const out = dict();
       for (const name of value) out[String(name)] = { condition: 'service_started', required: true };
       return out;
     }
     if (!isPlainObject(value)) return value;
-    const out: Record<string, unknown> = {};
+    const out = dict();
     for (const [name, dep] of Object.entries(value)) {
       const d = isPlainObject(dep) ? dep : {};
       out[name] = { ...d, condition: d.condition ?? 'service_started', required: d.required === undefined ? true : bool(d.required) };
@@ -286,7 +287,7 @@ class Canonicalizer {
 
   private ulimits(value: unknown): unknown {
     if (!isPlainObject(value)) return value;
-    const out: Record<string, unknown> = {};
+    const out = dict();
     for (const [k, v] of Object.entries(value)) {
       out[k] = isPlainObject(v) ? { soft: integer(v.soft), hard: integer(v.hard) } : integer(v);
     }
@@ -366,7 +367,7 @@ class Canonicalizer {
   /** Top-level volumes, secrets or configs: each with the name compose gives it. */
   private declarations(value: unknown, kind: 'volumes' | 'secrets' | 'configs'): unknown {
     if (!isPlainObject(value)) return value;
-    const out: Record<string, unknown> = {};
+    const out = dict();
     for (const [key, decl] of Object.entries(value)) {
       const d: Record<string, unknown> = isPlainObject(decl) ? { ...decl } : {};
       if (d.external !== undefined) d.external = bool(d.external);
@@ -384,11 +385,11 @@ class Canonicalizer {
 
   public project(doc: Record<string, unknown>): Record<string, unknown> {
     const services = this.options.legacy
-      ? Object.fromEntries(Object.entries(doc).filter(([k]) => k !== 'version'))
-      : isPlainObject(doc.services) ? doc.services : {};
+      ? dict(Object.entries(doc).filter(([k]) => k !== 'version'))
+      : isPlainObject(doc.services) ? doc.services : dict();
     const servicesAt = this.options.legacy ? [] : ['services'];
-    const out: Record<string, unknown> = { name: this.options.projectName };
-    const canonical: Record<string, unknown> = {};
+    const out = dict<unknown>([['name', this.options.projectName]]);
+    const canonical = dict();
     for (const name of Object.keys(services).sort()) canonical[name] = this.service(name, services[name], [...servicesAt, name]);
     out.services = canonical;
     this.checkDependencies(canonical, servicesAt);
@@ -398,7 +399,7 @@ class Canonicalizer {
         if (key === 'version' || key === 'services' || key === 'name') continue;
         if (key === 'volumes' || key === 'secrets' || key === 'configs') {
           // as compose, only what an active service uses
-          const kept = isPlainObject(value) ? Object.fromEntries(Object.entries(value).filter(([k]) => used[key].has(k))) : value;
+          const kept = isPlainObject(value) ? dict(Object.entries(value).filter(([k]) => used[key].has(k))) : value;
           if (!isPlainObject(kept) || Object.keys(kept).length > 0) out[key] = this.declarations(kept, key);
         } else {
           out[key] = value;
@@ -416,16 +417,16 @@ class Canonicalizer {
     const edges = new Map<string, string[]>();
     for (const [name, body] of Object.entries(services)) {
       if (!isPlainObject(body)) continue;
-      const deps = isPlainObject(body.depends_on) ? body.depends_on : {};
+      const deps = isPlainObject(body.depends_on) ? body.depends_on : dict();
       for (const [dep, spec] of Object.entries(deps)) {
         const required = !isPlainObject(spec) || spec.required !== false;
-        if (required && !(dep in services)) {
+        if (required && !hasKey(services, dep)) {
           this.problems.error([...servicesAt, name, 'depends_on', dep], `depends on ${quote(dep)}, which is not a service of the project (or its profiles are not active)`);
         }
       }
       const named = [...(Array.isArray(body.volumes_from) ? body.volumes_from : []), ...(Array.isArray(body.links) ? body.links : [])]
         .map(v => String(v).split(':')[0]).filter(v => v !== 'container');
-      edges.set(name, [...Object.keys(deps), ...named].filter(d => d in services));
+      edges.set(name, [...Object.keys(deps), ...named].filter(d => hasKey(services, d)));
     }
     const state = new Map<string, 'visiting' | 'done'>();
     const visit = (name: string, trail: string[]): boolean => {
@@ -462,7 +463,7 @@ function usedDeclarations(services: Record<string, unknown>): Record<'volumes' |
 }
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict();
   for (const k of Object.keys(o).sort()) out[k] = o[k];
   return out;
 }
@@ -477,7 +478,7 @@ export function escapeDollars(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/\$/g, '$$$$');
   if (Array.isArray(value)) return value.map(escapeDollars);
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
+    const out = dict();
     for (const [k, v] of Object.entries(value)) out[k] = escapeDollars(v);
     return out;
   }

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeYaml, deleteAt, parseComposeYaml } from './compose-yaml';
+import { dict, dictOf, hasKey, ownValue } from './dict';
 import { parseEnvFile } from './dotenv';
 import { buildVariables, interpolateTree, isPlainObject, readText } from './load';
 import { enforceDocumentUnicity, mergeDocuments, mergeService, scalarText, toSequence } from './merge';
@@ -61,7 +62,7 @@ function servicesOf(doc: Record<string, unknown>): Record<string, unknown> | und
 function clone<T>(value: T): T {
   if (Array.isArray(value)) return value.map(clone) as unknown as T;
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
+    const out = dict();
     for (const [k, v] of Object.entries(value)) out[k] = clone(v);
     return out as T;
   }
@@ -72,45 +73,58 @@ interface FileContext {
   readonly name: string;
   readonly directory: string;
   readonly problems: Problems;
+  /** The file's `!reset` and `!override` paths inside its services map (`[service, key, ...]`). */
+  readonly tagged: DocPath[];
+}
+
+/** The `!reset` and `!override` paths of a file, relative to its services map. */
+function taggedInServices(yaml: ComposeYaml, legacy: boolean): DocPath[] {
+  return [...yaml.resets, ...yaml.overrides].flatMap(at => (legacy ? [at] : at[0] === 'services' && at.length > 1 ? [at.slice(1)] : []));
 }
 
 /** Reads the files that `extends.file` names, once each. */
 class ExtendsFiles {
-  private readonly cache = new Map<string, Record<string, unknown> | undefined>();
+  private readonly cache = new Map<string, { services: Record<string, unknown>; tagged: DocPath[] } | undefined>();
   constructor(private readonly vars: Map<string, string>) {}
 
   public services(file: string, from: FileContext, at: DocPath): { services: Record<string, unknown>; context: FileContext } | undefined {
     const abs = path.resolve(from.directory, file);
-    const context: FileContext = { name: file, directory: path.dirname(abs), problems: from.problems };
     if (!this.cache.has(abs)) {
       const fileProblems = new Problems(path.basename(file));
       const text = readText(abs, fileProblems, [], 'compose file');
-      let services: Record<string, unknown> | undefined;
+      let found: { services: Record<string, unknown>; tagged: DocPath[] } | undefined;
       if (text !== undefined) {
         const yaml = parseComposeYaml(text, fileProblems);
         const doc = yaml === undefined ? undefined : interpolateTree(yaml.document, this.vars, fileProblems);
-        if (isPlainObject(doc)) services = servicesOf(doc) ?? (isLegacyDocument(doc) ? withoutVersion(doc) : undefined);
+        if (isPlainObject(doc)) {
+          const legacy = servicesOf(doc) === undefined && isLegacyDocument(doc);
+          const services = legacy ? withoutVersion(doc) : servicesOf(doc);
+          if (services) found = { services, tagged: taggedInServices(yaml!, legacy) };
+        }
       }
       for (const p of fileProblems.errors) from.problems.error(at, `${file}: ${p.location ? `${p.location}: ` : ''}${p.message}`);
-      if (!services && fileProblems.ok) from.problems.error(at, `${file} defines no services`);
-      this.cache.set(abs, services);
+      if (!found && fileProblems.ok) from.problems.error(at, `${file} defines no services`);
+      this.cache.set(abs, found);
     }
-    const services = this.cache.get(abs);
-    return services ? { services, context } : undefined;
+    const found = this.cache.get(abs);
+    if (!found) return undefined;
+    return { services: found.services, context: { name: file, directory: path.dirname(abs), problems: from.problems, tagged: found.tagged } };
   }
 }
 
 function withoutVersion(doc: Record<string, unknown>): Record<string, unknown> {
-  const { version: _v, ...rest } = doc;
+  const rest = dictOf(doc);
+  delete rest.version;
   return rest;
 }
 
 /** A version 1 document as a `services:` one: its top-level `x-` blocks stay extensions, never services. */
 function wrapLegacy(doc: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { services: {} };
+  const services = dict();
+  const out = dict<unknown>([['services', services]]);
   for (const [k, v] of Object.entries(doc)) {
     if (k === 'version' || k.startsWith('x-')) out[k] = v;
-    else (out.services as Record<string, unknown>)[k] = v;
+    else services[k] = v;
   }
   return out;
 }
@@ -126,7 +140,7 @@ function rebasePaths(service: Record<string, unknown>, from: string, projectDire
     const rel = path.relative(projectDirectory, path.resolve(from, p)) || '.';
     return rel.startsWith('.') ? rel : `./${rel}`;
   };
-  const out = { ...service };
+  const out = dictOf(service);
   if (typeof out.build === 'string') out.build = rebase(out.build);
   else if (isPlainObject(out.build) && typeof out.build.context === 'string') out.build = { ...out.build, context: rebase(out.build.context) };
   for (const key of ['env_file', 'label_file']) {
@@ -157,7 +171,7 @@ function resolveExtends(
   const resolveIn = (map: Record<string, unknown>, mapAt: DocPath, ctx: FileContext, name: string, trail: string[]): unknown => {
     const key = `${ctx.directory}/${ctx.name}#${name}`;
     if (resolved.has(key)) return resolved.get(key);
-    const body = map[name];
+    const body = ownValue(map, name);
     if (!isPlainObject(body) || body.extends === undefined || body.extends === null) return body;
     const at = [...mapAt, name, 'extends'];
     if (trail.includes(key)) {
@@ -182,7 +196,8 @@ function resolveExtends(
     } else {
       problems.error(at, `expected a service name or {service, file}, got ${quote(ext)}`);
     }
-    const { extends: _ignored, ...own } = body;
+    const own = dictOf(body);
+    delete own.extends;
     if (baseName === undefined) return own;
     let baseMap = map;
     let baseAt = mapAt;
@@ -194,17 +209,19 @@ function resolveExtends(
       baseCtx = other.context;
       baseAt = [`(${baseFile})`];
     }
-    if (!(baseName in baseMap) || !isPlainObject(baseMap[baseName])) {
+    if (!isPlainObject(ownValue(baseMap, baseName))) {
       problems.error(at, `no service ${quote(baseName)} to extend${baseFile ? ` in ${baseFile}` : ''}`);
       return own;
     }
     let base = clone(resolveIn(baseMap, baseAt, baseCtx, baseName, [...trail, key])) as Record<string, unknown>;
     if (baseCtx.directory !== ctx.directory) base = rebasePaths(base, baseCtx.directory, projectDirectory);
+    // what the service tags !reset or !override replaces the base's value, as over an earlier file
+    for (const tagged of ctx.tagged) if (tagged[0] === name && tagged.length > 1) deleteAt(base, tagged.slice(1));
     const merged = mergeService(base, own);
     resolved.set(key, merged);
     return merged;
   };
-  const out: Record<string, unknown> = {};
+  const out = dict();
   for (const name of Object.keys(services)) out[name] = resolveIn(services, servicesAt, file, name, []);
   return out;
 }
@@ -274,7 +291,7 @@ function keyValueMap(value: unknown): Record<string, string | null> | undefined 
   if (!Array.isArray(value) && !isPlainObject(value)) return undefined;
   if (Array.isArray(value) && value.some(v => typeof v !== 'string')) return undefined;
   if (isPlainObject(value) && Object.values(value).some(v => isPlainObject(v) || Array.isArray(v))) return undefined;
-  const out: Record<string, string | null> = {};
+  const out = dict<string | null>();
   const entries: [string, unknown][] = Array.isArray(value)
     ? (value as string[]).map(s => {
       const i = s.indexOf('=');
@@ -306,7 +323,7 @@ function resolveKeyValues(value: unknown, resolve: (name: string) => string | un
     return out;
   }
   if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
+  const out = dict();
   for (const [k, v] of Object.entries(value)) {
     if (v === null || v === undefined) {
       const r = resolve(k);
@@ -323,32 +340,32 @@ function resolveKeyValues(value: unknown, resolve: (name: string) => string | un
 function resolveService(
   body: Record<string, unknown>, at: DocPath, vars: Map<string, string>, projectDirectory: string, problems: Problems,
 ): Record<string, unknown> {
-  const out = { ...body };
+  const out = dictOf(body);
   const none = () => undefined;
   for (const key of KEY_VALUE_KEYS) {
     if (out[key] !== undefined && out[key] !== null) out[key] = resolveKeyValues(out[key], key === 'environment' ? n => vars.get(n) : none);
   }
   if (isPlainObject(out.build) && out.build.args !== undefined && out.build.args !== null) {
     // a build argument without a value takes the variable's; unset, it is left out
-    out.build = { ...out.build, args: resolveKeyValues(out.build.args, n => vars.get(n), true) };
+    out.build = dictOf(out.build, { args: resolveKeyValues(out.build.args, n => vars.get(n), true) });
   }
   if (out.env_file !== undefined && out.env_file !== null) {
-    const env = out.environment === undefined || out.environment === null ? {} : keyValueMap(out.environment);
+    const env = out.environment === undefined || out.environment === null ? dict<string | null>() : keyValueMap(out.environment);
     if (env) {
       const known = new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== null));
       const fromFiles = readServiceEnvFiles(out.env_file, [...at, 'env_file'], vars, projectDirectory, problems, known);
-      const merged: Record<string, string | null> = {};
-      for (const [k, v] of fromFiles) if (!(k in env)) merged[k] = v;
+      const merged = dict<string | null>();
+      for (const [k, v] of fromFiles) if (!hasKey(env, k)) merged[k] = v;
       out.environment = Object.assign(merged, env);
       delete out.env_file;
     }
   }
   if (out.label_file !== undefined && out.label_file !== null) {
     // the labels of the files (later ones win), under the service's own
-    const labels = out.labels === undefined || out.labels === null ? {} : keyValueMap(out.labels);
+    const labels = out.labels === undefined || out.labels === null ? dict<string | null>() : keyValueMap(out.labels);
     if (labels) {
       const fromFiles = readLabelFiles(out.label_file, [...at, 'label_file'], projectDirectory, problems);
-      out.labels = { ...Object.fromEntries(fromFiles), ...labels };
+      out.labels = dictOf(dict<string | null>(fromFiles), labels);
       delete out.label_file;
     }
   }
@@ -417,7 +434,7 @@ function castAt(node: unknown, pattern: string[], cast: Cast, at: DocPath, probl
   const [head, ...rest] = pattern;
   const children: [string | number, unknown][] = head === '[]'
     ? (Array.isArray(node) ? node.map((v, i) => [i, v] as [number, unknown]) : [])
-    : isPlainObject(node) ? (head === '*' ? Object.entries(node) : head in node ? [[head, node[head]]] : []) : [];
+    : isPlainObject(node) ? (head === '*' ? Object.entries(node) : hasKey(node, head) ? [[head, node[head]]] : []) : [];
   for (const [key, value] of children) {
     if (rest.length > 0) {
       castAt(value, rest, cast, [...at, key], problems);
@@ -504,7 +521,7 @@ export function loadComposeProject(sources: ComposeSource[], options: ComposeLoa
         if (!isLegacy) castAt(wrapped[kind], ['*', 'external'], toBoolean, [kind], fileProblems);
       }
       if (services) {
-        const ctx = { name: source.name, directory: source.directory, problems: fileProblems };
+        const ctx = { name: source.name, directory: source.directory, problems: fileProblems, tagged: taggedInServices(source.yaml, isLegacy) };
         wrapped.services = resolveExtends(services, isLegacy ? [] : ['services'], ctx, files, projectDirectory);
       }
       doc = wrapped;
@@ -535,7 +552,7 @@ export function loadComposeProject(sources: ComposeSource[], options: ComposeLoa
   const servicesAt = legacy ? [] : ['services'];
   if (services) {
     const profiles = activeProfiles(options, vars);
-    const active: Record<string, unknown> = {};
+    const active = dict();
     for (const [name, body] of Object.entries(services)) {
       const at = [...servicesAt, name];
       if (!isPlainObject(body)) {
@@ -551,6 +568,6 @@ export function loadComposeProject(sources: ComposeSource[], options: ComposeLoa
     }
     acc.services = active;
   }
-  const document = legacy ? { ...(acc.version !== undefined ? { version: acc.version } : {}), ...(services ? acc.services as object : {}) } : acc;
+  const document = legacy ? dictOf(acc.version !== undefined ? dict([['version', acc.version]]) : dict(), services ? acc.services as Record<string, unknown> : undefined) : acc;
   return { document, variables: vars, projectDirectory, legacy };
 }

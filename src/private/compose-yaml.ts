@@ -5,6 +5,7 @@
  * indented less than their key; `!reset` and `!override` mark what an override file resets or replaces.
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, ParseOptions, DocumentOptions, SchemaOptions, Node, ScalarTag } from 'yaml';
+import { asData } from './dict';
 import { reportYamlErrors } from './load';
 import { DocPath, Problems } from './problems';
 
@@ -128,7 +129,7 @@ export function parseComposeYaml(text: string, problems: Problems): ComposeYaml 
   collectTags(doc.contents, [], resets, overrides);
   let document: unknown;
   try {
-    document = doc.toJS({ maxAliasCount: 1000 });
+    document = asData(doc.toJS({ maxAliasCount: 1000 }));
   } catch (e) {
     problems.error([], `cannot read the YAML: ${(e as Error).message}`);
     return undefined;

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import { parseDocument, YAMLError } from 'yaml';
+import { asData, dict } from './dict';
 import { parseEnvFile } from './dotenv';
 import { interpolate, Lookup } from './interpolate';
 import { DocPath, Problems } from './problems';
@@ -32,7 +33,7 @@ export function parseYaml(text: string, problems: Problems): unknown {
     return undefined;
   }
   try {
-    return doc.toJS({ maxAliasCount: 1000 });
+    return asData(doc.toJS({ maxAliasCount: 1000 }));
   } catch (e) {
     problems.error([], `cannot read the YAML: ${(e as Error).message}`);
     return undefined;
@@ -130,7 +131,7 @@ export function interpolateTree(doc: unknown, vars: Map<string, string>, problem
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...at, i]));
     if (isPlainObject(node)) {
-      const out: Record<string, unknown> = {};
+      const out = dict();
       for (const [k, v] of Object.entries(node)) out[k] = walk(v, [...at, k]);
       return out;
     }

@@ -15,6 +15,7 @@
  * - a later file's `null` keeps the earlier value.
  */
 import { goText } from './compose-yaml';
+import { dict, dictOf, hasKey, ownValue } from './dict';
 import { isPlainObject } from './load';
 import { parseShortPort } from './ports';
 
@@ -50,15 +51,15 @@ export function scalarText(value: unknown): string {
 /** A list of names, or a mapping, as a mapping (each list entry getting `defaults`). */
 function toMapping(value: unknown, defaults?: Record<string, unknown>): unknown {
   if (!Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const item of value) out[String(item)] = defaults ? { ...defaults } : null;
+  const out = dict();
+  for (const item of value) out[String(item)] = defaults ? dictOf(defaults) : null;
   return out;
 }
 
 const SERVICE_MERGERS: Record<string, Merger> = {
   'logging': (base, over, path) => {
     if (!isPlainObject(base) || !isPlainObject(over)) return over;
-    const sameDriver = !('driver' in over) || !('driver' in base) || over.driver === base.driver;
+    const sameDriver = !hasKey(over, 'driver') || !hasKey(base, 'driver') || over.driver === base.driver;
     return sameDriver ? mergeMappings(base, over, path) : over;
   },
   'build': (base, over, path) => {
@@ -83,7 +84,7 @@ for (const key of REPLACED) SERVICE_MERGERS[key] = (_base, over) => over;
 function serviceMerger(inService: string): Merger | undefined {
   if (/^ulimits\.[^.]+$/.test(inService)) return (_base, over) => over;
   if (/^volumes\.\d+\.volume\.labels$/.test(inService)) return SERVICE_MERGERS.labels;
-  return SERVICE_MERGERS[inService];
+  return ownValue(SERVICE_MERGERS, inService);
 }
 
 function specialMerger(path: string): Merger | undefined {
@@ -94,9 +95,9 @@ function specialMerger(path: string): Merger | undefined {
 }
 
 function mergeMappings(base: Record<string, unknown>, over: Record<string, unknown>, path: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
+  const out = dictOf(base);
   for (const [k, v] of Object.entries(over)) {
-    out[k] = k in base ? mergeAt(base[k], v, path === '' ? k : `${path}.${k}`) : v;
+    out[k] = hasKey(base, k) ? mergeAt(base[k], v, path === '' ? k : `${path}.${k}`) : v;
   }
   return out;
 }
@@ -200,7 +201,7 @@ function unique(list: unknown[], indexer: Indexer): unknown[] {
 
 /** Keep one entry per key in the lists of a service that compose keeps unique. */
 export function enforceUnicity(service: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...service };
+  const out = dictOf(service);
   for (const [key, indexer] of Object.entries(UNIQUE)) {
     const [first, second] = key.split('.');
     const holder = second === undefined ? out : out[first];
@@ -208,7 +209,7 @@ export function enforceUnicity(service: Record<string, unknown>): Record<string,
     if (!isPlainObject(holder) || !Array.isArray(holder[name])) continue;
     const list = unique(holder[name] as unknown[], indexer);
     if (second === undefined) out[name] = list;
-    else out[first] = { ...holder, [name]: list };
+    else out[first] = dictOf(holder, dict([[name, list]]));
   }
   return out;
 }
@@ -237,12 +238,4 @@ export function mergeComposeDocuments(docs: unknown[]): unknown {
     enforceDocumentUnicity(merged);
     return merged;
   });
-}
-
-/**
- * Merge at a key: `''` merges two services (as `extends` does), any other key the values of that
- * service key.
- */
-export function mergeValue(key: string, base: unknown, over: unknown): unknown {
-  return key === '' ? mergeService(base, over) : mergeAt(base, over, `services.*.${key}`);
 }

@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readServiceEnvFiles } from './compose-load';
+import { dict, dictOf, hasKey, ownValue } from './dict';
 import { builtStage, dockerfileInstructions, dockerfileStages } from './dockerfile';
 import { parseEnvFile } from './dotenv';
-import { interpolateTree, isPlainObject, isToken, parseYaml, readText } from './load';
-import { mergeValue } from './merge';
+import { isPlainObject, isToken, readText } from './load';
 import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
   PortModel, ProjectBindModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel, WatchModel,
@@ -158,7 +158,7 @@ export function readHealthCheck(r: Reader, value: unknown, at: DocPath, bareSeco
     const d = r.bool(hc.disable, [...at, 'disable']);
     if (d) disabled = true;
   }
-  const written: Record<string, unknown> = {};
+  const written = dict<unknown>();
   const timing = (key: string, parser: (v: unknown) => Parsed<number>) => {
     if (hc[key] === undefined || hc[key] === null) return undefined;
     written[key] = hc[key];
@@ -182,7 +182,7 @@ function readLogging(
 ): LoggingModel | undefined {
   const r = svc.r;
   const driver = driverValue === undefined || driverValue === null ? undefined : r.string(driverValue, driverAt);
-  const options: Record<string, string> = {};
+  const options = dict<string>();
   if (optionsValue !== undefined && optionsValue !== null) {
     const opts = r.map(optionsValue, optionsAt);
     for (const [k, v] of Object.entries(opts ?? {})) {
@@ -533,8 +533,12 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     ecs: 'dockerLabels',
     note: 'list or map; a label without a value is ""',
     handle: (svc, v, at) => {
-      const labels: Record<string, string> = {};
-      for (const kv of svc.r.keyValues(v, at) ?? []) labels[kv.name] = kv.value ?? '';
+      const labels = dict<string>();
+      for (const kv of svc.r.keyValues(v, at) ?? []) {
+        // aws-cdk-lib renders a template's maps into object literals, where this one key cannot be
+        if (kv.name === '__proto__') svc.r.problems.warn('ignored-key', kv.at, 'a Docker label named __proto__ cannot be written into a CloudFormation template by aws-cdk-lib (it drops that key): left out; rename the label to keep it');
+        else labels[kv.name] = kv.value ?? '';
+      }
       set(svc, 'labels', labels);
     },
   },
@@ -716,7 +720,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     ecs: 'dockerLabels',
     note: 'KEY=VALUE files read at synth time; `labels` wins over them',
     handle: (svc, v, at) => {
-      const labels: Record<string, string> = {};
+      const labels = dict<string>();
       for (const file of svc.r.stringOrList(v, at) ?? []) {
         const text = readText(path.resolve(svc.ctx.projectDirectory, file), svc.r.problems, at, 'label_file');
         if (text === undefined) continue;
@@ -724,7 +728,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
         for (const err of parsed.errors) svc.r.problems.error(at, `${file} line ${err.line}: ${err.message}`);
         for (const e of parsed.entries) labels[e.name] = e.value ?? '';
       }
-      set(svc, 'labels', { ...labels, ...svc.fields.labels });
+      set(svc, 'labels', dictOf(labels, svc.fields.labels));
     },
   },
   {
@@ -1167,7 +1171,7 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
   const context = path.resolve(svc.ctx.projectDirectory, contextText);
   const dockerfile = spec.dockerfile === undefined ? undefined : r.string(spec.dockerfile, [...at, 'dockerfile'], 'a file in the context');
   const target = spec.target === undefined ? undefined : r.string(spec.target, [...at, 'target'], 'a build stage');
-  const args: Record<string, string> = {};
+  const args = dict<string>();
   for (const kv of spec.args === undefined || spec.args === null ? [] : r.keyValues(spec.args, [...at, 'args']) ?? []) {
     const value = kv.value ?? svc.ctx.variables.get(kv.name);
     if (value !== undefined) args[kv.name] = value;
@@ -1399,7 +1403,7 @@ function readDependsOn(svc: ServiceBuilder, v: unknown, at: DocPath): Dependency
       const s = r.map(spec, dAt);
       for (const [key, value] of Object.entries(s ?? {})) {
         if (key === 'condition') {
-          const c = typeof value === 'string' ? DEPENDS_CONDITIONS[value] : undefined;
+          const c = typeof value === 'string' ? ownValue(DEPENDS_CONDITIONS, value) : undefined;
           if (!c) r.problems.error([...dAt, key], `expected ${Object.keys(DEPENDS_CONDITIONS).join(', ')}, got ${quote(value)}`);
           else condition = c;
         } else if (key === 'required') {
@@ -1511,61 +1515,6 @@ function readStoredFiles(r: Reader, value: unknown, kind: 'secrets' | 'configs',
   return out;
 }
 
-/**
- * Resolve `extends` in a services map: each service is merged over the service it extends (in
- * the same file, or in `file:`), recursively; cycles are errors.
- */
-function resolveExtends(
-  services: Record<string, unknown>, servicesAt: DocPath, r: Reader, load: (file: string, at: DocPath) => Record<string, unknown> | undefined,
-): Record<string, unknown> {
-  const resolved = new Map<string, unknown>();
-  const resolveIn = (map: Record<string, unknown>, mapAt: DocPath, name: string, trail: string[]): unknown => {
-    const key = `${mapAt.join('.')}#${name}`;
-    if (resolved.has(key)) return resolved.get(key);
-    const body = map[name];
-    if (!isPlainObject(body) || body.extends === undefined) return body;
-    const at = [...mapAt, name, 'extends'];
-    if (trail.includes(key)) {
-      r.problems.error(at, `extends forms a cycle: ${[...trail, key].map(k => k.split('#')[1]).join(' -> ')}`);
-      return body;
-    }
-    let baseName: string | undefined;
-    let file: string | undefined;
-    if (typeof body.extends === 'string') {
-      baseName = body.extends;
-    } else if (isPlainObject(body.extends)) {
-      for (const k of Object.keys(body.extends)) {
-        if (k !== 'service' && k !== 'file') r.problems.error([...at, k], 'unknown extends key: allowed are service, file');
-      }
-      baseName = r.string(body.extends.service, [...at, 'service'], 'the name of the service to extend');
-      if (body.extends.file !== undefined) file = r.string(body.extends.file, [...at, 'file'], 'a compose file path');
-    } else {
-      r.problems.error(at, `expected a service name or {service, file}, got ${quote(body.extends)}`);
-    }
-    const { extends: _ignored, ...own } = body;
-    if (baseName === undefined) return own;
-    let baseMap = map;
-    let baseAt = mapAt;
-    if (file !== undefined) {
-      const loaded = load(file, at);
-      if (!loaded) return own;
-      baseMap = loaded;
-      baseAt = [`(${file})`];
-    }
-    if (!(baseName in baseMap)) {
-      r.problems.error(at, `no service ${quote(baseName)} to extend${file ? ` in ${file}` : ''}`);
-      return own;
-    }
-    const base = resolveIn(baseMap, baseAt, baseName, [...trail, key]);
-    const merged = mergeValue('', base, own);
-    resolved.set(key, merged);
-    return merged;
-  };
-  const out: Record<string, unknown> = {};
-  for (const name of Object.keys(services)) out[name] = resolveIn(services, servicesAt, name, []);
-  return out;
-}
-
 const VERSION_HELP = 'allowed are "1", "2", "2.x", "3", "3.x", or no version (the Compose Specification)';
 /** Docker's retired ECS integration: its top-level x-aws-* keys. */
 export const DOCKER_ECS_TOP_LEVEL_KEYS: KeyRule[] = [
@@ -1607,11 +1556,6 @@ export function detectVersion(raw: Record<string, unknown>, problems: Problems):
   return undefined;
 }
 
-/** Compose services that are active under the given profiles (COMPOSE_PROFILES). */
-function activeProfiles(vars: Map<string, string>): Set<string> {
-  return new Set((vars.get('COMPOSE_PROFILES') ?? '').split(',').map(s => s.trim()).filter(s => s !== ''));
-}
-
 export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'version'>, problems: Problems): ComposeModel | undefined {
   const r = new Reader(problems);
   const doc = r.map(raw, [], 'a compose document (a mapping with "services")');
@@ -1623,8 +1567,7 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
   let servicesRaw: Record<string, unknown> | undefined;
   let servicesAt: DocPath;
   if (version === '1') {
-    servicesRaw = {};
-    for (const [k, v] of Object.entries(doc)) if (k !== 'version') servicesRaw[k] = v;
+    servicesRaw = dict(Object.entries(doc).filter(([k]) => k !== 'version'));
     servicesAt = [];
   } else {
     for (const key of Object.keys(doc)) {
@@ -1646,22 +1589,6 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     servicesRaw = r.map(doc.services, servicesAt, 'a mapping of service names to services');
   }
   if (!servicesRaw) return undefined;
-  const cache = new Map<string, Record<string, unknown> | undefined>();
-  servicesRaw = resolveExtends(servicesRaw, servicesAt, r, (file, at) => {
-    const abs = path.resolve(ctx.projectDirectory, file);
-    if (cache.has(abs)) return cache.get(abs);
-    const fileProblems = new Problems(path.basename(file));
-    const text = readText(abs, fileProblems, [], 'compose file');
-    let services: Record<string, unknown> | undefined;
-    if (text !== undefined) {
-      const other = interpolateTree(parseYaml(text, fileProblems), ctx.variables, fileProblems);
-      if (isPlainObject(other)) services = isPlainObject(other.services) ? other.services : other;
-    }
-    for (const p of fileProblems.errors) problems.error(at, `${file}: ${p.message}`);
-    if (!services && fileProblems.ok) problems.error(at, `${file} defines no services`);
-    cache.set(abs, services);
-    return services;
-  });
 
   let name: string | undefined;
   if (doc.name !== undefined && version !== '1') {
@@ -1687,23 +1614,15 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     }
   }
 
-  const profiles = activeProfiles(ctx.variables);
   const services: ServiceModel[] = [];
   for (const [svcName, svcRaw] of Object.entries(servicesRaw)) {
     const at = [...servicesAt, svcName];
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(svcName)) {
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(svcName)) {
       problems.error(at, `service name ${quote(svcName)} cannot be an ECS container name: use letters, digits, dashes and underscores (up to 255)`);
       continue;
     }
     const body = r.map(svcRaw, at, 'a service definition (a mapping)');
     if (!body) continue;
-    if (body.profiles !== undefined) {
-      const list = r.stringOrList(body.profiles, [...at, 'profiles']) ?? [];
-      if (!list.some(p => profiles.has(p) || p === '*') && !profiles.has('*')) {
-        problems.warn('inactive-profile', at, `left out: its profiles (${list.join(', ')}) are not active; set COMPOSE_PROFILES to include it`);
-        continue;
-      }
-    }
     const svc = readService(svcName, at, body, fullCtx, r);
     if (svc) services.push(svc);
   }
@@ -1716,7 +1635,7 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
   for (const svc of services) {
     for (const [list, declared, kind] of [[svc.secretFiles, secrets, 'secrets'], [svc.configFiles, configs, 'configs']] as const) {
       for (const f of list) {
-        if (!declared.some(d => d.key === f.source) && !(isPlainObject(doc[kind]) && f.source in (doc[kind] as object))) {
+        if (!declared.some(d => d.key === f.source) && !hasKey(isPlainObject(doc[kind]) ? doc[kind] as object : undefined, f.source)) {
           problems.error(f.path, `no top-level ${kind.slice(0, -1)} named ${quote(f.source)}: declare it under the top-level ${kind}`);
         }
       }

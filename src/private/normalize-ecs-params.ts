@@ -2,6 +2,7 @@
  * The normalize stage for ecs-params documents (ecs-cli's version 1 schema). Unknown keys are
  * reported (ecs-cli ignored them silently: a typo must not pass unseen).
  */
+import { dict } from './dict';
 import { isToken } from './load';
 import {
   DependencyCondition, DependencyModel, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, NetworkParamsModel, SecretModel,
@@ -292,7 +293,7 @@ function readService(r: Reader, name: string, value: unknown, at: DocPath): EcsS
     if (f) {
       checkKeys(r, f, fAt, 'task_definition.services.*.firelens_configuration', 'firelens_configuration');
       const type = r.string(f.type, [...fAt, 'type'], '"fluentbit" or "fluentd"');
-      const options: Record<string, string> = {};
+      const options = dict<string>();
       for (const kv of f.options === undefined || f.options === null ? [] : r.keyValues(f.options, [...fAt, 'options']) ?? []) {
         options[kv.name] = kv.value ?? '';
       }

@@ -4,6 +4,7 @@
  * lacks, task size against the containers, dependencies) are made here.
  */
 import { createHash } from 'crypto';
+import { dict } from '../dict';
 import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from '../fargate';
 import {
   BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
@@ -332,7 +333,7 @@ function planLogging(
   if (logging.driver !== 'awslogs') {
     return { kind: 'driver', driver: logging.driver, options: logging.options };
   }
-  const options: Record<string, string> = {};
+  const options = dict<string>();
   for (const [k, v] of Object.entries(logging.options)) {
     if (!AWSLOGS_OPTIONS.includes(k)) {
       problems.error([...logging.path, 'options', k], `unknown awslogs option: allowed are ${AWSLOGS_OPTIONS.join(', ')}`);
