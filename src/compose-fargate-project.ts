@@ -305,7 +305,7 @@ export class ComposeFargateProject extends Construct {
       } : undefined);
       if (scaling) child.scalableTaskCount = addAutoScaling(child.service, scaling, balancing.applicationTargetGroups.get(child.service)?.[0]);
       if (props.loadBalancer && s.task.ingress.length > 0 && !balancing.targetServices.has(child.service)) {
-        Annotations.of(child).addWarningV2(`${WARNING_PREFIX}:not-published`, `${s.name} publishes ${s.task.ingress.map(i => `${i.fromPort}/${i.protocol}`).join(', ')}, which stay closed: with loadBalancer the load balancer is the only way in; add a target for it, or reach it from the other services by name`);
+        Annotations.of(child).addWarningV2(`${WARNING_PREFIX}:not-published`, `${s.task.ingress[0]?.at ? `${s.task.ingress[0].at}: ` : ''}${s.name} publishes ${s.task.ingress.map(i => `${i.fromPort}/${i.protocol}`).join(', ')}, which stay closed: with loadBalancer the load balancer is the only way in; add a target for it, or reach it from the other services by name`);
       }
     }
   }

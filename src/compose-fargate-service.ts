@@ -18,7 +18,7 @@ import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeS
 import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { warnHostReferences } from './private/plan/names';
 import { planTask, portMappingName, TaskPlan } from './private/plan/task';
-import { ComposeFargateError, Problems } from './private/problems';
+import { ComposeFargateError, formatProblem, Problems } from './private/problems';
 
 /**
  * Properties of a ComposeFargateService. Everything not in the two files is a prop; props beat
@@ -204,7 +204,11 @@ export class ComposeFargateService extends Construct {
     });
     if (props.enableExecuteCommand && !task.taskRole) grantExecuteCommandLogs(built);
     if (props.enableExecuteCommand && task.taskRole) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:exec-task-role`, 'enableExecuteCommand: the task role comes from ecs-params task_role_arn and is not changed: it must allow ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel');
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:exec-task-role`, formatProblem({
+        file: params?.file,
+        path: ['task_definition', 'task_role_arn'],
+        message: 'enableExecuteCommand: the task role comes from ecs-params task_role_arn and is not changed: it must allow ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel',
+      }));
     }
     if (task.serviceDiscovery) this.enableServiceDiscovery(task, params?.file);
     if (props.serviceConnect) this.enableServiceConnect(task, props.serviceConnect, infra.createdCluster);

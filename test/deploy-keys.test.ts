@@ -61,7 +61,7 @@ describe('deployment percentages, as Docker\'s ECS integration read them', () =>
     expect(m.warnings.filter(w => w.id === 'ignored-key').map(w => w.path.join('.'))).toEqual(
       ['delay', 'failure_action', 'monitor', 'max_failure_ratio', 'order'].map(k => `services.web.deploy.update_config.${k}`));
     expect(errorOf(() => ComposeDefinition.fromYaml(web('      x-aws-min_percent: 50\n      update_config:\n        x-aws-min_percent: 25\n        paralelism: 2\n'), { variables: {} })).split('\n')).toEqual([
-      'services.web.deploy.update_config.x-aws-min_percent: 25 conflicts with the 50 at services.web.deploy.x-aws-min_percent: give one',
+      'services.web.deploy.update_config.x-aws-min_percent: 25% conflicts with the 50% at services.web.deploy.x-aws-min_percent: give one',
       'services.web.deploy.update_config.paralelism: unknown update_config key: allowed are parallelism, delay, failure_action, monitor, max_failure_ratio, order, x-aws-min_percent, x-aws-max_percent',
     ]);
   });

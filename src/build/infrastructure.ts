@@ -141,7 +141,7 @@ export function buildSecurityGroups(scope: Construct, input: SecurityGroupsInput
     const label = `${ingress.fromPort === ingress.toPort ? ingress.fromPort : `${ingress.fromPort}-${ingress.toPort}`}/${ingress.protocol}`;
     const sensitive = holdsSensitivePort(ingress.fromPort, ingress.toPort);
     if (sensitive !== undefined) {
-      Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:sensitive-port`, `published port ${label} holds port ${sensitive} (administration or a database): the security group admits it from the VPC only, not from the internet; add rules to securityGroup if you mean to expose it`);
+      Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:sensitive-port`, `${ingress.at ? `${ingress.at}: ` : ''}published port ${label} holds port ${sensitive} (administration or a database): the security group admits it from the VPC only, not from the internet; add rules to securityGroup if you mean to expose it`);
     }
     sg.addIngressRule(sensitive !== undefined ? ec2.Peer.ipv4(vpc.vpcCidrBlock) : ec2.Peer.anyIpv4(), port, `published port ${label}`);
   }
@@ -208,6 +208,7 @@ export function planSettings(scope: Construct, props: ComposeFargateBaseProps, d
     createLogGroups: props.createLogGroups,
     volumeStorage: (props.volumeStorage ?? defaultStorage) === VolumeStorage.EFS ? 'efs' : 'task',
     existingFileSystems: Object.keys(props.fileSystems ?? {}),
+    existingSecrets: Object.keys(props.secrets ?? {}),
   };
 }
 

@@ -3,13 +3,12 @@
  * use it: an EFS file system (with an access point) per named volume, and a Secrets Manager secret
  * per project secret. Only resources here.
  */
-import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { WARNING_PREFIX } from './infrastructure';
 import { ownValue } from '../private/dict';
 import { slug } from '../private/plan/volumes';
 import { Problems } from '../private/problems';
@@ -81,8 +80,6 @@ export class DeploymentStorage {
         description: `${this.input.projectName}: the compose secret ${name} (its local file is a development value and is not deployed)`,
         generateSecretString: { passwordLength: 32, excludePunctuation: true },
       });
-      Annotations.of(this.scope).addWarningV2(`${WARNING_PREFIX}:generated-secret`, `secrets.${name}: the stack makes a Secrets Manager secret with a generated value (the local value is for development and is not deployed). `
-        + 'When the value must be exact (an API key), set it after deploying with `aws secretsmanager put-secret-value --secret-id <the secret\'s ARN> --secret-string file://<the file>`, or pass an existing secret in the secrets prop');
     }
     this.secrets.set(name, found);
     return found;

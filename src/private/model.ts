@@ -76,6 +76,11 @@ export interface ProjectBindModel {
   readonly relative: string;
   /** What is there at synth time. */
   readonly kind: 'file' | 'dir' | 'empty-dir' | 'missing';
+  /**
+   * Whether Docker makes a missing source (a folder): the short syntax does; the long syntax only with
+   * `bind.create_host_path: true`, else the container does not start.
+   */
+  readonly createHostPath: boolean;
   /** The text of the (small, text) files mounted, where other services' names may stand (`proxy_pass http://backend:8000`). */
   readonly texts: { readonly file: string; readonly text: string }[];
 }

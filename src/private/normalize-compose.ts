@@ -97,7 +97,9 @@ function setSize(svc: ServiceBuilder, field: 'memoryLimitMiB' | 'memoryReservati
   const pathKey = field === 'memoryLimitMiB' ? 'memoryLimit' : field === 'memoryReservationMiB' ? 'memoryReservation' : 'cpu';
   const existing = svc.fields.sizePaths?.[pathKey];
   if (existing && svc.fields[field] !== value) {
-    svc.r.problems.error(at, `${quote(value)} conflicts with the value set at ${existing.join('.')} (${svc.fields[field]}): give one`);
+    const unit = field === 'cpu' ? 'CPU units' : 'MiB';
+    const given = written === undefined ? `${value} ${unit}` : `${quote(written)} (${value} ${unit})`;
+    svc.r.problems.error(at, `${given} conflicts with the ${svc.fields[field]} ${unit} set at ${formatPath(existing)}: give one`);
     return;
   }
   svc.fields[field] = value;
@@ -647,7 +649,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'volumes',
     support: 'converted',
     ecs: 'mountPoints, volumes',
-    note: 'named volumes (task storage, or EFS: ecs-params efs_volumes, the fileSystems prop, volumeStorage EFS, and always in ComposeFargateProject) and anonymous volumes; `:ro`; long syntax. Bind mounts of project files: in the image at their target, COPYed at deploy time (a thin image on a registry image; with `build:`, at the end of the stage the build ends with, in a copy of the build context made at synth; the shallower target first, owned by the user the service runs as); a development mount of files the image holds (the Dockerfile COPYs them to the target, or a develop.watch sync rule) is left out; a missing or empty folder is a data volume; an anonymous volume inside a mounted project folder (`/app/node_modules`) is left out, as the image keeps its files there. Host paths outside the project folder are refused',
+    note: 'named volumes (task storage, or EFS: ecs-params efs_volumes, the fileSystems prop, volumeStorage EFS, and always in ComposeFargateProject) and anonymous volumes; `:ro`; long syntax. Bind mounts of project files: in the image at their target, COPYed at deploy time (a thin image on a registry image; with `build:`, at the end of the stage the build ends with, in a copy of the build context made at synth; the shallower target first, owned by the user the service runs as); a development mount of files the image holds (the Dockerfile COPYs them to the target, or a develop.watch sync rule) is left out; a missing or empty folder is a data volume (a missing path mounted read-only, at a file by its name, or in the long syntax without bind.create_host_path is an error); an anonymous volume inside a mounted project folder (`/app/node_modules`) is left out, as the image keeps its files there. Host paths outside the project folder are refused',
     handle: (svc, v, at) => set(svc, 'volumes', readVolumes(svc, v, at)),
   },
   {
@@ -926,7 +928,15 @@ function projectBind(svc: ServiceBuilder, source: string | undefined, at: DocPat
   } catch {
     kind = 'missing';
   }
-  return { source: abs, relative: relative === '' ? '.' : `./${relative.split(path.sep).join('/')}`, kind, texts: kind === 'file' || kind === 'dir' ? mountedTexts(abs) : [] };
+  // The short syntax makes a missing source; the long one only with bind.create_host_path (as compose-go reads it).
+  const createHostPath = !isPlainObject(item) || (isPlainObject(item.bind) && item.bind.create_host_path === true);
+  return {
+    source: abs,
+    relative: relative === '' ? '.' : `./${relative.split(path.sep).join('/')}`,
+    kind,
+    createHostPath,
+    texts: kind === 'file' || kind === 'dir' ? mountedTexts(abs) : [],
+  };
 }
 
 /** The text files of a mount (a few, small ones: configuration), for the names they use. */
@@ -1224,7 +1234,7 @@ function readPercent(svc: ServiceBuilder, key: string, value: unknown, at: DocPa
   if (n === undefined) return;
   const which = key === 'x-aws-min_percent' ? 'min' : 'max';
   const given = update[which];
-  if (given && given.value !== n) svc.r.problems.error(at, `${n} conflicts with the ${given.value} at ${formatPath(given.at)}: give one`);
+  if (given && given.value !== n) svc.r.problems.error(at, `${n}% conflicts with the ${given.value}% at ${formatPath(given.at)}: give one`);
   else update[which] = { value: n, at };
 }
 

@@ -11,7 +11,7 @@ import {
   NetworkParamsModel, SecretModel, ServiceDiscoveryModel, ServiceModel, UlimitModel,
 } from '../model';
 import { describePorts, isLoopback, Protocol } from '../ports';
-import { DocPath, formatPath, Problems, quote } from '../problems';
+import { DocPath, formatPath, formatProblem, Problems, quote } from '../problems';
 import {
   checkNetworkLimits, checkTaskDefinitionLimits, ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds,
   MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
@@ -113,6 +113,8 @@ export interface IngressPlan {
   readonly fromPort: number;
   readonly toPort: number;
   readonly protocol: Protocol;
+  /** Where the file opens it (`docker-compose.yml: services.db.ports[0]`), for the warnings that name it. */
+  readonly at?: string;
 }
 
 export interface VolumePlan {
@@ -228,6 +230,8 @@ export interface PlanSettings {
   readonly volumeStorage?: 'task' | 'efs';
   /** Named volumes that the `fileSystems` prop maps to existing EFS file systems. */
   readonly existingFileSystems?: string[];
+  /** Project secrets that the `secrets` prop maps to existing Secrets Manager secrets. */
+  readonly existingSecrets?: string[];
 }
 
 export interface PlanInput extends PlanSettings {
@@ -362,6 +366,11 @@ function planLogging(
     streamPrefix: logging.options['awslogs-stream-prefix'] ?? svc.name,
     options,
   };
+}
+
+/** The place of a path as a problem names it: `docker-compose.yml: services.web.ports[0]`. */
+export function placeOf(problems: Problems, at: DocPath): string {
+  return formatProblem({ file: problems.file, path: at, message: '' });
 }
 
 function pathOf(problems: Problems, at: DocPath): string {
@@ -667,7 +676,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     for (const port of svc.ports) {
       if (port.hostIp !== undefined && isLoopback(port.hostIp)) continue;
       if (!ingress.some(i => i.protocol === port.protocol && i.fromPort === port.containerPort && i.toPort === port.containerPortEnd)) {
-        ingress.push({ fromPort: port.containerPort, toPort: port.containerPortEnd, protocol: port.protocol });
+        const at = placeOf(composeProblems, port.path);
+        ingress.push({ fromPort: port.containerPort, toPort: port.containerPortEnd, protocol: port.protocol, at });
       }
     }
   }

@@ -113,6 +113,11 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
           problems.warn('development-mount', m.path, `left out: ${bind.relative} holds files the image already has at ${m.target} (a development mount, for edits without a rebuild)`);
           continue;
         }
+        const refused = bind.kind === 'missing' ? missingSourceRefusal(bind, m) : undefined;
+        if (refused) {
+          problems.error(m.path, `${bind.relative}: file not found in the project folder: ${refused}`);
+          continue;
+        }
         if (bind.kind === 'missing' || bind.kind === 'empty-dir') {
           name = `bind-${slug(bind.relative)}`.slice(0, 255);
           add(dataVolume(name, m.path, `${bind.relative} is ${bind.kind === 'missing' ? 'missing' : 'an empty folder'}, so it holds data the service writes: a volume like a named one${efsMode ? '' : ', '}`));
@@ -162,6 +167,35 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
   return volumes;
 }
 
+/** Endings of the files a project mounts over an image's (configuration, scripts, certificates). */
+const FILE_ENDINGS = new Set([
+  'conf', 'cnf', 'cfg', 'config', 'ini', 'json', 'yml', 'yaml', 'toml', 'xml', 'properties', 'env', 'txt', 'js', 'mjs', 'cjs', 'ts', 'py',
+  'rb', 'php', 'sh', 'sql', 'lua', 'html', 'htm', 'css', 'crt', 'pem', 'key', 'cert', 'p12', 'jks', 'htpasswd', 'rules', 'tmpl', 'tpl', 'j2', 'hcl', 'list',
+]);
+
+/** Whether a path names a file by its ending (`nginx.conf`, `init.sql`), not a folder. */
+function looksLikeFile(p: string): boolean {
+  const base = p.replace(/\/+$/, '').split('/').pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && FILE_ENDINGS.has(base.slice(dot + 1).toLowerCase());
+}
+
+/**
+ * Why a missing project path cannot become a data volume, or undefined when it can (a folder the
+ * service fills: Docker makes it, and so does a task volume). A missing file is a mistake: Docker
+ * would make a folder there and the container would see no file, or refuse to start.
+ */
+function missingSourceRefusal(bind: NonNullable<MountModel['bind']>, m: MountModel): string | undefined {
+  if (!bind.createHostPath) {
+    return 'a long-syntax bind mount of a missing path does not start under Docker either (it makes the folder only with bind.create_host_path: true); create it, or mount a named volume';
+  }
+  if (m.readOnly) return `it is mounted read-only at ${m.target}, so it can only hold what the project gives: create it, or remove the mount`;
+  if (looksLikeFile(m.target) || looksLikeFile(bind.relative)) {
+    return `it is mounted at ${m.target}, a file (by its name), where an empty volume would hide the image's file: create ${bind.relative}, or remove the mount`;
+  }
+  return undefined;
+}
+
 /**
  * Compose secrets and configs. Stored on AWS (external, name): files written by one init container
  * into per-folder volumes. A project secret (file:, content:, environment:): the same, from a Secrets
@@ -203,6 +237,10 @@ export function planFileInit(input: PlanInput, containers: ContainerPlan[], volu
       const volume = `${svc.name}-files-${slug(dir)}`.slice(0, 255);
       if (!volumes.some(v => v.name === volume)) volumes.push({ name: volume });
       if (!c.mountPoints.some(m => m.volume === volume)) c.mountPoints.push({ volume, containerPath: dir, readOnly: true });
+      if (kind === 'secret' && decl.local && !(input.existingSecrets ?? []).includes(decl.key)) {
+        problems.warn('generated-secret', decl.path, 'the stack makes a Secrets Manager secret with a generated value (the local value is for development and is not deployed). '
+          + 'When the value must be exact (an API key), set it after deploying with `aws secretsmanager put-secret-value --secret-id <the secret\'s ARN> --secret-string file://<the file>`, or pass an existing secret in the secrets prop');
+      }
       files.push({
         store: kind === 'secret' ? (decl.local ? 'generated' : 'secretsmanager') : 'ssm',
         name: decl.local ? decl.key : decl.name,
