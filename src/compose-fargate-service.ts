@@ -120,6 +120,10 @@ export class ComposeFargateService extends Construct {
   /**
    * The service's URL (through the load balancer or the domain name).
    *
+   * With the listener's port unless the scheme implies it (`http://...:8080`, `https://...` on 443,
+   * `tcp://...:5432`): of the first listener that forwards every request, else of the first. The stack's
+   * `Url` output holds it; each other listener's URL is an output `Url<port>`.
+   *
    * @default - undefined without a load balancer
    */
   public readonly url?: string;

@@ -55,6 +55,21 @@ interface ResolvedTarget extends LoadBalancerTarget {
   readonly at: DocPath;
 }
 
+/** A listener, as its URL shows it. */
+interface Endpoint {
+  readonly scheme: 'http' | 'https' | 'tcp' | 'tls' | 'udp';
+  readonly port: number;
+  /** Whether its default action forwards (rather than only rules on paths or hosts). */
+  readonly answers: boolean;
+}
+
+/** The ports a scheme implies: a URL names any other. TCP, TLS and UDP imply none. */
+const DEFAULT_PORTS: Partial<Record<Endpoint['scheme'], number>> = { http: 80, https: 443 };
+
+function endpointUrl(e: Endpoint, host: string): string {
+  return DEFAULT_PORTS[e.scheme] === e.port ? `${e.scheme}://${host}` : `${e.scheme}://${host}:${e.port}`;
+}
+
 /** The load balancer type: the prop, else Docker's x-aws-protocol, else Application. */
 function balancerType(options: LoadBalancerOptions, protocols: string[]): LoadBalancerType {
   if (options.loadBalancerType) return options.loadBalancerType;
@@ -209,27 +224,14 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
     : undefined);
 
   let lb: elbv2.ApplicationLoadBalancer | elbv2.NetworkLoadBalancer;
-  let scheme: string;
+  /** The listeners, in the order of their first target. */
+  const endpoints: Endpoint[] = [];
   if (type === LoadBalancerType.APPLICATION) {
     const alb = new elbv2.ApplicationLoadBalancer(scope, 'LoadBalancer', { vpc, internetFacing });
     lb = alb;
-    scheme = certificate ? 'https' : 'http';
-    const listeners = new Map<number, elbv2.ApplicationListener>();
-    let priority = 1;
+    // Each listener gets its default action once, when it is made: the target without conditions, else a 404.
+    const byListener = new Map<number, { target: ResolvedTarget; group: elbv2.ApplicationTargetGroup; index: number }[]>();
     targets.forEach((t, i) => {
-      let listener = listeners.get(t.listenerPort);
-      if (!listener) {
-        const https = certificate !== undefined && t.listenerPort !== 80;
-        listener = alb.addListener(`Listener${t.listenerPort}`, {
-          port: t.listenerPort,
-          protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
-          certificates: https ? [certificate!] : undefined,
-          open: internetFacing,
-          defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not Found' }),
-        });
-        if (!internetFacing) listener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock));
-        listeners.set(t.listenerPort, listener);
-      }
       const tg = new elbv2.ApplicationTargetGroup(scope, `TargetGroup${i}`, {
         vpc,
         port: t.containerPort,
@@ -238,18 +240,37 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
         healthCheck: options.healthCheck ?? deriveHealthCheck(t.container, t.containerPort),
         targets: [t.owner.service.loadBalancerTarget({ containerName: t.service, containerPort: t.containerPort })],
       });
+      byListener.set(t.listenerPort, [...(byListener.get(t.listenerPort) ?? []), { target: t, group: tg, index: i }]);
+      targetGroups.push(tg);
+      applicationTargetGroups.set(t.owner.service, [...(applicationTargetGroups.get(t.owner.service) ?? []), tg]);
+    });
+    const listeners = new Map<number, elbv2.ApplicationListener>();
+    for (const [port, routed] of byListener) {
+      const https = certificate !== undefined && port !== 80;
+      const plain = routed.find(r => r.target.pathPattern === undefined && r.target.hostHeader === undefined);
+      const listener = alb.addListener(`Listener${port}`, {
+        port,
+        protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+        certificates: https ? [certificate!] : undefined,
+        open: internetFacing,
+        defaultAction: plain
+          ? elbv2.ListenerAction.forward([plain.group])
+          : elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not Found' }),
+      });
+      if (!internetFacing) listener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock));
+      listeners.set(port, listener);
+      endpoints.push({ scheme: https ? 'https' : 'http', port, answers: plain !== undefined });
+    }
+    // The rules in the order of the targets, so that their priorities follow it.
+    let priority = 1;
+    for (const { target: t, group, index } of [...byListener.values()].flat().sort((a, b) => a.index - b.index)) {
       const conditions = [
         ...(t.pathPattern !== undefined ? [elbv2.ListenerCondition.pathPatterns([t.pathPattern])] : []),
         ...(t.hostHeader !== undefined ? [elbv2.ListenerCondition.hostHeaders([t.hostHeader])] : []),
       ];
-      if (conditions.length > 0) {
-        listener.addTargetGroups(`Rule${i}`, { targetGroups: [tg], conditions, priority: priority++ });
-      } else {
-        listener.addTargetGroups(`Default${i}`, { targetGroups: [tg] });
-      }
-      targetGroups.push(tg);
-      applicationTargetGroups.set(t.owner.service, [...(applicationTargetGroups.get(t.owner.service) ?? []), tg]);
-    });
+      if (conditions.length === 0) continue;
+      listeners.get(t.listenerPort)!.addTargetGroups(`Rule${index}`, { targetGroups: [group], conditions, priority: priority++ });
+    }
     if (certificate && !listeners.has(80)) {
       alb.addRedirect({
         sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS,
@@ -263,7 +284,6 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
     });
     const nlb = new elbv2.NetworkLoadBalancer(scope, 'LoadBalancer', { vpc, internetFacing, securityGroups: [sg] });
     lb = nlb;
-    scheme = certificate ? 'tls' : 'tcp';
     targets.forEach((t, i) => {
       const udp = t.protocol === 'udp';
       const listener = nlb.addListener(`Listener${t.listenerPort}`, {
@@ -282,6 +302,7 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
         })],
       });
       listener.addTargetGroups(`Default${i}`, tg);
+      endpoints.push({ scheme: udp ? 'udp' : certificate ? 'tls' : 'tcp', port: t.listenerPort, answers: true });
       const listenerPort = udp ? ec2.Port.udp(t.listenerPort) : ec2.Port.tcp(t.listenerPort);
       const sensitive = holdsSensitivePort(t.listenerPort, t.listenerPort) !== undefined;
       if (sensitive && internetFacing) {
@@ -303,8 +324,13 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
     });
   }
   const host = options.domainName ?? lb.loadBalancerDnsName;
-  const url = `${scheme}://${host}`;
+  // The URL: of the first listener that answers every request (not only routed paths or hosts), else of the first.
+  const main = endpoints.find(e => e.answers) ?? endpoints[0];
+  const url = endpointUrl(main, host);
   new CfnOutput(scope, 'Url', { value: url, description: 'The URL of the service' });
+  for (const e of endpoints.filter(x => x !== main)) {
+    new CfnOutput(scope, `Url${e.port}`, { value: endpointUrl(e, host), description: `The URL of the service's listener on port ${e.port}` });
+  }
   return {
     applicationLoadBalancer: lb instanceof elbv2.ApplicationLoadBalancer ? lb : undefined,
     networkLoadBalancer: lb instanceof elbv2.NetworkLoadBalancer ? lb : undefined,

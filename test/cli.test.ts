@@ -9,6 +9,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ts from 'typescript';
 import { validateTemplateJson } from './cfn-validate';
 import { writeFiles } from './util';
@@ -75,6 +76,8 @@ function project(name: string, files: Record<string, string>): string {
 }
 
 const BAD_COMPOSE = 'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80/sctp"\n';
+/** A file with two warnings: restart (ignored-key) and a host port (host-port). */
+const TWO_WARNINGS = 'name: shop\nservices:\n  web:\n    image: web:1\n    restart: always\n    ports: ["8080:80"]\n';
 const BAD_PARAMS = 'version: 1\ntask_definition:\n  task_sise:\n    cpu_limit: 256\n';
 
 /** Every run, started at once in beforeAll. */
@@ -107,6 +110,13 @@ const RUNS = {
       'docker-compose.override.yml': 'services:\n  web:\n    image: web:2\n    mem_limit: 512m\n',
     }),
   }),
+  // --ack: a warning acknowledged with or without the prefix, an id no warning has, in each command that prints warnings.
+  ackSynth: () => cli(['synth', '-o', 'out', '--ack', 'ignored-key'], { cwd: project('ack-synth', { 'docker-compose.yml': TWO_WARNINGS }) }),
+  ackUnknown: () => cli(['synth', '-o', 'out', '--ack', 'ignored-keys', '--ack', '@aws-cdk/core:nothing'], { cwd: project('ack-unknown', { 'docker-compose.yml': TWO_WARNINGS }) }),
+  taskDefinitionWarnings: () => cli(['task-definition'], { cwd: project('td-warnings', { 'docker-compose.yml': TWO_WARNINGS }) }),
+  ackTaskDefinition: () => cli(['task-definition', '--ack', 'cdk-compose-fargate:host-port'], { cwd: project('ack-td', { 'docker-compose.yml': TWO_WARNINGS }) }),
+  ackApp: () => cli(['app', '--ack', 'host-port', '--ack', 'ignored-key'], { cwd: project('ack-app', { 'docker-compose.yml': TWO_WARNINGS }), env: { CDK_OUTDIR: path.join(scratch, 'ack-app.out') } }),
+  ackDiagram: () => cli(['diagram', '--ack', 'host-port']),
   folderName: () => cli(['task-definition'], { cwd: project('My.App', { 'compose.yaml': 'services:\n  web:\n    image: web\n' }) }),
   // One ECS service per compose service (ComposeFargateProject).
   synthPerService: () => cli(['synth', '--per-service', '-o', path.join(scratch, 'per-service.out')], { cwd: path.join(ROOT, 'examples', 'project') }),
@@ -264,6 +274,66 @@ describe('--per-service', () => {
     expect(results.perServiceWithValue.stderr).toContain('--per-service takes no value');
     expect(parseArgs(['app', '--per-service', '-f', 'x.yml'], '1')).toMatchObject({ command: 'app', perService: true, files: ['x.yml'] });
     expect(() => parseArgs(['synth', '--per-service', '--per-service'], '1')).toThrow('--per-service given twice');
+  });
+});
+
+describe('--ack: acknowledged warnings are not printed', () => {
+  const RESTART = 'docker-compose.yml: services.web.restart: ignored on Fargate: ECS replaces stopped tasks itself [ack: cdk-compose-fargate:ignored-key]';
+  const HOST_PORT = /^docker-compose\.yml: services\.web\.ports\[0\]: publishes container port 80\/tcp on host port 8080: .*\[ack: cdk-compose-fargate:host-port\]$/;
+  /** The warnings the assembly keeps for the CDK CLI to print. */
+  const assemblyWarnings = (dir: string) => new cxapi.CloudAssembly(dir).stacks
+    .flatMap(stack => stack.messages.filter(m => m.level === cxapi.SynthesisMessageLevel.WARNING).map(m => String(m.entry.data)));
+
+  test('synth: the id without its prefix; the other warning stays, and the summary says what was acknowledged', () => {
+    const r = results.ackSynth;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const warnings = r.stdout.slice(r.stdout.indexOf('\nWarnings'));
+    expect(warnings).toMatch(/^\nWarnings \(1\):\n {2}docker-compose\.yml: services\.web\.ports\[0\]: .*\[ack: cdk-compose-fargate:host-port\]\n {2}\(--ack ID acknowledges the warnings that end with \[ack: ID\]\)\nAcknowledged \(--ack\): cdk-compose-fargate:ignored-key \(1\)\n/);
+    const kept = assemblyWarnings(path.join(scratch, 'ack-synth', 'out'));
+    expect(kept).toEqual([expect.stringMatching(HOST_PORT)]);
+  });
+
+  test('an id no warning has: a note on stderr naming the ids there are; nothing else changes', () => {
+    const r = results.ackUnknown;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe([
+      'cdk-compose-fargate: --ack ignored-keys: no warning here has the id cdk-compose-fargate:ignored-keys; the warnings\' ids are cdk-compose-fargate:host-port, cdk-compose-fargate:ignored-key',
+      'cdk-compose-fargate: --ack @aws-cdk/core:nothing: no warning here has the id @aws-cdk/core:nothing; the warnings\' ids are cdk-compose-fargate:host-port, cdk-compose-fargate:ignored-key',
+      '',
+    ].join('\n'));
+    expect(r.stdout).toContain('\nWarnings (2):\n');
+    expect(assemblyWarnings(path.join(scratch, 'ack-unknown', 'out'))).toHaveLength(2);
+  });
+
+  test('task-definition: the warnings on stderr (the JSON alone on stdout), --ack with the prefix', () => {
+    const all = results.taskDefinitionWarnings;
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout).family).toBe('shop');
+    const lines = all.stderr.trimEnd().split('\n');
+    expect(lines).toEqual([`warning: ${RESTART}`, expect.stringMatching(/^warning: docker-compose\.yml: services\.web\.ports\[0\]: .*host-port\]$/)]);
+    const acked = results.ackTaskDefinition;
+    expect(acked.code).toBe(0);
+    expect(acked.stderr).toBe(`warning: ${RESTART}\n`);
+    expect(acked.stdout).toBe(all.stdout);
+  });
+
+  test('app: the acknowledged warnings are not in the assembly the CDK CLI prints them from', () => {
+    const r = results.ackApp;
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(assemblyWarnings(path.join(scratch, 'ack-app.out'))).toEqual([]);
+  });
+
+  test('the flag: in the help of synth, app and task-definition; repeated; not a flag of diagram or config', () => {
+    for (const help of [results.helpSynth, results.helpApp, results.helpTaskDefinition]) {
+      expect(help.stdout).toContain('--ack ID');
+      expect(help.stdout).toContain('[--ack ID]...');
+    }
+    expect(parseArgs(['synth', '--ack', 'a', '--ack=cdk-compose-fargate:b'], '0')).toEqual({ command: 'synth', files: [], acks: ['a', 'cdk-compose-fargate:b'] });
+    expect(() => parseArgs(['synth', '--ack'], '0')).toThrow('--ack needs a value (ID)');
+    expect(() => parseArgs(['config', '--ack', 'a'], '0')).toThrow('unknown flag --ack');
+    expect(results.ackDiagram.code).toBe(2);
+    expect(results.ackDiagram.stderr).toContain('unknown flag --ack');
   });
 });
 
@@ -435,8 +505,8 @@ describe('the command line', () => {
 
   // Help: exit status 0, on stdout. A bad command line: exit status 2, the error and the usage on stderr.
   test.each([
-    ['helpSynth', 0, 'usage: cdk-compose-fargate synth [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service] [-o DIR]\n'],
-    ['helpApp', 0, 'usage: cdk-compose-fargate app [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service]\n'],
+    ['helpSynth', 0, 'usage: cdk-compose-fargate synth [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service] [--ack ID]... [-o DIR]\n'],
+    ['helpApp', 0, 'usage: cdk-compose-fargate app [-f FILE]... [--ecs-params FILE] [-p NAME] [-r REGION] [--per-service] [--ack ID]...\n'],
     ['helpTaskDefinition', 0, 'usage: cdk-compose-fargate task-definition [-f FILE]...'],
     ['helpConfig', 0, 'usage: cdk-compose-fargate config [-f FILE]... [--profile NAME]... [--env-file FILE]... [--project-directory DIR] [-p NAME] [--format yaml|json]\n'],
     ['configBadFormat', 2, 'cdk-compose-fargate config: --format must be yaml or json, got "toml"\nusage: cdk-compose-fargate config '],

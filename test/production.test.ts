@@ -150,6 +150,109 @@ describe('Network Load Balancer', () => {
   });
 });
 
+/** The stack's outputs, each value resolved: "http://${LoadBalancer.DNSName}:8080". */
+function outputs(template: ReturnType<typeof validatedTemplate>): Record<string, string> {
+  const show = (v: any): string => {
+    if (typeof v === 'string') return v;
+    if (v['Fn::Join']) return (v['Fn::Join'][1] as any[]).map(show).join(v['Fn::Join'][0]);
+    if (v['Fn::GetAtt']) return `\${${String(v['Fn::GetAtt'][0]).replace(/[0-9A-F]{8}$/, '')}.${v['Fn::GetAtt'][1]}}`;
+    return JSON.stringify(v);
+  };
+  return Object.fromEntries(Object.entries(template.findOutputs('*')).filter(([k]) => /Url/.test(k)).map(([k, o]) => [k.replace(/[0-9A-F]{8}$/, ''), show(o.Value)]));
+}
+
+const GHOST = 'services:\n  ghost:\n    image: ghost:5\n    ports: ["8080:2368"]\n';
+const DNS = '${AppLoadBalancer.DNSName}';
+
+describe('the URL (output and url member): the listener port unless the scheme implies it', () => {
+  test('a compose host port other than 80 is the listener, and the URL carries it', () => {
+    const { template, svc, stack } = make(GHOST, { loadBalancer: {} });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8080, Protocol: 'HTTP' });
+    expect(outputs(template)).toEqual({ AppUrl: `http://${DNS}:8080` });
+    expect(stack.resolve(svc.url)).toEqual(template.findOutputs('*')[Object.keys(template.findOutputs('*')).find(k => k.startsWith('AppUrl'))!].Value);
+  });
+
+  test('port 80 over HTTP and 443 over HTTPS are left out; other ports are named', () => {
+    expect(outputs(make(WEB, { loadBalancer: { targets: [{ service: 'web', containerPort: 8000, listenerPort: 80 }] } }).template)).toEqual({ AppUrl: `http://${DNS}` });
+    expect(outputs(make(WEB, { loadBalancer: { targets: [{ service: 'web', containerPort: 8000, listenerPort: 443 }] } }).template)).toEqual({ AppUrl: `http://${DNS}:443` });
+    const zone = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+    const https = (listenerPort?: number) => make(WEB, {}, stack => ({
+      loadBalancer: { targets: [{ service: 'web', containerPort: 8000, listenerPort }], domainName: 'shop.example.com', domainZone: zone(stack) },
+    })).template;
+    // "8000:8000" publishes no other host port: the listener is HTTPS's own
+    expect(outputs(https())).toEqual({ AppUrl: 'https://shop.example.com' });
+    expect(outputs(https(8000))).toEqual({ AppUrl: 'https://shop.example.com:8000' });
+    expect(outputs(https(8443))).toEqual({ AppUrl: 'https://shop.example.com:8443' });
+    // port 80 stays HTTP next to a certificate
+    expect(outputs(https(80))).toEqual({ AppUrl: 'http://shop.example.com' });
+  });
+
+  test('several listeners: the URL is the first that answers every request; each other listener has an output of its own', () => {
+    const { template, svc, stack } = make(WEB, {
+      loadBalancer: {
+        targets: [
+          { service: 'api', containerPort: 9000, hostHeader: 'api.example.com', listenerPort: 8443 },
+          { service: 'web', containerPort: 8000 },
+          { service: 'api', containerPort: 9000, listenerPort: 9000 },
+        ],
+      },
+    });
+    expect(outputs(template)).toEqual({ AppUrl: `http://${DNS}`, AppUrl8443: `http://${DNS}:8443`, AppUrl9000: `http://${DNS}:9000` });
+    expect(stack.resolve(svc.url)).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [expect.stringMatching(/^AppLoadBalancer/), 'DNSName'] }]] });
+  });
+
+  test('a Network Load Balancer: the scheme implies no port, so the URL always names it', () => {
+    const { template } = make('services:\n  dns:\n    image: example/dns:1\n    ports: ["53:53/udp", "8053:8053"]\n', {
+      loadBalancer: { loadBalancerType: LoadBalancerType.NETWORK },
+    });
+    expect(outputs(template)).toEqual({ AppUrl: `udp://${DNS}:53`, AppUrl8053: `tcp://${DNS}:8053` });
+  });
+
+  test('ComposeFargateProject: the same URL', () => {
+    const stack = new Stack(new App(), 'S');
+    const project = new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromYaml(GHOST, { variables: {} }), loadBalancer: {} });
+    const template = validatedTemplate(stack);
+    expect(outputs(template)).toEqual({ AppUrl: `http://${DNS}:8080` });
+    expect(JSON.stringify(stack.resolve(project.url))).toContain('":8080"');
+  });
+});
+
+describe('listeners get their default action once (no aws-cdk-lib warning that one was replaced)', () => {
+  const replaced = (stack: Stack) => [
+    ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('default Action already existed')),
+    ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('listenerExistingDefaultActionReplaced')),
+  ];
+  const cases: [string, string, Partial<ComposeFargateServiceProps>][] = [
+    ['one target', GHOST, { loadBalancer: {} }],
+    ['a default target and routed ones on one listener', WEB, {
+      loadBalancer: { targets: [{ service: 'api', containerPort: 9000, pathPattern: '/api/*' }, { service: 'web', containerPort: 8000 }, { service: 'api', containerPort: 9000, hostHeader: 'api.example.com' }] },
+    }],
+    ['routed targets only (a 404 by default)', WEB, { loadBalancer: { targets: [{ service: 'api', containerPort: 9000, pathPattern: '/api/*' }] } }],
+    ['a Network Load Balancer', WEB, { loadBalancer: { loadBalancerType: LoadBalancerType.NETWORK } }],
+  ];
+  test.each(cases)('ComposeFargateService: %s', (_name, yaml, props) => {
+    const { stack, template } = make(yaml, props);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    expect(replaced(stack)).toEqual([]);
+  });
+  test.each(cases)('ComposeFargateProject: %s', (_name, yaml, props) => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromYaml(yaml, { variables: {} }), loadBalancer: props.loadBalancer });
+    validatedTemplate(stack).resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    expect(replaced(stack)).toEqual([]);
+  });
+  test('HTTPS with the redirect from 80', () => {
+    const { stack } = make(WEB, {}, s => ({
+      loadBalancer: {
+        targets: [{ service: 'web', containerPort: 8000, listenerPort: 443 }],
+        domainName: 'shop.example.com',
+        domainZone: route53.HostedZone.fromHostedZoneAttributes(s, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
+      },
+    }));
+    expect(replaced(stack)).toEqual([]);
+  });
+});
+
 describe('existing target groups (ecs-cli --target-groups)', () => {
   test('the service registers with them; the port is open to the VPC', () => {
     const arn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef';

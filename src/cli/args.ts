@@ -25,6 +25,8 @@ export interface ParsedArgs {
   readonly envFiles?: string[];
   readonly projectDirectory?: string;
   readonly format?: string;
+  /** `--ack`: the warnings acknowledged (not printed), by id, in order. */
+  readonly acks?: string[];
 }
 
 /** A command line that cannot be run: exit status 2, with the usage. */
@@ -50,8 +52,8 @@ interface FlagSpec {
   readonly help: string;
 }
 /** Flags that may be given more than once, kept in order. */
-type RepeatedKey = 'profiles' | 'envFiles';
-const REPEATED: ReadonlyArray<FlagSpec['key']> = ['files', 'profiles', 'envFiles'];
+type RepeatedKey = 'profiles' | 'envFiles' | 'acks';
+const REPEATED: ReadonlyArray<FlagSpec['key']> = ['files', 'profiles', 'envFiles', 'acks'];
 
 const FILE: FlagSpec = {
   long: 'file',
@@ -112,6 +114,19 @@ const PER_SERVICE: FlagSpec = {
 
 const INPUT_FLAGS = [FILE, ECS_PARAMS, PROJECT_NAME, REGION, PER_SERVICE];
 
+const ACK: FlagSpec = {
+  long: 'ack',
+  key: 'acks',
+  metavar: 'ID',
+  help: 'acknowledge a warning: it is not printed. ID is\n'
+    + 'what the warning ends with, [ack: ID], with or\n'
+    + 'without "cdk-compose-fargate:"; repeat for\n'
+    + 'several. An ID no warning has is reported on stderr',
+};
+
+/** The flags of the commands that print warnings. */
+const WARNING_FLAGS = [...INPUT_FLAGS, ACK];
+
 const CONFIG_FLAGS: FlagSpec[] = [FILE, {
   long: 'profile',
   key: 'profiles',
@@ -146,26 +161,31 @@ const COMMANDS: CommandSpec[] = [
   {
     name: 'synth',
     summary: 'write the CloudFormation (a cloud assembly) and print what it makes',
-    flags: [...INPUT_FLAGS, OUTPUT],
+    flags: [...WARNING_FLAGS, OUTPUT],
     description: 'Reads the compose and ecs-params files, writes a cloud assembly (the stack\'s\n'
       + 'CloudFormation template) to --output, and prints the containers, images, ports,\n'
-      + 'cpu/memory, log groups and every warning. Bad input: every problem, each with\n'
-      + 'its file and path, on stderr; exit status 1; nothing is written.\n'
+      + 'cpu/memory, log groups and every warning (each ends with [ack: ID]; --ack ID\n'
+      + 'acknowledges it, and it is neither printed nor kept in the assembly). Bad input:\n'
+      + 'every problem, each with its file and path, on stderr; exit status 1; nothing is\n'
+      + 'written.\n'
       + 'Deploy what it wrote with `npx cdk deploy --app cdk.out`.',
     examples: [
       `${PROGRAM} synth`,
       `${PROGRAM} synth -f docker-compose.yml --ecs-params ecs-params.yml -p tutorial -r us-west-1`,
+      `${PROGRAM} synth --ack ignored-key --ack host-port`,
     ],
   },
   {
     name: 'app',
     summary: 'be the CDK app of `cdk deploy` / `cdk destroy` (replaces compose service up/down)',
-    flags: INPUT_FLAGS,
+    flags: WARNING_FLAGS,
     description: 'The CDK app for the CDK CLI, which runs it and writes the cloud assembly to\n'
       + '$CDK_OUTDIR. One stack, named after the project, holds everything ecs-cli up and\n'
       + 'ecs-cli compose service up made: `cdk deploy` creates or updates it, `cdk destroy`\n'
       + 'removes it. Account and region: $CDK_DEFAULT_ACCOUNT and $CDK_DEFAULT_REGION (set\n'
       + 'by the CDK CLI), --region wins; none: an environment-agnostic stack.\n'
+      + 'The CDK CLI prints the warnings; --ack ID acknowledges one (ID: the [ack: ID] it\n'
+      + 'ends with), so that it is not printed.\n'
       + 'Put it in cdk.json ({"app": "npx cdk-compose-fargate app"}) to type it once.',
     examples: [
       `npx cdk deploy --app "npx ${PROGRAM} app -f docker-compose.yml -p tutorial"`,
@@ -175,14 +195,15 @@ const COMMANDS: CommandSpec[] = [
   {
     name: 'task-definition',
     summary: 'print the ECS task definition JSON (the register-task-definition request)',
-    flags: INPUT_FLAGS,
+    flags: WARNING_FLAGS,
     description: 'Prints the task definition the files make, in the shape of ECS\'s\n'
       + 'RegisterTaskDefinition request (camelCase keys, as `aws ecs register-task-definition\n'
       + '--cli-input-json` reads it), for diffing against what ecs-cli registered\n'
       + '(`aws ecs describe-task-definition --task-definition FAMILY --query taskDefinition`).\n'
       + 'Nothing is written and nothing is asked of AWS, so values CloudFormation only knows\n'
       + 'at deploy time cannot be resolved: they are shown as in Fn::Sub, ${LogicalId}\n'
-      + '(a resource of the stack), ${LogicalId.Attribute} or ${AWS::AccountId}.',
+      + '(a resource of the stack), ${LogicalId.Attribute} or ${AWS::AccountId}.\n'
+      + 'Warnings go to stderr (--ack ID acknowledges one, as in synth).',
     examples: [
       `${PROGRAM} task-definition > new.json`,
       'aws ecs describe-task-definition --task-definition tutorial --query taskDefinition > old.json',

@@ -18,7 +18,7 @@ import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { CommandName, parseArgs, ParsedArgs, PROGRAM, UsageError, usageHint } from './args';
 import { config } from './config';
-import { buildProject, resolveInputs } from './project';
+import { Acknowledged, buildProject, resolveInputs } from './project';
 import { environmentOf, summarize } from './summary';
 import { registerTaskDefinitionRequests } from './task-definition';
 import { ComposeFargateProject } from '../compose-fargate-project';
@@ -38,14 +38,15 @@ function version(): string {
  * Synthesize in a folder of its own, so that nothing reaches the user's output unless all went
  * well; the folder is removed afterwards.
  */
-function withScratchAssembly<T>(args: ParsedArgs, use: (assembly: cxapi.CloudAssembly, picture: string) => T): T {
+function withScratchAssembly<T>(args: ParsedArgs, use: (assembly: cxapi.CloudAssembly, picture: string, acks: Acknowledged) => T): T {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${PROGRAM}-`));
   try {
     const built = buildProject(resolveInputs(args, process.env, process.cwd()), scratch);
-    const assembly = built.synth();
+    const assembly = built.app.synth();
     const errors = assembly.stacks.flatMap(s => s.messages.filter(m => m.level === cxapi.SynthesisMessageLevel.ERROR));
     if (errors.length > 0) throw new Error(errors.map(m => `${m.id}: ${String(m.entry.data)}`).join('\n'));
-    return use(assembly, diagramOfApp(built));
+    printNotes(built);
+    return use(assembly, diagramOfApp(built.app), built);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -53,11 +54,11 @@ function withScratchAssembly<T>(args: ParsedArgs, use: (assembly: cxapi.CloudAss
 
 function synth(args: ParsedArgs): number {
   const output = args.output ?? 'cdk.out';
-  const summary = withScratchAssembly(args, (assembly, picture) => {
+  const summary = withScratchAssembly(args, (assembly, picture, acks) => {
     fs.mkdirSync(output, { recursive: true });
     fs.cpSync(assembly.directory, output, { recursive: true, force: true });
     fs.writeFileSync(path.join(output, 'diagram.mmd'), picture);
-    return summarize(assembly, output);
+    return summarize(assembly, output, acks.acknowledged);
   });
   process.stdout.write(summary);
   process.stdout.write(`\nDeploy it: npx cdk deploy --app ${/\s/.test(output) ? JSON.stringify(output) : output}\n`);
@@ -65,8 +66,10 @@ function synth(args: ParsedArgs): number {
 }
 
 function taskDefinition(args: ParsedArgs): number {
-  const requests = withScratchAssembly(args, assembly => assembly.stacks.flatMap(stack =>
-    registerTaskDefinitionRequests(stack.template, environmentOf(stack))));
+  const requests = withScratchAssembly(args, assembly => assembly.stacks.flatMap(stack => {
+    for (const w of stack.messages.filter(m => m.level === cxapi.SynthesisMessageLevel.WARNING)) process.stderr.write(`warning: ${String(w.entry.data)}\n`);
+    return registerTaskDefinitionRequests(stack.template, environmentOf(stack));
+  }));
   process.stdout.write(JSON.stringify(requests.length === 1 ? requests[0] : requests, undefined, 2) + '\n');
   return 0;
 }
@@ -77,8 +80,15 @@ function app(args: ParsedArgs): number {
       + `to write a cloud assembly yourself, run \`${PROGRAM} synth --output DIR\``, 'app');
   }
   // new App() reads the output folder and the context from the environment the CDK CLI sets.
-  buildProject(resolveInputs(args, process.env, process.cwd())).synth();
+  const built = buildProject(resolveInputs(args, process.env, process.cwd()));
+  built.app.synth();
+  printNotes(built);
   return 0;
+}
+
+/** What --ack did not find, on stderr. */
+function printNotes(acks: Acknowledged): void {
+  for (const note of acks.notes) process.stderr.write(`${note}\n`);
 }
 
 /** The Mermaid flowchart of the construct the app holds. */

@@ -4,8 +4,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
-import { ParsedArgs } from './args';
+import { Annotations, App, CfnOutput, Stack } from 'aws-cdk-lib';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { IConstruct } from 'constructs';
+import { ParsedArgs, PROGRAM } from './args';
+import { WARNING_PREFIX } from '../build/infrastructure';
 import { ComposeDefinition } from '../compose/compose-definition';
 import { ComposeFargateProject } from '../compose-fargate-project';
 import { ComposeFargateService } from '../compose-fargate-service';
@@ -27,6 +30,8 @@ export interface ProjectInputs {
   readonly account?: string;
   /** One ECS service per compose service (ComposeFargateProject). */
   readonly perService?: boolean;
+  /** The warnings to acknowledge (`--ack`), as given. */
+  readonly acks?: string[];
 }
 
 /** Where the files and the names come from: flags, then the environment, then the defaults. */
@@ -38,6 +43,7 @@ export function resolveInputs(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: str
     region: args.region ?? nonEmpty(env.CDK_DEFAULT_REGION),
     account: nonEmpty(env.CDK_DEFAULT_ACCOUNT),
     perService: args.perService,
+    acks: args.acks,
   };
 }
 
@@ -85,7 +91,7 @@ function stackNameOf(projectName: string): string {
  *
  * @param outdir where the app synthesizes (undefined: $CDK_OUTDIR, as `new App()` reads it)
  */
-export function buildProject(inputs: ProjectInputs, outdir?: string): App {
+export function buildProject(inputs: ProjectInputs, outdir?: string): BuiltProject {
   const failures: string[] = [];
   const attempt = <T>(load: () => T): T | undefined => {
     try {
@@ -121,5 +127,55 @@ export function buildProject(inputs: ProjectInputs, outdir?: string): App {
     new CfnOutput(stack, 'ClusterName', { value: service.cluster.clusterName, description: 'the ECS cluster' });
     new CfnOutput(stack, 'ServiceName', { value: service.service.serviceName, description: 'the ECS service' });
   }
-  return app;
+  return { app, ...acknowledgeWarnings(stack, inputs.acks ?? []) };
+}
+
+/** The app, and what acknowledging its warnings did. */
+export interface BuiltProject extends Acknowledged {
+  readonly app: App;
+}
+
+export interface Acknowledged {
+  /** The warnings acknowledged: id and how many there were. */
+  readonly acknowledged: [string, number][];
+  /** What to tell the user: an id no warning has. */
+  readonly notes: string[];
+}
+
+/** A warning's id: what aws-cdk-lib's addWarningV2 ends its text with, `[ack: ID]`. */
+const ACK_TAG = /\[ack: ([^\]]+)\]$/;
+
+/** The ids of the warnings under a construct, with how many there are of each. */
+function warningIds(root: IConstruct): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const c of root.node.findAll()) {
+    for (const m of c.node.metadata) {
+      const id = m.type === cxschema.ArtifactMetadataEntryType.WARN ? ACK_TAG.exec(String(m.data))?.[1] : undefined;
+      if (id !== undefined) ids.set(id, (ids.get(id) ?? 0) + 1);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Acknowledge warnings on the stack, so that they are neither printed nor written to the assembly. An id
+ * without a colon is the library's (`ignored-key`: `cdk-compose-fargate:ignored-key`); one with a colon is
+ * taken as it is (aws-cdk-lib's `@aws-cdk/aws-elbv2:...`). An id no warning of the stack has is a note.
+ */
+export function acknowledgeWarnings(stack: Stack, given: string[]): Acknowledged {
+  const present = warningIds(stack);
+  const acknowledged: [string, number][] = [];
+  const notes: string[] = [];
+  for (const id of new Set(given)) {
+    const full = id.includes(':') ? id : `${WARNING_PREFIX}:${id}`;
+    const count = present.get(full);
+    if (count === undefined) {
+      const known = [...present.keys()].sort();
+      notes.push(`${PROGRAM}: --ack ${id}: no warning here has the id ${full}; ${known.length === 0 ? 'there are no warnings' : `the warnings' ids are ${known.join(', ')}`}`);
+      continue;
+    }
+    Annotations.of(stack).acknowledgeWarning(full);
+    acknowledged.push([full, count]);
+  }
+  return { acknowledged, notes };
 }

@@ -26,7 +26,7 @@ export function environmentOf(stack: cxapi.CloudFormationStackArtifact): RenderC
  *
  * @param shownDir the assembly's folder as the user should see it (it may have been synthesized elsewhere)
  */
-export function summarize(assembly: cxapi.CloudAssembly, shownDir: string): string {
+export function summarize(assembly: cxapi.CloudAssembly, shownDir: string, acknowledged: [string, number][] = []): string {
   const lines: string[] = [];
   for (const stack of assembly.stacks) {
     const template = stack.template as Template;
@@ -66,6 +66,8 @@ export function summarize(assembly: cxapi.CloudAssembly, shownDir: string): stri
     const warnings = stack.messages.filter(m => m.level === cxapi.SynthesisMessageLevel.WARNING);
     lines.push('', warnings.length === 0 ? 'Warnings: none' : `Warnings (${warnings.length}):`);
     for (const w of warnings) lines.push(`  ${String(w.entry.data)}`);
+    if (warnings.length > 0) lines.push('  (--ack ID acknowledges the warnings that end with [ack: ID])');
+    if (acknowledged.length > 0) lines.push(`Acknowledged (--ack): ${acknowledged.map(([id, n]) => `${id} (${n})`).join(', ')}`);
   }
   return lines.join('\n') + '\n';
 }
