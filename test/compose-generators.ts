@@ -427,14 +427,16 @@ const syntaxValues: Record<string, fc.Arbitrary<unknown>> = {
   'deploy': fc.record({
     replicas: fc.constantFrom(2, '3', '${REPLICAS:-1}'),
     resources: fc.record({
-      limits: fc.record({ cpus: fc.constantFrom(0.5, '0.25', '1', 2), memory: fc.constantFrom('512M', 536870912, '1.5g', '100k', '2G', '256mb') }, { requiredKeys: [] }),
+      limits: fc.record({ cpus: fc.constantFrom(0.5, '0.25', '1', 2, '0'), memory: fc.constantFrom('512M', 536870912, '1.5g', '100k', '2G', '256mb', '0') }, { requiredKeys: [] }),
       reservations: fc.record({ cpus: fc.constantFrom('0.1'), memory: fc.constantFrom('64m', '128M') }, { requiredKeys: [] }),
     }, { requiredKeys: [] }),
   }, { requiredKeys: [] }),
-  'mem_limit': fc.constantFrom('512m', 1073741824, '1g', '2048k', '0.5g', '1.5G', '300M', '1024mb'),
+  'mem_limit': fc.constantFrom('512m', 1073741824, '1g', '2048k', '0.5g', '1.5G', '300M', '1024mb', 0),
   'mem_reservation': fc.constantFrom('128m', '64M', 268435456),
-  'cpus': fc.constantFrom(0.5, '1.5', 2, '${CPUS:-0.75}'),
-  'cpu_shares': fc.constantFrom(512, '1024'),
+  // 0 is Docker's "no limit", which compose leaves out
+  'cpus': fc.constantFrom(0.5, '1.5', 2, '${CPUS:-0.75}', 0, '${CPUS:-0}'),
+  'cpu_shares': fc.constantFrom(512, '1024', 0),
+  'tmpfs': fc.oneof(fc.constant('/run'), fc.uniqueArray(fc.constantFrom('/tmp', '/run:size=64m,noexec', '/var/cache/app:mode=1777,uid=1000'), { minLength: 1, maxLength: 3 })),
   'stop_grace_period': fc.constantFrom('1m30s', '10s', '500ms', '1h', '90s', '2m'),
   'ulimits': fc.record({ nofile: fc.oneof(fc.record({ soft: fc.constant(1024), hard: fc.constantFrom(2048, '4096') }), fc.constant(65535)), nproc: fc.constantFrom(4096, '8192') }, { requiredKeys: [] }),
   'secrets': fc.array(fc.oneof(fc.constantFrom('token', 'key'), fc.record({

@@ -9,6 +9,7 @@ import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
 import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
 import { ServiceModel } from '../src/private/model';
+import { formatPath } from '../src/private/problems';
 
 const opts = { variables: {} };
 const svc = (yaml: string, dir?: string): ServiceModel =>
@@ -45,12 +46,12 @@ describe('volumes', () => {
     ]);
   });
 
-  test('host paths outside the project folder, tmpfs and unknown modes are refused by name', () => {
-    const msg = errorOf(() => svc('services:\n  web:\n    image: x\n    volumes: ["~/data:/app", "/var/run/docker.sock:/var/run/docker.sock", {type: tmpfs, target: /t}, "data:/d:bogus"]\n'));
+  test('host paths outside the project folder, npipe mounts and unknown modes are refused by name', () => {
+    const msg = errorOf(() => svc('services:\n  web:\n    image: x\n    volumes: ["~/data:/app", "/var/run/docker.sock:/var/run/docker.sock", {type: npipe, source: x, target: /t}, "data:/d:bogus"]\n'));
     expect(msg.split('\n')).toEqual([
       'services.web.volumes[0]: cannot be honoured on Fargate (got "~/data:/app"): the home folder is on the machine that runs compose, which Fargate does not have; files of the project folder can be mounted, and a named volume keeps data (declared under the top-level volumes)',
       `services.web.volumes[1]: cannot be honoured on Fargate (got "/var/run/docker.sock:/var/run/docker.sock"): "/var/run/docker.sock" is outside the project folder (${process.cwd()}): a host path needs the host's filesystem, which Fargate does not have; files of the project folder can be mounted, and a named volume keeps data (declared under the top-level volumes)`,
-      'services.web.volumes[2]: cannot be honoured on Fargate (got type "tmpfs"): ECS does not support tmpfs mounts on Fargate',
+      'services.web.volumes[2]: cannot be honoured on Fargate (got type "npipe"): npipe mounts are not available on Fargate',
       'services.web.volumes[3]: unknown volume mode "bogus" in "data:/d:bogus": allowed are ro, rw, z, Z, nocopy, consistent, cached, delegated, shared, slave, private, rshared, rslave, rprivate',
     ]);
   });
@@ -105,11 +106,14 @@ describe('linux parameters', () => {
     ]);
   });
 
-  test('namespaced sysctls become system controls; others are refused; one value per task', () => {
+  test('namespaced sysctls become system controls; others are left out with a warning; one value per task', () => {
     const t = synth('services:\n  a:\n    image: x\n    sysctls: {net.core.somaxconn: 1024, kernel.shmmax: "68719476736"}\n');
     expect(containerDefs(t)[0].SystemControls).toEqual([{ Namespace: 'net.core.somaxconn', Value: '1024' }, { Namespace: 'kernel.shmmax', Value: '68719476736' }]);
-    expect(errorOf(() => svc('services:\n  a:\n    image: x\n    sysctls: ["vm.swappiness=10"]\n')))
-      .toMatch(/^services\.a\.sysctls\[0\]: cannot be honoured on Fargate \(got "vm\.swappiness"\): Fargate sets only namespaced sysctls/);
+    const model = ComposeDefinition.fromYaml('services:\n  a:\n    image: x\n    sysctls: ["vm.swappiness=10", "net.ipv4.tcp_keepalive_time=600", "kernel.domainname=x"]\n', opts)._model;
+    expect(model.services[0].sysctls.map(x => x.name)).toEqual(['net.ipv4.tcp_keepalive_time']);
+    expect(model.warnings.filter(w => w.id === 'ignored-key').map(w => [formatPath(w.path), w.message.split(':')[0]])).toEqual([
+      ['services.a.sysctls[0]', 'left out on Fargate (vm.swappiness=10)'], ['services.a.sysctls[2]', 'left out on Fargate (kernel.domainname=x)'],
+    ]);
     expect(() => synth('services:\n  a:\n    image: x\n    sysctls: {net.core.somaxconn: 1}\n  b:\n    image: x\n    sysctls: {net.core.somaxconn: 2}\n'))
       .toThrow(/^services\.b\.sysctls\["net\.core\.somaxconn"\]: "2" differs from "1" at services\.a\.sysctls\["net\.core\.somaxconn"\]: under awsvpc/);
   });
@@ -122,12 +126,6 @@ describe('linux parameters', () => {
       .toBe('services.a.platform: cannot be honoured on Fargate (got "windows/amd64"): Fargate runs linux/amd64 and linux/arm64');
   });
 
-  test('tmpfs and shm_size are refused with the reason', () => {
-    expect(errorOf(() => svc('services:\n  a:\n    image: x\n    tmpfs: /run\n    shm_size: 1g\n')).split('\n')).toEqual([
-      'services.a.tmpfs: cannot be honoured on Fargate (got "/run"): ECS does not support tmpfs mounts on Fargate: use a volume (task storage) instead',
-      'services.a.shm_size: cannot be honoured on Fargate (got "1g"): ECS does not support sharedMemorySize on Fargate: /dev/shm keeps its default size',
-    ]);
-  });
 });
 
 describe('compose secrets and configs', () => {

@@ -278,14 +278,14 @@ describe('logging', () => {
     expect(p.containers.map(c => c.logging.kind === 'awslogs' && c.logging.streamPrefix)).toEqual(['a', 'bee']);
   });
   test('a driver Fargate lacks falls back to awslogs with a warning', () => {
-    const compose = ComposeDefinition.fromYaml('services:\n  a:\n    image: x\n    logging: {driver: json-file, options: {max-size: 10m}}\n', { variables: {} })._model;
+    const compose = ComposeDefinition.fromYaml('services:\n  a:\n    image: x\n    mem_limit: 512m\n    logging: {driver: json-file, options: {max-size: 10m}}\n', { variables: {} })._model;
     const cp = new Problems();
     const p = planTask({ compose, family: 'f' }, cp, new Problems())!;
     expect(p.containers[0].logging).toMatchObject({ kind: 'awslogs' });
     expect(cp.warnings.map(w => w.id)).toEqual(['log-driver']);
   });
   test('awslogs-region is not used when the construct creates the group: a warning says so', () => {
-    const compose = ComposeDefinition.fromYaml('services:\n  a:\n    image: x\n    logging: {driver: awslogs, options: {awslogs-region: us-west-1}}\n', { variables: {} })._model;
+    const compose = ComposeDefinition.fromYaml('services:\n  a:\n    image: x\n    mem_limit: 512m\n    logging: {driver: awslogs, options: {awslogs-region: us-west-1}}\n', { variables: {} })._model;
     const cp = new Problems();
     const p = planTask({ compose, family: 'f', region: 'eu-west-1' }, cp, new Problems())!;
     expect(cp.errors).toEqual([]);

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { validatedTemplate } from './cfn-validate';
+import { warningsWithId } from './util';
 import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -146,5 +147,64 @@ describe('deploy.resources (deploy-resources)', () => {
   });
   test('update_config.parallelism 1 of 2 replicas: 50% healthy, 150% at most, as Docker\'s ECS integration computed', () => {
     template.hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 50, MaximumPercent: 150 }) });
+  });
+});
+
+const warningsOf = warningsWithId;
+
+describe('the postgres image\'s own example (real/postgres-adminer)', () => {
+  const { stack, template } = deploy('real/postgres-adminer');
+
+  test('deploys: shm_size is a warning (Fargate sets /dev/shm), not a refusal', () => {
+    expect(containers(template).map(c => [c.Name, c.LinuxParameters])).toEqual([['db', undefined], ['adminer', undefined]]);
+    expect(warningsOf(stack, 'ignored-key')).toContain('docker-compose.yml: services.db.shm_size: ignored on Fargate: ECS has no sharedMemorySize on Fargate: /dev/shm keeps the size Fargate gives it, whatever this asks for');
+  });
+
+  test('the password written in the file is warned about; nothing sizes the task, which says what it got', () => {
+    expect(warningsOf(stack, 'plaintext-secret')).toEqual([expect.stringMatching(/^docker-compose\.yml: services\.db\.environment\.POSTGRES_PASSWORD: POSTGRES_PASSWORD looks like a secret, and the file writes its value/)]);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512' });
+    expect(warningsOf(stack, 'task-size')).toEqual([expect.stringMatching(/^docker-compose\.yml: services: no container sets a CPU or memory size: the task gets 256 CPU units \(0\.25 vCPU\) and 512 MiB/)]);
+  });
+});
+
+describe('a hardened homelab file (real/homelab-hardened)', () => {
+  const { stack, template } = deploy('real/homelab-hardened', { GRAFANA_ADMIN_PASSWORD: 'from-the-environment' });
+  const byName = (name: string) => containers(template).find(c => c.Name === name);
+
+  test('sizes of 0 from variables are no limit: only grafana\'s memory limit sizes the task', () => {
+    expect([byName('prometheus').Cpu, byName('prometheus').Memory, byName('grafana').Cpu, byName('grafana').Memory]).toEqual([undefined, undefined, undefined, 512]);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512' });
+    expect(warningsOf(stack, 'task-size')).toEqual([]);
+  });
+
+  test('read-only roots with tmpfs scratch space; the options ECS does not take are named', () => {
+    expect(byName('prometheus').ReadonlyRootFilesystem).toBe(true);
+    expect(byName('prometheus').LinuxParameters).toEqual({ Capabilities: { Drop: ['ALL'] }, Tmpfs: [{ ContainerPath: '/tmp', Size: 16 }] });
+    expect(byName('grafana').LinuxParameters.Tmpfs).toEqual([{ ContainerPath: '/tmp', Size: 256 }]);
+    const ignored = warningsOf(stack, 'ignored-key');
+    expect(ignored).toContain('docker-compose.yml: services.prometheus.tmpfs[0]: left out of the tmpfs mount at /tmp: "mode=1700", "uid=65534", "gid=65534"; '
+      + 'ECS passes on only mount flags (defaults, ro, rw, suid, nosuid, dev, nodev, exec, noexec, sync, ...) and the size, so the mount is root\'s with mode 1777 (every user may write, as in /tmp)');
+    expect(warningsOf(stack, 'tmpfs-size')).toEqual([expect.stringMatching(/^docker-compose\.yml: services\.grafana\.tmpfs: the tmpfs at \/tmp gives no size: it may hold 256 MiB, half the task's 512 MiB/)]);
+  });
+
+  test('no-new-privileges is a warning that says what holds instead', () => {
+    expect(warningsOf(stack, 'ignored-key').filter(w => w.includes('security_opt'))).toEqual([
+      expect.stringMatching(/^docker-compose\.yml: services\.prometheus\.security_opt\[0\]: ignored on Fargate \(got "no-new-privileges:true"\): ECS takes no docker security options on Fargate; the container runs without it/),
+      expect.stringMatching(/^docker-compose\.yml: services\.grafana\.security_opt\[0\]: ignored on Fargate \(got "no-new-privileges"\)/),
+    ]);
+  });
+
+  test('the host\'s time zone is left out (TZ gives grafana its own); the project file and the data volumes are mounted', () => {
+    expect(warningsOf(stack, 'host-time-zone').map(w => w.split(': left out')[0])).toEqual([
+      'docker-compose.yml: services.prometheus.volumes[1]', 'docker-compose.yml: services.grafana.volumes[0]', 'docker-compose.yml: services.grafana.volumes[1]',
+    ]);
+    expect(warningsOf(stack, 'host-time-zone')[1]).toMatch(/the container takes its time zone from TZ \("Europe\/Madrid"\)$/);
+    expect(byName('prometheus').MountPoints.map((m: any) => m.ContainerPath)).toEqual(['/prometheus']);
+    expect(byName('grafana').MountPoints.map((m: any) => m.ContainerPath)).toEqual(['/var/lib/grafana']);
+    expect(byName('grafana').Environment).toContainEqual({ Name: 'TZ', Value: 'Europe/Madrid' });
+  });
+
+  test('the admin password from a variable is not warned about as written in the file', () => {
+    expect(warningsOf(stack, 'plaintext-secret')).toEqual([]);
   });
 });

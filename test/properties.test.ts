@@ -251,9 +251,11 @@ describe('compose cpus (parseCpusAsUnits)', () => {
     expect(parseCpusAsUnits('0.5').value).toBe(512);
     expect(parseCpusAsUnits(1.5).value).toBe(1536);
     expect(parseCpusAsUnits(' 2 ').value).toBe(2048);
-    for (const bad of [0, -1, '0', '-0.5', 'half', '', NaN, Infinity, 0.0001, null, {}, true]) {
+    for (const bad of [-1, '-0.5', 'half', '', NaN, Infinity, 0.0001, null, {}, true]) {
       expect(parseCpusAsUnits(bad).error).toEqual(expect.any(String));
     }
+    // Docker's "no limit", which callers read as unset
+    for (const zero of [0, '0', '0.0', ' 0.000 ']) expect(parseCpusAsUnits(zero)).toEqual({ value: 0 });
   });
 });
 

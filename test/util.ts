@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 
 /** The message of the error a function throws; fails the test when it throws none. */
 export function errorOf(fn: () => unknown): string {
@@ -18,4 +20,10 @@ export function writeFiles(dir: string, files: Record<string, string>): string {
     fs.writeFileSync(path.join(dir, name), text);
   }
   return dir;
+}
+
+/** The CDK warnings of a stack with one id (`cdk-compose-fargate:<id>`), without the ack note. */
+export function warningsWithId(stack: Stack, id: string): string[] {
+  return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(`\\[ack: cdk-compose-fargate:${id}\\]$`))
+    .map(w => String(w.entry.data).replace(/ \[ack: .*\]$/, ''));
 }

@@ -217,10 +217,15 @@ export class BuiltTask {
     const secrets = dict<ecs.Secret>();
     for (const s of c.secrets) secrets[s.name] = new ValueFromSecret(stack, s.valueFrom);
     let linuxParameters: ecs.LinuxParameters | undefined;
-    if (c.initProcessEnabled || c.capAdd.length > 0 || c.capDrop.length > 0) {
+    if (c.initProcessEnabled || c.capAdd.length > 0 || c.capDrop.length > 0 || c.tmpfs.length > 0) {
       linuxParameters = new ecs.LinuxParameters(scope, `${c.name}LinuxParameters`, { initProcessEnabled: c.initProcessEnabled || undefined });
       linuxParameters.addCapabilities(...c.capAdd.map(x => x as ecs.Capability));
       linuxParameters.dropCapabilities(...c.capDrop.map(x => x as ecs.Capability));
+      linuxParameters.addTmpfs(...c.tmpfs.map(t => ({
+        containerPath: t.containerPath,
+        size: t.sizeMiB,
+        mountOptions: t.mountOptions.length > 0 ? t.mountOptions.map(o => o as ecs.TmpfsMountOption) : undefined,
+      })));
     }
     const environment = dict<string>();
     for (const e of c.environment) environment[e.name] = literal(e.value);

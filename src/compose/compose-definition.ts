@@ -100,7 +100,8 @@ function source(yaml: ComposeYaml, options: LoadOptions): ComposeSource {
 function load(sources: ComposeSource[], options: LoadOptions, problems: Problems): ComposeModel {
   const projectDirectory = path.resolve(options.projectDirectory ?? process.cwd());
   const loaded = loadComposeProject(sources, { variables: options.variables, projectDirectory }, problems);
-  const model = problems.ok && loaded ? normalizeCompose(loaded.document, { variables: loaded.variables, projectDirectory }, problems) : undefined;
+  const model = problems.ok && loaded
+    ? normalizeCompose(loaded.document, { variables: loaded.variables, projectDirectory, substituted: loaded.substituted }, problems) : undefined;
   problems.throwIfAny();
   return model!;
 }

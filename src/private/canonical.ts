@@ -69,6 +69,25 @@ function text(value: unknown): unknown {
   return typeof value === 'number' || typeof value === 'boolean' ? goText(value) : value;
 }
 
+/** A size of 0, as compose reads it after conversion (a number, or bytes as text). */
+function isZero(value: unknown): boolean {
+  return value === 0 || value === '0';
+}
+
+/** Sizes of 0 are Docker's "no limit": compose leaves them out (Go's zero value, omitempty). */
+const ZERO_IS_UNSET = ['cpus', 'cpu_shares', 'cpu_count', 'cpu_percent', 'cpu_period', 'cpu_quota', 'mem_limit', 'mem_reservation',
+  'memswap_limit', 'shm_size', 'pids_limit', 'oom_score_adj'];
+
+function withoutZeroSizes(s: Record<string, unknown>): void {
+  for (const key of ZERO_IS_UNSET) if (isZero(number(s[key]))) delete s[key];
+  const resources = isPlainObject(s.deploy) && isPlainObject(s.deploy.resources) ? s.deploy.resources : {};
+  for (const kind of ['limits', 'reservations']) {
+    const r = resources[kind];
+    if (!isPlainObject(r)) continue;
+    for (const field of ['cpus', 'memory', 'pids']) if (isZero(number(r[field]))) delete r[field];
+  }
+}
+
 class Canonicalizer {
   constructor(private readonly options: CanonicalOptions, private readonly problems: Problems) {}
 
@@ -325,6 +344,7 @@ class Canonicalizer {
     convert('scale', integer);
     convert('stop_grace_period', (v, a) => this.duration(v, a));
     convert('profiles', v => toSequence(v));
+    convert('tmpfs', v => (typeof v === 'string' ? [v] : v));
     for (const key of ['read_only', 'tty', 'stdin_open', 'init', 'privileged', 'oom_kill_disable']) convert(key, bool);
     // compose leaves these out when false (its default)
     for (const key of ['read_only', 'tty', 'stdin_open', 'privileged', 'oom_kill_disable']) if (s[key] === false) delete s[key];
@@ -346,6 +366,7 @@ class Canonicalizer {
       s.logging = logging;
     }
     this.checkSizes(s, at);
+    withoutZeroSizes(s);
     if (s.image === undefined && s.build === undefined) {
       this.problems.error(at, `service ${quote(name)} has neither an image nor a build context`);
     }
@@ -358,7 +379,8 @@ class Canonicalizer {
     const pairs: [string, string, string][] = [['cpus', 'limits', 'cpus'], ['mem_limit', 'limits', 'memory'], ['mem_reservation', 'reservations', 'memory']];
     for (const [key, kind, field] of pairs) {
       const other = isPlainObject(resources[kind]) ? resources[kind][field] : undefined;
-      if (s[key] !== undefined && other !== undefined && String(s[key]) !== String(other)) {
+      // a zero is unset (Go's zero value), so it differs from nothing
+      if (s[key] !== undefined && !isZero(s[key]) && other !== undefined && String(s[key]) !== String(other)) {
         this.problems.error([...at, key], `${quote(s[key])} differs from deploy.resources.${kind}.${field} (${quote(other)}): give one value`);
       }
     }

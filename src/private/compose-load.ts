@@ -39,6 +39,8 @@ export interface LoadedCompose {
   readonly document: Record<string, unknown>;
   /** The variables it was interpolated with (the environment, filled from `.env`). */
   readonly variables: Map<string, string>;
+  /** The strings into which interpolation put the value of a variable that is set. */
+  readonly substituted: Set<string>;
   readonly projectDirectory: string;
   /** Services at the top level (version 1, as ecs-cli read it), not under `services`. */
   readonly legacy: boolean;
@@ -85,7 +87,7 @@ function taggedInServices(yaml: ComposeYaml, legacy: boolean): DocPath[] {
 /** Reads the files that `extends.file` names, once each. */
 class ExtendsFiles {
   private readonly cache = new Map<string, { services: Record<string, unknown>; tagged: DocPath[] } | undefined>();
-  constructor(private readonly vars: Map<string, string>) {}
+  constructor(private readonly vars: Map<string, string>, private readonly substituted?: Set<string>) {}
 
   public services(file: string, from: FileContext, at: DocPath): { services: Record<string, unknown>; context: FileContext } | undefined {
     const abs = path.resolve(from.directory, file);
@@ -95,7 +97,7 @@ class ExtendsFiles {
       let found: { services: Record<string, unknown>; tagged: DocPath[] } | undefined;
       if (text !== undefined) {
         const yaml = parseComposeYaml(text, fileProblems);
-        const doc = yaml === undefined ? undefined : interpolateTree(yaml.document, this.vars, fileProblems);
+        const doc = yaml === undefined ? undefined : interpolateTree(yaml.document, this.vars, fileProblems, this.substituted);
         if (isPlainObject(doc)) {
           const legacy = servicesOf(doc) === undefined && isLegacyDocument(doc);
           const services = legacy ? withoutVersion(doc) : servicesOf(doc);
@@ -336,14 +338,23 @@ function resolveKeyValues(value: unknown, resolve: (name: string) => string | un
   return out;
 }
 
-/** One service after the merge: variables given to names without values, env_file and label_file read. */
+/**
+ * One service after the merge: variables given to names without values, env_file and label_file read.
+ * The environment entries that did not come from the file itself (a variable's value, an env file's
+ * line) are added to `substituted` as `NAME=value`.
+ */
 function resolveService(
-  body: Record<string, unknown>, at: DocPath, vars: Map<string, string>, projectDirectory: string, problems: Problems,
+  body: Record<string, unknown>, at: DocPath, vars: Map<string, string>, projectDirectory: string, problems: Problems, substituted: Set<string>,
 ): Record<string, unknown> {
   const out = dictOf(body);
   const none = () => undefined;
+  const fromVariables = (n: string) => {
+    const v = vars.get(n);
+    if (v !== undefined) substituted.add(`${n}=${v}`);
+    return v;
+  };
   for (const key of KEY_VALUE_KEYS) {
-    if (out[key] !== undefined && out[key] !== null) out[key] = resolveKeyValues(out[key], key === 'environment' ? n => vars.get(n) : none);
+    if (out[key] !== undefined && out[key] !== null) out[key] = resolveKeyValues(out[key], key === 'environment' ? fromVariables : none);
   }
   if (isPlainObject(out.build) && out.build.args !== undefined && out.build.args !== null) {
     // a build argument without a value takes the variable's; unset, it is left out
@@ -355,7 +366,11 @@ function resolveService(
       const known = new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== null));
       const fromFiles = readServiceEnvFiles(out.env_file, [...at, 'env_file'], vars, projectDirectory, problems, known);
       const merged = dict<string | null>();
-      for (const [k, v] of fromFiles) if (!hasKey(env, k)) merged[k] = v;
+      for (const [k, v] of fromFiles) {
+        if (hasKey(env, k)) continue;
+        merged[k] = v;
+        substituted.add(`${k}=${v}`);
+      }
       out.environment = Object.assign(merged, env);
       delete out.env_file;
     }
@@ -501,12 +516,13 @@ function applyTags(acc: Record<string, unknown>, yaml: ComposeYaml): void {
 export function loadComposeProject(sources: ComposeSource[], options: ComposeLoadOptions, problems: Problems): LoadedCompose | undefined {
   const projectDirectory = path.resolve(options.projectDirectory);
   const vars = buildVariables({ ...options, projectDirectory }, problems);
-  const files = new ExtendsFiles(vars);
+  const substituted = new Set<string>();
+  const files = new ExtendsFiles(vars, substituted);
   let acc: Record<string, unknown> | undefined;
   let legacy = true;
   for (const source of sources) {
     const fileProblems = sources.length === 1 ? problems : new Problems(source.name);
-    let doc = interpolateTree(source.yaml.document ?? {}, vars, fileProblems);
+    let doc = interpolateTree(source.yaml.document ?? {}, vars, fileProblems, substituted);
     if (!isPlainObject(doc)) {
       fileProblems.error([], `expected a compose document (a mapping with "services"), got ${quote(doc)}`);
     } else if (doc.include !== undefined) {
@@ -564,10 +580,10 @@ export function loadComposeProject(sources: ComposeSource[], options: ComposeLoa
         problems.warn('inactive-profile', at, `left out: its profiles (${own.join(', ')}) are not active; set COMPOSE_PROFILES to include it`);
         continue;
       }
-      active[name] = resolveService(body, at, vars, projectDirectory, problems);
+      active[name] = resolveService(body, at, vars, projectDirectory, problems, substituted);
     }
     acc.services = active;
   }
   const document = legacy ? dictOf(acc.version !== undefined ? dict([['version', acc.version]]) : dict(), services ? acc.services as Record<string, unknown> : undefined) : acc;
-  return { document, variables: vars, projectDirectory, legacy };
+  return { document, variables: vars, substituted, projectDirectory, legacy };
 }

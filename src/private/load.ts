@@ -110,13 +110,21 @@ export function buildVariables(options: SourceOptions & { readonly envFiles?: st
  * Interpolate every string value of a document (keys stay as written). CDK tokens pass through.
  * Unset variables become "" with one warning each.
  */
-export function interpolateTree(doc: unknown, vars: Map<string, string>, problems: Problems): unknown {
+export function interpolateTree(doc: unknown, vars: Map<string, string>, problems: Problems, substituted?: Set<string>): unknown {
   const warned = new Set<string>();
-  const lookup: Lookup = name => vars.get(name);
+  let used = false;
+  // A variable with a value put into the string: it is not written in the file (a secret kept out of it).
+  const lookup: Lookup = name => {
+    const v = vars.get(name);
+    if (v !== undefined && v !== '') used = true;
+    return v;
+  };
   const walk = (node: unknown, at: (string | number)[]): unknown => {
     if (typeof node === 'string') {
       if (isToken(node) || !node.includes('$')) return node;
+      used = false;
       const r = interpolate(node, lookup);
+      if (used && r.value !== undefined) substituted?.add(r.value);
       for (const name of r.unset) {
         if (!warned.has(name)) {
           warned.add(name);

@@ -123,6 +123,16 @@ export interface FileMountModel {
   readonly path: DocPath;
 }
 
+/** A compose `tmpfs` mount (the `tmpfs` key, or a volume of type tmpfs): memory-backed, emptied when the container stops. */
+export interface TmpfsModel {
+  readonly target: string;
+  /** The size as written: in bytes, or a percentage of the memory (the kernel's `size=50%`); undefined: not given. */
+  readonly size?: { readonly bytes: number } | { readonly percent: number };
+  /** Mount flags ECS passes on (noexec, nosuid, ro, ...). */
+  readonly options: string[];
+  readonly path: DocPath;
+}
+
 export interface SysctlModel {
   readonly name: string;
   readonly value: string;
@@ -160,6 +170,7 @@ export interface ServiceModel {
   readonly capAdd: string[];
   readonly capDrop: string[];
   readonly sysctls: SysctlModel[];
+  readonly tmpfs: TmpfsModel[];
   /** Compose `platform`, as ECS's CPU architecture. */
   readonly platform?: { readonly architecture: 'X86_64' | 'ARM64'; readonly path: DocPath };
   readonly secretFiles: FileMountModel[];

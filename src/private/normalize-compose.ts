@@ -12,14 +12,15 @@ import { parseEnvFile } from './dotenv';
 import { isPlainObject, isToken, readText } from './load';
 import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
-  PortModel, ProjectBindModel, ServiceModel, StoredFileModel, SysctlModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel, WatchModel,
+  PortModel, ProjectBindModel, ServiceModel, StoredFileModel, SysctlModel, TmpfsModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
+  WatchModel,
 } from './model';
 import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './plan/limits';
 import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
 import { DocPath, formatPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { splitCommand } from './shell-split';
-import { Parsed, parseCpusAsUnits, parseDurationSeconds, parseInteger, parseMemoryMiB } from './units';
+import { MIB, Parsed, parseBytes, parseCpusAsUnits, parseDurationSeconds, parseInteger } from './units';
 
 /** What the construct does with a compose key. */
 export type Support = 'converted' | 'warned' | 'refused';
@@ -44,6 +45,8 @@ export interface ServiceBuilder {
   envFileVars: EnvVar[];
   environment: EnvVar[];
   raw: Record<string, unknown>;
+  /** Checks that need the whole service read (its environment, all its mounts). */
+  deferred: (() => void)[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -52,6 +55,8 @@ export interface ComposeContext {
   readonly version: ComposeModel['version'];
   readonly variables: Map<string, string>;
   readonly projectDirectory: string;
+  /** The strings into which interpolation put the value of a variable that is set (see interpolateTree). */
+  readonly substituted?: ReadonlySet<string>;
 }
 
 // Limits that ECS or Fargate enforce at deploy time, checked here instead.
@@ -61,6 +66,11 @@ export const ULIMIT_NAMES = [
 ];
 /** Fargate raises nofile up to this hard limit. */
 export const FARGATE_MAX_NOFILE = 1048576;
+
+/** The tmpfs mount options ECS takes (without a value): flags of mount(8). */
+export const ECS_TMPFS_FLAGS = ['defaults', 'ro', 'rw', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec', 'sync', 'async', 'dirsync',
+  'remount', 'mand', 'nomand', 'atime', 'noatime', 'diratime', 'nodiratime', 'bind', 'rbind', 'unbindable', 'runbindable', 'private',
+  'rprivate', 'shared', 'rshared', 'slave', 'rslave', 'relatime', 'norelatime', 'strictatime', 'nostrictatime'];
 
 /** Set a variable: a later value replaces an earlier one and moves to the end. */
 function setVar(vars: EnvVar[], name: string, value: string): EnvVar[] {
@@ -87,9 +97,18 @@ function commandList(svc: ServiceBuilder, value: unknown, at: DocPath): string[]
   return out;
 }
 
-/** A memory size in MiB; ECS's minimum is checked by the plan, on the value the container gets. */
+/**
+ * A memory size in MiB, floored as ecs-cli did; ECS's minimum is checked by the plan, on the value the
+ * container gets. 0 bytes is Docker's "no limit", which Docker Compose leaves out: unset.
+ */
 function memory(svc: ServiceBuilder, value: unknown, at: DocPath): number | undefined {
-  return svc.r.parsed(value, at, parseMemoryMiB);
+  const bytes = svc.r.parsed(value, at, parseBytes);
+  return bytes === undefined || bytes === 0 ? undefined : Math.floor(bytes / MIB);
+}
+
+/** CPU units from a number of CPUs; 0 is Docker's "no limit", which Docker Compose leaves out: unset. */
+function cpus(svc: ServiceBuilder, value: unknown, at: DocPath): number | undefined {
+  return svc.r.parsed(value, at, parseCpusAsUnits) || undefined;
 }
 
 function setSize(svc: ServiceBuilder, field: 'memoryLimitMiB' | 'memoryReservationMiB' | 'cpu', value: number | undefined, at: DocPath, written?: unknown) {
@@ -339,7 +358,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'environment',
     support: 'converted',
     ecs: 'environment',
-    note: 'list or map; a key without a value is taken from the variables (left out when unset, as compose does, with a warning)',
+    note: 'list or map; a key without a value is taken from the variables (left out when unset, as compose does, with a warning); a password, secret, token or key written in the file (`POSTGRES_PASSWORD: example`, a URL with a password) is a warning (plaintext-secret): the value is in the task definition in plain text',
     handle: (svc, v, at) => {
       for (const kv of svc.r.keyValues(v, at) ?? []) {
         const value = kv.value ?? svc.ctx.variables.get(kv.name);
@@ -351,6 +370,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
           continue;
         }
         svc.environment = setVar(svc.environment, kv.name, value);
+        if (kv.value !== undefined) warnPlainSecret(svc, kv.name, kv.value, kv.at);
       }
     },
   },
@@ -473,30 +493,31 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'mem_limit',
     support: 'converted',
     ecs: 'memory',
-    note: 'bytes when a bare number; binary units; floored to MiB',
+    note: 'bytes when a bare number; binary units; floored to MiB; 0 is no limit, as in Docker: unset',
     handle: (svc, v, at) => setSize(svc, 'memoryLimitMiB', memory(svc, v, at), at, v),
   },
   {
     key: 'mem_reservation',
     support: 'converted',
     ecs: 'memoryReservation',
-    note: 'bytes when a bare number; binary units; floored to MiB',
+    note: 'bytes when a bare number; binary units; floored to MiB; 0 is none, as in Docker: unset',
     handle: (svc, v, at) => setSize(svc, 'memoryReservationMiB', memory(svc, v, at), at, v),
   },
   {
     key: 'cpu_shares',
     support: 'converted',
     ecs: 'cpu',
-    note: 'CPU units',
+    note: 'CPU units; 0 is Docker\'s default share: unset',
     // Fargate's upper bound is the plan's, on the value the container gets.
-    handle: (svc, v, at) => setSize(svc, 'cpu', svc.r.inRange(svc.r.parsed(v, at, x => parseInteger(x, 'a whole number of CPU units')), at, 0, Number.MAX_SAFE_INTEGER, 'cpu_shares'), at),
+    // 0 is Docker's default share, which Docker Compose leaves out: unset.
+    handle: (svc, v, at) => setSize(svc, 'cpu', svc.r.inRange(svc.r.parsed(v, at, x => parseInteger(x, 'a whole number of CPU units')), at, 0, Number.MAX_SAFE_INTEGER, 'cpu_shares') || undefined, at),
   },
   {
     key: 'cpus',
     support: 'converted',
     ecs: 'cpu',
-    note: 'number of CPUs x 1024',
-    handle: (svc, v, at) => setSize(svc, 'cpu', svc.r.parsed(v, at, parseCpusAsUnits), at),
+    note: 'number of CPUs x 1024; 0 (`${WEB_CPUS:-0}`) is no limit, as in Docker: unset',
+    handle: (svc, v, at) => setSize(svc, 'cpu', cpus(svc, v, at), at),
   },
   {
     key: 'deploy',
@@ -633,7 +654,13 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
   refused('gpus', 'Fargate has no GPUs'),
   refused('runtime', 'Fargate chooses the container runtime'),
   refused('isolation', 'Windows isolation modes are not available on Fargate Linux tasks', 'isolation modes are not available on Fargate'),
-  refused('security_opt', 'Fargate does not accept docker security options', undefined, 'dockerSecurityOptions'),
+  {
+    key: 'security_opt',
+    support: 'warned',
+    ecs: '-',
+    note: 'ECS takes no docker security options on Fargate (dockerSecurityOptions is for EC2): each option is left out with a warning that says what the container runs with instead (no-new-privileges, label, apparmor, seccomp, systempaths); credentialspec (Active Directory) is refused',
+    handle: (svc, v, at) => readSecurityOptions(svc, v, at),
+  },
   refused('extra_hosts', 'ECS does not accept extraHosts under awsvpc', 'ECS does not accept extraHosts under awsvpc: use DNS (service discovery) instead', 'extraHosts'),
   refused('dns', 'ECS does not accept dnsServers under awsvpc', 'ECS does not accept dnsServers under awsvpc: the VPC resolver is used', 'dnsServers'),
   refused('dns_search', 'ECS does not accept dnsSearchDomains under awsvpc', 'ECS does not accept dnsSearchDomains under awsvpc: set search domains in the VPC DHCP options', 'dnsSearchDomains'),
@@ -677,7 +704,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'sysctls',
     support: 'converted',
     ecs: 'systemControls',
-    note: 'the namespaced ones Fargate supports: net.*, fs.mqueue.*, kernel.msgmax/msgmnb/msgmni/sem/shmall/shmmax/shmmni/shm_rmid_forced; they apply to the whole task',
+    note: 'the namespaced ones Fargate supports: net.*, fs.mqueue.*, kernel.msgmax/msgmnb/msgmni/sem/shmall/shmmax/shmmni/shm_rmid_forced; they apply to the whole task; others (vm.*, kernel.*) are left out with a warning, as Fargate cannot set them',
     handle: (svc, v, at) => set(svc, 'sysctls', readSysctls(svc, v, at)),
   },
   {
@@ -735,18 +762,13 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
   },
   {
     key: 'tmpfs',
-    support: 'refused',
+    support: 'converted',
     ecs: 'linuxParameters.tmpfs',
-    note: 'ECS does not support tmpfs mounts on Fargate',
-    handle: refuse('ECS does not support tmpfs mounts on Fargate: use a volume (task storage) instead'),
+    note: `"PATH" or "PATH:OPTIONS" (and volumes of type tmpfs): a tmpfs mount, as Fargate has them since January 2026; size= is rounded up to MiB (\`size=50%\`: of the task's memory), without one it is half the task's memory (as the kernel sizes a tmpfs), with a warning; mount flags (${ECS_TMPFS_FLAGS.slice(0, 6).join(', ')}, ...) pass on; mode, uid, gid and the other valued options are left out with a warning (the mount is then root's, mode 1777, writable by every user)`,
+    handle: (svc, v, at) => set(svc, 'tmpfs', [...(svc.fields.tmpfs ?? []), ...readTmpfs(svc, v, at)]),
   },
-  {
-    key: 'shm_size',
-    support: 'refused',
-    ecs: 'linuxParameters.sharedMemorySize',
-    note: 'ECS does not support sharedMemorySize on Fargate (/dev/shm stays at its default size)',
-    handle: refuse('ECS does not support sharedMemorySize on Fargate: /dev/shm keeps its default size'),
-  },
+  warned('shm_size', 'ECS has no sharedMemorySize on Fargate: /dev/shm keeps the size Fargate gives it',
+    'ECS has no sharedMemorySize on Fargate: /dev/shm keeps the size Fargate gives it, whatever this asks for'),
   {
     key: 'build',
     support: 'converted',
@@ -880,11 +902,19 @@ function readVolumes(svc: ServiceBuilder, v: unknown, at: DocPath) {
       return;
     }
     let bind: ProjectBindModel | undefined;
+    if (type === 'bind' && source !== undefined && isHostTimeZone(source)) {
+      hostTimeZone(svc, source, vAt);
+      return;
+    }
     if (type === 'bind') {
       bind = projectBind(svc, source, vAt, item);
       if (!bind) return;
+    } else if (type === 'tmpfs') {
+      const tmpfs = isPlainObject(item) ? tmpfsVolume(svc, item, target, readOnly, vAt) : undefined;
+      if (tmpfs) set(svc, 'tmpfs', [...(svc.fields.tmpfs ?? []), tmpfs]);
+      return;
     } else if (type !== 'volume') {
-      r.problems.error(vAt, `cannot be honoured on Fargate (got type ${quote(type)}): ${type === 'tmpfs' ? 'ECS does not support tmpfs mounts on Fargate' : `${type} mounts are not available on Fargate`}`);
+      r.problems.error(vAt, `cannot be honoured on Fargate (got type ${quote(type)}): ${type} mounts are not available on Fargate`);
       return;
     }
     if (target === undefined) return;
@@ -1020,12 +1050,184 @@ function readSysctls(svc: ServiceBuilder, v: unknown, at: DocPath): SysctlModel[
     if (kv.value === undefined) {
       svc.r.problems.error(kv.at, `${quote(kv.name)} has no value`);
     } else if (!isFargateSysctl(kv.name)) {
-      svc.r.problems.error(kv.at, `cannot be honoured on Fargate (got ${quote(kv.name)}): Fargate sets only namespaced sysctls: net.*, fs.mqueue.*, ${IPC_SYSCTLS.join(', ')}`);
+      // A setting of the host's kernel: Docker itself refuses it (it is not namespaced), and Fargate has no host to tune.
+      svc.r.problems.warn('ignored-key', kv.at, `left out on Fargate (${kv.name}=${kv.value}): a task sets only namespaced sysctls (net.*, fs.mqueue.*, ${IPC_SYSCTLS.join(', ')}); the kernel keeps Fargate's value`);
     } else {
       out.push({ name: kv.name, value: kv.value, path: kv.at });
     }
   }
   return out;
+}
+
+/** What a dropped tmpfs option leaves. */
+const TMPFS_DEFAULTS = 'the mount is root\'s with mode 1777 (every user may write, as in /tmp)';
+
+/** A tmpfs `size=`: bytes with the kernel's suffixes (k, m, g), or a percentage of the memory. */
+function tmpfsSize(svc: ServiceBuilder, value: unknown, at: DocPath): TmpfsModel['size'] | undefined {
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  const percent = text === undefined ? undefined : /^(\d+(?:\.\d+)?)%$/.exec(text);
+  if (percent) {
+    const n = parseFloat(percent[1]);
+    if (n > 0 && n <= 100) return { percent: n };
+    svc.r.problems.error(at, `a tmpfs size in percent is of the memory, from more than 0 to 100, got ${quote(value)}`);
+    return undefined;
+  }
+  const bytes = svc.r.parsed(value, at, parseBytes);
+  // size=0 is no limit for the kernel: the default size
+  return bytes === undefined || bytes === 0 ? undefined : { bytes };
+}
+
+/** Compose `tmpfs`: "PATH" or "PATH:OPTIONS" (comma separated, as `docker run --tmpfs` takes them). */
+function readTmpfs(svc: ServiceBuilder, v: unknown, at: DocPath): TmpfsModel[] {
+  const out: TmpfsModel[] = [];
+  const items = typeof v === 'string' ? [v] : svc.r.list(v, at, 'a path or a list of paths') ?? [];
+  items.forEach((item, i) => {
+    const iAt = typeof v === 'string' ? at : [...at, i];
+    const text = svc.r.string(item, iAt, 'a path like "/run" or "/tmp:size=64m,noexec"');
+    if (text === undefined) return;
+    const colon = text.indexOf(':');
+    const target = colon < 0 ? text : text.slice(0, colon);
+    if (!target.startsWith('/')) {
+      svc.r.problems.error(iAt, `the container path ${quote(target)} must be absolute`);
+      return;
+    }
+    let size: TmpfsModel['size'];
+    const options: string[] = [];
+    const dropped: string[] = [];
+    for (const option of colon < 0 ? [] : text.slice(colon + 1).split(',').map(o => o.trim()).filter(o => o !== '')) {
+      const eq = option.indexOf('=');
+      const name = (eq < 0 ? option : option.slice(0, eq)).toLowerCase();
+      if (name === 'size' && eq >= 0) size = tmpfsSize(svc, option.slice(eq + 1), iAt);
+      else if (eq < 0 && ECS_TMPFS_FLAGS.includes(name)) options.push(name);
+      else dropped.push(option);
+    }
+    if (dropped.length > 0) {
+      svc.r.problems.warn('ignored-key', iAt, `left out of the tmpfs mount at ${target}: ${dropped.map(o => quote(o)).join(', ')}; ECS passes on only mount flags (${ECS_TMPFS_FLAGS.slice(0, 10).join(', ')}, ...) and the size, so ${TMPFS_DEFAULTS}`);
+    }
+    out.push({ target, size, options, path: iAt });
+  });
+  return out;
+}
+
+/** A volume of type tmpfs (long syntax): `tmpfs: {size, mode}`. */
+function tmpfsVolume(
+  svc: ServiceBuilder, item: Record<string, unknown>, target: string | undefined, readOnly: boolean, at: DocPath,
+): TmpfsModel | undefined {
+  if (item.source !== undefined && item.source !== null) {
+    svc.r.problems.warn('ignored-key', [...at, 'source'], 'ignored: a tmpfs mount has no source');
+  }
+  const opts = item.tmpfs === undefined || item.tmpfs === null ? {} : svc.r.map(item.tmpfs, [...at, 'tmpfs'], 'a mapping with size and mode') ?? {};
+  let size: TmpfsModel['size'];
+  for (const [key, value] of Object.entries(opts)) {
+    if (key === 'size') size = tmpfsSize(svc, value, [...at, 'tmpfs', key]);
+    else if (key === 'mode') svc.r.problems.warn('ignored-key', [...at, 'tmpfs', key], `ignored: ECS sets no mode on a tmpfs mount, so ${TMPFS_DEFAULTS}`);
+    else if (!key.startsWith('x-')) svc.r.problems.error([...at, 'tmpfs', key], 'unknown tmpfs key: allowed are size, mode');
+  }
+  if (target === undefined) return undefined;
+  if (!target.startsWith('/')) {
+    svc.r.problems.error(at, `the container path ${quote(target)} must be absolute`);
+    return undefined;
+  }
+  return { target, size, options: readOnly ? ['ro'] : [], path: at };
+}
+
+/** The host's time-zone data: what `- /etc/localtime:/etc/localtime:ro` mounts. */
+function isHostTimeZone(source: string): boolean {
+  const p = path.posix.normalize(source);
+  return p === '/etc/localtime' || p === '/etc/timezone' || p === '/usr/share/zoneinfo' || p.startsWith('/usr/share/zoneinfo/');
+}
+
+/** A mount of the host's time zone: Fargate has no host to take it from; TZ says it instead. */
+function hostTimeZone(svc: ServiceBuilder, source: string, at: DocPath) {
+  svc.deferred.push(() => {
+    const tz = [...svc.envFileVars, ...svc.environment].reverse().find(e => e.name === 'TZ');
+    svc.r.problems.warn('host-time-zone', at, `left out on Fargate (${source} is the time zone of the machine that runs compose, and a Fargate task has no host to take it from): `
+      + (tz ? `the container takes its time zone from TZ (${quote(tz.value)})` : 'the container runs in UTC; to give it a time zone, set TZ in its environment (`TZ: Europe/Berlin`; the image needs its time-zone data, tzdata)'));
+  });
+}
+
+/** A tmpfs mount's path is its own: Docker refuses a second mount there. */
+function checkTmpfsTargets(svc: ServiceBuilder) {
+  const seen = new Set((svc.fields.volumes ?? []).map(m => m.target));
+  for (const t of svc.fields.tmpfs ?? []) {
+    if (seen.has(t.target)) svc.r.problems.error(t.path, `${quote(t.target)} is mounted twice`);
+    seen.add(t.target);
+  }
+}
+
+/** The last word of a variable that holds a secret (`MYSQL_ROOT_PASSWORD`, `JWT_SECRET`, `GITHUB_TOKEN`, `DB_PASS`). */
+const SECRET_WORDS = ['PASSWORD', 'PASSWD', 'PASS', 'SECRET', 'TOKEN', 'APIKEY', 'PASSPHRASE', 'CREDENTIALS'];
+/** Glued names end so: `PGPASSWORD`, `AUTHTOKEN`. */
+const SECRET_SUFFIXES = ['PASSWORD', 'PASSWD', 'SECRET', 'TOKEN', 'APIKEY'];
+/** The word before a last `KEY` that makes it a secret (`API_KEY`, `AWS_SECRET_ACCESS_KEY`, `SECRET_KEY_BASE`). */
+const SECRET_KEY_WORDS = ['API', 'SECRET', 'PRIVATE', 'ACCESS', 'AUTH', 'ENCRYPTION', 'SIGNING', 'MASTER', 'LICENSE'];
+/** Values that switch something on or off (`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`), not secrets. */
+const FLAG_VALUE = /^(true|false|yes|no|on|off|y|n|0|1|none|null)$/i;
+/** A URL with a password in it: `postgres://app:s3cret@db:5432/app`. */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/i;
+
+/** Whether a variable's name says it holds a secret. */
+export function isSecretName(name: string): boolean {
+  const words = name.toUpperCase().split(/[^A-Z0-9]+/).filter(w => w !== '');
+  const last = words[words.length - 1] ?? '';
+  if (SECRET_WORDS.includes(last) || SECRET_SUFFIXES.some(x => last.endsWith(x))) return true;
+  // SECRET_KEY_BASE (Rails), ..._KEY after API, SECRET, PRIVATE, ...
+  const key = last === 'KEY' ? words.length - 1 : words[words.length - 2] === 'KEY' && last === 'BASE' ? words.length - 2 : -1;
+  return key > 0 && SECRET_KEY_WORDS.includes(words[key - 1]);
+}
+
+/**
+ * A secret written in the file as a variable's value goes into the task definition in plain text: a
+ * warning says how to keep it out. Not for a value a set variable gave (`${DB_PASSWORD}`: it is not
+ * in the file), an empty one, a flag, a reference the container resolves (`$${X}`) or a secrets path.
+ */
+function warnPlainSecret(svc: ServiceBuilder, name: string, value: string, at: DocPath) {
+  const v = value.trim();
+  if (v === '' || isToken(value) || v.includes('$') || v.startsWith('/run/secrets/')) return;
+  if (svc.ctx.substituted?.has(value) || svc.ctx.substituted?.has(`${name}=${value}`)) return;
+  const inUrl = URL_PASSWORD.exec(v);
+  if (!(isSecretName(name) && !FLAG_VALUE.test(v)) && !inUrl) return;
+  const what = inUrl && !isSecretName(name) ? `${name} holds a URL with a password in it` : `${name} looks like a secret`;
+  svc.r.problems.warn('plaintext-secret', at, `${what}, and the file writes its value: it goes into the task definition (and the CloudFormation template) in plain text, for anyone who may read them. `
+    + 'To keep it out, declare a compose secret (top-level secrets: with file:, or name: / external: true for a Secrets Manager secret), list it in the service\'s secrets: and point the image at its file '
+    + `(${name}_FILE=/run/secrets/<secret>, where the image reads *_FILE variables); or remove ${name} here and give it in ecs-params `
+    + `(task_definition.services.${svc.name}.secrets: [{name: ${name}, value_from: <Secrets Manager ARN or SSM parameter>}]); or set it from a variable (${name}: \${${name}}), which keeps it out of the file but not out of the template`);
+}
+
+/** Docker's `--security-opt` options, by what they do. */
+const SECURITY_OPTIONS = ['no-new-privileges', 'label', 'apparmor', 'seccomp', 'systempaths', 'credentialspec'];
+
+/**
+ * Compose `security_opt`. ECS takes no docker security options on Fargate (dockerSecurityOptions is
+ * valid on EC2 only): each is left out with a warning saying what the container runs with instead.
+ */
+function readSecurityOptions(svc: ServiceBuilder, v: unknown, at: DocPath) {
+  const instead = 'ECS takes no docker security options on Fargate';
+  (svc.r.list(v, at, 'a list of security options') ?? []).forEach((item, i) => {
+    const iAt = [...at, i];
+    const text = svc.r.string(item, iAt, 'a security option like "no-new-privileges:true"');
+    if (text === undefined) return;
+    const m = /^([^:=]+)(?:[:=](.*))?$/.exec(text.trim());
+    const name = m?.[1].trim().toLowerCase() ?? '';
+    const value = m?.[2]?.trim() ?? '';
+    const loosens = /^unconfined$/i.test(value) || (name === 'label' && /^disable$/i.test(value));
+    let what: string;
+    if (name === 'no-new-privileges') {
+      what = /^false$/i.test(value)
+        ? 'false is Docker\'s default'
+        : 'the container runs without it, so a setuid program can gain privileges; cap_drop (ALL) and a user that is not root (user:) limit what a process may do';
+    } else if (name === 'credentialspec') {
+      svc.r.problems.error(iAt, `cannot be honoured on Fargate (got ${quote(text)}): gMSA credential specs (Active Directory) are not read by this construct`);
+      return;
+    } else if (!SECURITY_OPTIONS.includes(name)) {
+      what = `Docker knows ${SECURITY_OPTIONS.join(', ')}`;
+    } else if (loosens) {
+      what = `the container keeps the confinement Fargate gives it (the ${name} option cannot lift it), so a program that needs what this lifts (system calls, paths) can fail`;
+    } else {
+      what = `the container runs with the confinement Fargate gives it, not the ${name} profile or label named here`;
+    }
+    svc.r.problems.warn('ignored-key', iAt, `ignored on Fargate (got ${quote(text)}): ${instead}; ${what}`);
+  });
 }
 
 const FILE_MOUNT_KEYS = ['source', 'target', 'uid', 'gid', 'mode'];
@@ -1303,11 +1505,12 @@ function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
           if (field === 'memory') {
             setSize(svc, kind === 'limits' ? 'memoryLimitMiB' : 'memoryReservationMiB', memory(svc, fv, fAt), fAt, fv);
           } else if (field === 'cpus') {
-            // limits.cpus is the container's CPU; reservations.cpus is used when no limit is given.
-            const units = r.parsed(fv, fAt, parseCpusAsUnits);
-            if (kind === 'limits' || !isPlainObject(res?.limits) || (res!.limits as Record<string, unknown>).cpus === undefined) {
+            // limits.cpus is the container's CPU; reservations.cpus is used when no limit is given (0 is none).
+            const units = cpus(svc, fv, fAt);
+            const limit = isPlainObject(res?.limits) ? (res!.limits as Record<string, unknown>).cpus : undefined;
+            if (kind === 'limits' || limit === undefined || parseCpusAsUnits(limit).value === 0) {
               setSize(svc, 'cpu', units, fAt);
-            } else {
+            } else if (units !== undefined) {
               r.problems.warn('ignored-key', fAt, 'ignored: an ECS container has one cpu value, and deploy.resources.limits.cpus gives it');
             }
           } else if (field === 'devices' || (field === 'generic_resources' && kind === 'reservations')) {
@@ -1666,7 +1869,7 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
 
 function readService(name: string, at: DocPath, body: Record<string, unknown>, ctx: ComposeContext, r: Reader): ServiceModel | undefined {
   const svc: ServiceBuilder = {
-    name, at, r, ctx, fields: {}, envFileVars: [], environment: [], raw: body,
+    name, at, r, ctx, fields: {}, envFileVars: [], environment: [], raw: body, deferred: [],
   };
   for (const [key, value] of Object.entries(body)) {
     const kAt = [...at, key];
@@ -1683,6 +1886,8 @@ function readService(name: string, at: DocPath, body: Record<string, unknown>, c
     if (value === null && rule.support === 'converted') continue;
     rule.handle?.(svc, value, kAt);
   }
+  for (const check of svc.deferred) check();
+  checkTmpfsTargets(svc);
   if (svc.fields.image === undefined && svc.fields.build === undefined && body.build === undefined) {
     r.problems.error(at, 'no "image" or "build": each service needs the image to run');
   }
@@ -1704,6 +1909,7 @@ function readService(name: string, at: DocPath, body: Record<string, unknown>, c
     capAdd: [],
     capDrop: [],
     sysctls: [],
+    tmpfs: [],
     secretFiles: [],
     configFiles: [],
     awsPolicies: [],

@@ -101,14 +101,18 @@ export function parseTaskCpuUnits(value: unknown): Parsed<number> {
   return ok(units);
 }
 
-/** Compose `cpus` ("0.5", 1.5): a number of CPUs, returned as ECS CPU units (1 CPU = 1024). */
+/**
+ * Compose `cpus` ("0.5", 1.5): a number of CPUs, returned as ECS CPU units (1 CPU = 1024). 0 is
+ * Docker's "no limit" (and Docker Compose leaves it out): it is returned as 0, which callers read as unset.
+ */
 export function parseCpusAsUnits(value: unknown): Parsed<number> {
-  const help = 'a number of CPUs like 0.5 or "1.5"';
+  const help = 'a number of CPUs like 0.5 or "1.5" (0: no limit)';
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) n = parseFloat(value);
   else return fail(`expected ${help}`);
-  if (!Number.isFinite(n) || n <= 0) return fail(`expected ${help}, greater than 0`);
+  if (n === 0) return ok(0);
+  if (!Number.isFinite(n) || n < 0) return fail(`expected ${help}, not negative`);
   const units = Math.round(n * 1024);
   if (units < 1) return fail(`${JSON.stringify(value)} is less than one CPU unit (1/1024 of a CPU)`);
   return ok(units);

@@ -69,6 +69,8 @@ export interface ContainerPlan {
   readonly capAdd: string[];
   readonly capDrop: string[];
   readonly sysctls: { readonly name: string; readonly value: string }[];
+  /** tmpfs mounts (memory-backed), sized in MiB. */
+  readonly tmpfs: TmpfsPlan[];
   readonly firelens?: { readonly type: 'fluentbit' | 'fluentd'; readonly options: Record<string, string> };
   /** Secrets Manager ARN of private registry credentials. */
   readonly repositoryCredentials?: string;
@@ -99,6 +101,12 @@ export interface ContainerPlan {
   readonly healthCheck?: HealthCheckPlan;
   readonly logging: LogPlan;
   readonly dependsOn: { readonly container: string; readonly condition: DependencyCondition }[];
+}
+
+export interface TmpfsPlan {
+  readonly containerPath: string;
+  readonly sizeMiB: number;
+  readonly mountOptions: string[];
 }
 
 export interface LogGroupPlan {
@@ -429,6 +437,47 @@ function planTaskSize(
   return size;
 }
 
+/**
+ * A task whose containers name no size (cpus, mem_limit, deploy.resources, ecs-params cpu_shares,
+ * mem_limit or task_size) gets the smallest Fargate size that holds it: said, with how to choose one.
+ */
+function warnDefaultTaskSize(input: PlanInput, containers: ContainerPlan[], size: { cpu: number; memory: number }, problems: Problems) {
+  const sized = containers.some(c => c.cpu !== undefined || c.memoryLimitMiB !== undefined || c.memoryReservationMiB !== undefined);
+  if (sized || input.ecsParams?.taskCpu !== undefined || input.ecsParams?.taskMemoryMiB !== undefined) return;
+  const services = input.compose.services;
+  const at = input.perService ? services[0].path : input.compose.version === '1' ? [] : ['services'];
+  const proxy = input.reserved && (input.reserved.cpu > 0 || input.reserved.memoryMiB > 0)
+    ? `, the smallest Fargate size that also holds the Service Connect proxy (${input.reserved.cpu} CPU units, ${input.reserved.memoryMiB} MiB)` : ', the smallest Fargate size';
+  const how = input.perService
+    ? 'give the service deploy.resources.limits (cpus, memory), or cpus and mem_limit (ComposeFargateProject sizes each task for its containers)'
+    : 'give ecs-params task_definition.task_size (cpu_limit, mem_limit), or the services deploy.resources.limits (cpus, memory) or cpus and mem_limit';
+  problems.warn('task-size', at, `no container ${input.perService ? 'of this service ' : ''}sets a CPU or memory size: the task gets ${size.cpu} CPU units (${size.cpu / 1024} vCPU) and ${size.memory} MiB${proxy}; to size it, ${how}`);
+}
+
+/**
+ * A service's tmpfs mounts, sized as ECS needs (MiB, at least 1): the size given, at most the task's
+ * memory (a tmpfs holds its files in it); a percentage of the task's memory; without one, half the
+ * task's memory, as the kernel sizes a tmpfs on a machine of that memory.
+ */
+function planTmpfs(svc: ServiceModel, taskMemoryMiB: number, problems: Problems): TmpfsPlan[] {
+  return svc.tmpfs.map(t => {
+    let sizeMiB: number;
+    if (t.size === undefined) {
+      sizeMiB = Math.max(1, Math.floor(taskMemoryMiB / 2));
+      problems.warn('tmpfs-size', t.path, `the tmpfs at ${t.target} gives no size: it may hold ${sizeMiB} MiB, half the task's ${taskMemoryMiB} MiB, as the kernel sizes a tmpfs (its files use the container's memory); give size= (\`${t.target}:size=64m\`) to choose`);
+    } else if ('percent' in t.size) {
+      sizeMiB = Math.max(1, Math.floor(taskMemoryMiB * t.size.percent / 100));
+    } else {
+      sizeMiB = Math.ceil(t.size.bytes / (1024 * 1024));
+      if (sizeMiB > taskMemoryMiB) {
+        problems.warn('adjusted-value', t.path, `the tmpfs at ${t.target} asks for ${sizeMiB} MiB, more than the task's ${taskMemoryMiB} MiB of memory that holds its files: ${taskMemoryMiB} MiB is used`);
+        sizeMiB = taskMemoryMiB;
+      }
+    }
+    return { containerPath: t.target, sizeMiB, mountOptions: t.options };
+  });
+}
+
 function checkDependencies(containers: ContainerPlan[], sources: Map<string, { problems: Problems; at: DocPath }[]>) {
   const byName = new Map(containers.map(c => [c.name, c]));
   for (const c of containers) {
@@ -572,6 +621,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       capAdd: svc.capAdd,
       capDrop: svc.capDrop,
       sysctls: svc.sysctls.map(x => ({ name: x.name, value: x.value })),
+      tmpfs: [],
       firelens: p?.firelens ? { type: p.firelens.type, options: p.firelens.options } : undefined,
       repositoryCredentials: p?.repositoryCredentials?.arn ?? svc.awsPullCredentials?.arn,
       build: svc.build,
@@ -670,6 +720,10 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
   }
 
   const size = planTaskSize(containers, ecsParams, paramsProblems, input.reserved);
+  if (size) {
+    warnDefaultTaskSize(input, containers, size, composeProblems);
+    compose.services.forEach((svc, i) => containers[i].tmpfs.push(...planTmpfs(svc, size.memory, composeProblems)));
+  }
 
   const ingress: IngressPlan[] = [];
   for (const svc of compose.services) {
