@@ -9,11 +9,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf, warningsWithId, writeFiles } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams } from '../src';
 import { ComposeModel } from '../src/private/model';
-import { isSecretName } from '../src/private/normalize-compose';
+import { ECS_TMPFS_FLAGS, isSecretName } from '../src/private/normalize-compose';
 import { formatPath } from '../src/private/problems';
 
 const model = (yaml: string, variables: Record<string, string> = {}): ComposeModel => ComposeDefinition.fromYaml(yaml, { variables })._model;
@@ -149,6 +150,25 @@ describe('tmpfs: a memory-backed mount, as Fargate has them', () => {
     expect(warnings('tmpfs-size')).toEqual(['services.a.tmpfs[0]: the tmpfs at /run gives no size: it may hold 1024 MiB, half the task\'s 2048 MiB, as the kernel sizes a tmpfs (its files use the container\'s memory); give size= (`/run:size=64m`) to choose']);
   });
 
+  test('property: any mix of flags, valued options and a size: the flags in order, the size in bytes, the rest named in one warning', () => {
+    const option = fc.oneof(
+      fc.constantFrom(...ECS_TMPFS_FLAGS).map(f => ({ text: f, flag: f })),
+      fc.tuple(fc.constantFrom('mode', 'uid', 'gid', 'nr_inodes', 'mpol', 'huge'), fc.integer({ min: 0, max: 65535 })).map(([k, v]) => ({ text: `${k}=${v}`, dropped: `${k}=${v}` })),
+      fc.integer({ min: 1, max: 4096 }).map(n => ({ text: `size=${n}m`, bytes: n * 1024 * 1024 })),
+    );
+    fc.assert(fc.property(fc.array(option, { maxLength: 6 }), options => {
+      const line = options.length === 0 ? '/scratch' : `/scratch:${options.map(o => o.text).join(',')}`;
+      const m = model(`services:\n  a:\n    image: x\n    tmpfs: ["${line}"]\n`);
+      const t = m.services[0].tmpfs[0];
+      expect(t.options).toEqual(options.flatMap(o => ('flag' in o ? [o.flag] : [])));
+      const sizes = options.flatMap(o => ('bytes' in o ? [o.bytes] : []));
+      expect(t.size).toEqual(sizes.length === 0 ? undefined : { bytes: sizes[sizes.length - 1] });
+      const dropped = options.flatMap(o => ('dropped' in o ? [`"${o.dropped}"`] : []));
+      expect(warningsOf(m, 'ignored-key').map(([, msg]) => msg.split('; ')[0]))
+        .toEqual(dropped.length === 0 ? [] : [`left out of the tmpfs mount at /scratch: ${dropped.join(', ')}`]);
+    }));
+  });
+
   test('a volume of type tmpfs is one too (size, read_only); its mode is left out, with a warning', () => {
     const { template, warnings } = synth('services:\n  a:\n    image: x\n    volumes:\n      - {type: tmpfs, target: /dev/shm, tmpfs: {size: 134217728}}\n      - {type: tmpfs, target: /ro, read_only: true, tmpfs: {size: 1m, mode: 0o1777}}\n');
     expect(containerOf(template, 'a').LinuxParameters.Tmpfs).toEqual([{ ContainerPath: '/dev/shm', Size: 128 }, { ContainerPath: '/ro', Size: 1, MountOptions: ['ro'] }]);
@@ -248,6 +268,17 @@ describe('a secret written in the environment is a warning that says how to keep
     const plain = ['POSTGRES_PASSWORD_FILE', 'POSTGRES_USER', 'AWS_ACCESS_KEY_ID', 'TOKEN_TTL', 'PASSWORD_MIN_LENGTH', 'PWD', 'BYPASS', 'COMPASS', 'KEY', 'CACHE_KEY', 'SECRET_NAME', 'PUBLIC_KEY'];
     expect(secret.filter(n => !isSecretName(n))).toEqual([]);
     expect(plain.filter(n => isSecretName(n))).toEqual([]);
+  });
+
+  test('property: a secret name is warned about with any value but a flag, and only the variables the file writes', () => {
+    const name = fc.tuple(fc.constantFrom('', 'DB_', 'APP_ROOT_', 'my_'), fc.constantFrom('PASSWORD', 'SECRET', 'TOKEN', 'API_KEY', 'PASS'))
+      .map(([prefix, word]) => `${prefix}${word}`);
+    const value = fc.stringMatching(/^[A-Za-z0-9@#%^&*_+=.,-]{1,20}$/).filter(v => !/^(true|false|yes|no|on|off|y|n|0|1|none|null)$/i.test(v));
+    fc.assert(fc.property(name, value, fc.boolean(), (n, v, fromVariable) => {
+      const m = model(`services:\n  a:\n    image: x\n    environment:\n      ${n}: "${fromVariable ? '${V}' : v}"\n`, { V: v });
+      expect(m.services[0].environment).toEqual([{ name: n, value: v }]);
+      expect(warningsOf(m, 'plaintext-secret').map(([at]) => at)).toEqual(fromVariable ? [] : [`services.a.environment.${n}`]);
+    }));
   });
 
   test('a value written in the file is warned about at the variable\'s path, with the ways to move it', () => {
