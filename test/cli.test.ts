@@ -77,7 +77,7 @@ function project(name: string, files: Record<string, string>): string {
 
 const BAD_COMPOSE = 'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80/sctp"\n';
 /** A file with two warnings: restart (ignored-key) and a host port (host-port). */
-const TWO_WARNINGS = 'name: shop\nservices:\n  web:\n    image: web:1\n    restart: always\n    ports: ["8080:80"]\n';
+const TWO_WARNINGS = 'name: shop\nservices:\n  web:\n    image: web:1\n    restart: always\n    ports: ["8080:80"]\n    mem_limit: 512m\n';
 const BAD_PARAMS = 'version: 1\ntask_definition:\n  task_sise:\n    cpu_limit: 256\n';
 
 /** Every run, started at once in beforeAll. */
@@ -156,7 +156,7 @@ beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
   const entries = await Promise.all(Object.entries(RUNS).map(async ([name, run]) => [name, await run()] as const));
   results = Object.fromEntries(entries) as typeof results;
-}, 60_000);
+}, 240_000); // some 30 runs of the command, in parallel; a busy 2-core machine needs minutes
 
 afterAll(() => {
   for (const dir of [build, scratch]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
