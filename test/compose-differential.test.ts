@@ -207,6 +207,14 @@ const DIFFERENCE_TESTS: Record<string, () => Promise<void>> = {
     expect(isLenientType(r.compose.error!)).toBe(true);
     expect(svc(r.ours).user).toBe('1000');
   },
+  'alias-bombs': async () => {
+    // ten thousand copies from four lines: Docker Compose 2.40 expands them, the library refuses by go-yaml's rule
+    const levels = ['x-l0: &l0 [a, a, a, a, a, a, a, a, a, a]', ...[1, 2, 3].map(i => `x-l${i}: &l${i} [${new Array(10).fill(`*l${i - 1}`).join(', ')}]`)];
+    const r = await both('alias-bombs', { title: 'alias bomb', files: { 'compose.yml': `${levels.join('\n')}\nservices:\n  app:\n    image: nginx\n` } });
+    expect(r.compose.error).toBeUndefined();
+    expect(r.compose.model!.services.app.image).toBe('nginx');
+    expect(r.ours.error).toMatch(/excessive aliasing/);
+  },
   'service-extensions': async () => {
     const r = await both('service-extensions', { title: 'x-', files: { 'compose.yml': 'services:\n  app:\n    image: nginx\n    x-aws-policies: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n' } });
     expect(svc(r.compose)['x-aws-policies']).toBeUndefined();

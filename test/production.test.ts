@@ -461,8 +461,19 @@ describe("Docker's x-aws-* keys", () => {
     expect(errorOf(() => ComposeDefinition.fromYaml('x-aws-cloudformation: {}\nx-aws-vpc: vpc-123\nx-aws-bogus: 1\nservices:\n  web:\n    image: x\n', { variables: {} })).split('\n')).toEqual([
       'x-aws-cloudformation: cannot be honoured: an untyped CloudFormation overlay: change the resources through the construct\'s members (service, taskDefinition, ...) instead',
       'x-aws-vpc: cannot be honoured: pass the VPC as the vpc prop (ec2.Vpc.fromLookup)',
-      'x-aws-bogus: unknown Docker ECS key "x-aws-bogus": the top-level keys this construct reads are x-aws-logs_retention, x-aws-vpc, x-aws-cluster, x-aws-loadbalancer, x-aws-cloudformation',
     ]);
+  });
+
+  test('an x-aws-* key the construct does not read is an extension like any x- key: a warning, its anchors read where used', () => {
+    const yaml = 'x-aws-s3-env: &s3\n  BUCKET: uploads\nservices:\n  web:\n    image: nginx\n    environment: *s3\n    x-aws-autoscale: {max: 3}\n';
+    const model = ComposeDefinition.fromYaml(yaml, { variables: {} })._model;
+    expect(model.services[0].environment).toEqual([expect.objectContaining({ name: 'BUCKET', value: 'uploads' })]);
+    expect(model.warnings.filter(w => w.id === 'unknown-extension').map(w => [w.path.join('.'), w.message])).toEqual([
+      ['x-aws-s3-env', 'not read: "x-aws-s3-env" is not one of the Docker ECS top-level keys this construct reads (x-aws-logs_retention, x-aws-vpc, x-aws-cluster, x-aws-loadbalancer, x-aws-cloudformation), so it is left out as an extension; its anchors are read where they are used'],
+      ['services.web.x-aws-autoscale', 'not read: "x-aws-autoscale" is not one of the Docker ECS service keys this construct reads (x-aws-role, x-aws-policies, x-aws-pull_credentials), so it is left out as an extension; its anchors are read where they are used'],
+    ]);
+    // other x- blocks are extensions without a word, as in Docker Compose
+    expect(ComposeDefinition.fromYaml('x-common: &c\n  image: nginx\nservices:\n  web:\n    <<: *c\n', { variables: {} })._model.warnings).toEqual([]);
   });
 
   test('a logs retention CloudWatch does not offer is an error', () => {

@@ -559,11 +559,6 @@ export function loadComposeProject(sources: ComposeSource[], options: ComposeLoa
   }
   if (acc === undefined) return undefined;
 
-  for (const key of Object.keys(acc)) {
-    if (key.startsWith('x-') && !key.startsWith('x-aws-')) {
-      problems.warn('ignored-key', [key], 'an extension block: nothing reads it (what its anchors hold is read where they are used)');
-    }
-  }
   const services = servicesOf(acc);
   const servicesAt = legacy ? [] : ['services'];
   if (services) {

@@ -5,8 +5,7 @@
  * indented less than their key; `!reset` and `!override` mark what an override file resets or replaces.
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, ParseOptions, DocumentOptions, SchemaOptions, Node, ScalarTag } from 'yaml';
-import { asData } from './dict';
-import { reportYamlErrors } from './load';
+import { documentData, reportYamlErrors } from './load';
 import { DocPath, Problems } from './problems';
 
 const INT64_MIN = -(2n ** 63n);
@@ -127,13 +126,8 @@ export function parseComposeYaml(text: string, problems: Problems): ComposeYaml 
   const resets: DocPath[] = [];
   const overrides: DocPath[] = [];
   collectTags(doc.contents, [], resets, overrides);
-  let document: unknown;
-  try {
-    document = asData(doc.toJS({ maxAliasCount: 1000 }));
-  } catch (e) {
-    problems.error([], `cannot read the YAML: ${(e as Error).message}`);
-    return undefined;
-  }
+  const document = documentData(doc, problems);
+  if (document === undefined) return undefined;
   for (const at of resets) deleteAt(document, at);
   return { document, resets, overrides };
 }

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import { parseDocument, YAMLError } from 'yaml';
+import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, parseDocument, visit as visitYaml, YAMLError } from 'yaml';
 import { asData, dict } from './dict';
 import { parseEnvFile } from './dotenv';
 import { interpolate, Lookup } from './interpolate';
@@ -32,12 +32,99 @@ export function parseYaml(text: string, problems: Problems): unknown {
     reportYamlErrors(doc.errors, problems);
     return undefined;
   }
+  return documentData(doc, problems);
+}
+
+/**
+ * What a parsed YAML document holds, as prototype-less data, with its aliases expanded. A document
+ * whose aliases expand beyond what go-yaml (Docker Compose's YAML reader) allows is refused with
+ * go-yaml's reason, before anything is expanded.
+ */
+export function documentData(doc: Document.Parsed, problems: Problems): unknown {
+  const refused = aliasingRefusal(doc);
+  if (refused !== undefined) {
+    problems.error([], `cannot read the YAML: ${refused}`);
+    return undefined;
+  }
   try {
-    return asData(doc.toJS({ maxAliasCount: 1000 }));
+    // The check above bounds the expansion.
+    return asData(doc.toJS({ maxAliasCount: -1 }));
   } catch (e) {
     problems.error([], `cannot read the YAML: ${(e as Error).message}`);
     return undefined;
   }
+}
+
+/** go-yaml v3 (decode.go, allowedAliasRatio): 99% of small documents may come from aliases, 10% of large ones. */
+function allowedAliasRatio(decodeCount: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decodeCount <= low) return 0.99;
+  if (decodeCount >= high) return 0.10;
+  return 0.99 - 0.89 * ((decodeCount - low) / (high - low));
+}
+
+/**
+ * go-yaml v3's defence against alias bombs, counted as its decoder counts: one decode per node
+ * reached (aliases expanded, `<<` keys not counted), an alias decode when inside an alias; beyond
+ * 100 alias decodes and 1,000 decodes, more than the allowed ratio is "excessive aliasing". An
+ * alias inside the node it names is refused as go-yaml refuses it. A document that passes expands
+ * to at most a few hundred thousand nodes more than it has.
+ */
+export function aliasingRefusal(doc: Document.Parsed): string | undefined {
+  // What each alias names: the last node before it with that anchor (one pass, in document order).
+  const named = new Map<string, Node>();
+  const targets = new Map<Alias, Node | undefined>();
+  visitYaml(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, named.get(node.source));
+      else if (node.anchor) named.set(node.anchor, node);
+    },
+  });
+  let decodes = 1; // the document node
+  let aliasDecodes = 0;
+  let depth = 0;
+  const expanding = new Set<Node>();
+  const visit = (node: unknown): string | undefined => {
+    decodes++;
+    if (depth > 0) aliasDecodes++;
+    if (aliasDecodes > 100 && decodes > 1000 && aliasDecodes / decodes > allowedAliasRatio(decodes)) {
+      return `document contains excessive aliasing: its aliases expand to more than ${aliasDecodes} of ${decodes} nodes read, `
+        + 'beyond what go-yaml (Docker Compose\'s YAML reader) allows (99% of the nodes of a document up to 400,000 nodes, down to 10% from 4,000,000)';
+    }
+    if (isAlias(node)) {
+      if (expanding.has(node)) return `anchor '${node.source}' value contains itself`;
+      expanding.add(node);
+      depth++;
+      const found = visit(targets.get(node));
+      depth--;
+      expanding.delete(node);
+      return found;
+    }
+    if (isSeq(node)) {
+      for (const item of node.items) {
+        const found = visit(item);
+        if (found) return found;
+      }
+    } else if (isMap(node)) {
+      const merges: unknown[] = [];
+      for (const pair of node.items) {
+        if (isScalar(pair.key) && typeof pair.key.value === 'symbol') {
+          // a `<<` key: its value (an alias, a mapping, or a list of them) is merged after the other keys
+          merges.push(...(isSeq(pair.value) ? pair.value.items : [pair.value]));
+          continue;
+        }
+        const found = visit(pair.key) ?? visit(pair.value);
+        if (found) return found;
+      }
+      for (const merged of merges) {
+        const found = visit(merged);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return visit(doc.contents);
 }
 
 /** YAML syntax errors, each at its line and column. */

@@ -1327,8 +1327,13 @@ function readAwsServiceKey(svc: ServiceBuilder, key: string, value: unknown, at:
       set(svc, 'awsPullCredentials', { arn, path: at });
     }
   } else {
-    r.problems.error(at, `unknown Docker ECS key ${quote(key)}: the service keys this construct reads are ${DOCKER_ECS_SERVICE_KEYS.map(k => k.key).join(', ')}`);
+    r.problems.warn('unknown-extension', at, unknownAwsKey(key, DOCKER_ECS_SERVICE_KEYS.filter(k => !k.key.includes('.')), 'service'));
   }
+}
+
+/** An x-aws-* key that is not one of Docker's ECS keys this construct reads: an extension like any x- key. */
+function unknownAwsKey(key: string, known: KeyRule[], level: string): string {
+  return `not read: ${quote(key)} is not one of the Docker ECS ${level} keys this construct reads (${known.map(k => k.key).join(', ')}), so it is left out as an extension; its anchors are read where they are used`;
 }
 
 function readAwsAutoscaling(svc: ServiceBuilder, value: unknown, at: DocPath) {
@@ -1749,7 +1754,7 @@ export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface (ComposeFargateProject: the networks the services name decide which services reach which, one security group per network); driver, ipam, internal and the other network settings are warned about one by one' },
   { key: 'include', support: 'refused', ecs: '-', note: 'not read by this version: merge the files with ComposeDefinition.fromFiles([...])' },
   { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine' },
-  { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks are not read, with a warning (never a service, in a version 1 file too); the anchors in them are read where they are used' },
+  { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks are not read (never a service, in a version 1 file too); the anchors in them are read where they are used; an x-aws-* key that is not one of the Docker ECS keys above is left out with a warning' },
 ];
 const TOP_LEVEL_KEYS = COMPOSE_TOP_LEVEL_KEYS.filter(k => k.support !== 'refused' && k.key !== 'x-*').map(k => k.key);
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -1786,7 +1791,7 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     for (const key of Object.keys(doc)) {
       const aws = DOCKER_ECS_TOP_LEVEL_KEYS.find(k => k.key === key);
       if (aws?.support === 'refused') problems.error([key], `cannot be honoured: ${aws.note}`);
-      else if (!aws && key.startsWith('x-aws-')) problems.error([key], `unknown Docker ECS key ${quote(key)}: the top-level keys this construct reads are ${DOCKER_ECS_TOP_LEVEL_KEYS.map(k => k.key).join(', ')}`);
+      else if (!aws && key.startsWith('x-aws-')) problems.warn('unknown-extension', [key], unknownAwsKey(key, DOCKER_ECS_TOP_LEVEL_KEYS, 'top-level'));
       const refusedKey = COMPOSE_TOP_LEVEL_KEYS.find(k => k.key === key && k.support === 'refused');
       if (refusedKey) {
         problems.error([key], `cannot be honoured: ${refusedKey.note}`);

@@ -132,10 +132,11 @@ export function paramsKeysUnder(schemaPath: string): string[] {
     .map(rest => rest.replace(/\[\]$/, ''));
 }
 
+/** Unknown keys are errors (a typo is caught); `x-` keys are extensions, as in compose files: anchor holders, not read. */
 function checkKeys(r: Reader, m: Record<string, unknown>, at: DocPath, schemaPath: string, what: string) {
   const allowed = paramsKeysUnder(schemaPath);
   for (const key of Object.keys(m)) {
-    if (!allowed.includes(key)) {
+    if (!allowed.includes(key) && !key.startsWith('x-')) {
       r.problems.error([...at, key], `unknown ${what} key ${quote(key)}: allowed are ${allowed.join(', ')}`);
     }
   }
