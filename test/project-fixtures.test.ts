@@ -143,6 +143,7 @@ describe('real compose files', () => {
     'spring-mysql': { services: ['backend', 'db', 'frontend'] },
     'traefik-whoami': { refused: ['services.reverse-proxy.volumes[0]'] },
     'wordpress-docs': { services: ['wordpress', 'db'] },
+    'node-postgres-build': { services: ['web', 'api', 'db'] },
   };
 
   test.each(Object.entries(REAL))('real/%s', (name, expected) => {
