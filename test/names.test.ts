@@ -9,6 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { validatedTemplate } from './cfn-validate';
 import { ComposeDefinition, ComposeFargateProject } from '../src';
+import { hostsIn } from '../src/private/plan/names';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -66,6 +67,55 @@ describe('awesome-compose nginx-golang-postgres: the backend built to its builde
 
   test('answers on the EXPOSE of the target stage, which the proxy\'s nginx.conf writes', () => {
     expect(answersAt(template, 'backend')).toEqual(['backend:8000']);
+    expect(warnings(stack, 'inferred-port')).toEqual([]);
+  });
+});
+
+describe('an image reference in a text is not a host and port', () => {
+  const hosts = (text: string, image = false) => [...new Set(hostsIn(text, false, image).map(c => `${c.name}:${c.port ?? ''}`))];
+
+  test.each([
+    'image: postgres:16',
+    '  - image: "redis:7"',
+    '"image": "postgres:16",',
+    'image="postgres:16",',
+    'image = "mysql:8"',
+    'imageName: postgres:16',
+    'FROM postgres:16',
+    'FROM --platform=linux/amd64 postgres:16 AS db',
+    'docker run --rm postgres:16 pg_dump --version',
+    'docker run -d -p 5432:5432 -e POSTGRES_PASSWORD=x postgres:16',
+    'docker pull redis:7',
+    'runs-on: ubuntu-latest:docker://node:16-bullseye',
+  ])('%j names no host with a port', text => {
+    expect(hosts(text).filter(h => /^(postgres|redis|mysql|node):\d/.test(h))).toEqual([]);
+  });
+
+  test('tags that are no port number never were: postgres:16-alpine, postgres:latest, postgres:16.3', () => {
+    expect(hosts('postgres:16-alpine postgres:latest postgres:16.3')).toEqual([]);
+  });
+
+  test('the value of an image variable is an image; a URL in it still names its host', () => {
+    expect(hosts('postgres:16', true)).toEqual([]);
+    expect(hosts('postgres:16')).toEqual(['postgres:16']);
+    expect(hosts('http://registry:5000/app:1', true)).toEqual(['registry:5000']);
+  });
+
+  test('hosts and ports next to images are still read', () => {
+    expect(hosts('DATABASE_URL=postgres://app@db:5432/app')).toEqual(['db:5432']);
+    expect(hosts('proxy_pass http://backend:8000;')).toEqual(['backend:8000']);
+    expect(hosts('upstream: backend:8000')).toEqual(['backend:8000']);
+    expect(hosts('targets: ["node-exporter:9100", "cadvisor:8080"]')).toEqual(['node-exporter:9100', 'cadvisor:8080']);
+    expect(hosts('image: app:1 server: db:5432')).toEqual(['db:5432']);
+  });
+});
+
+describe('Apache Airflow: a DAG folder that names images', () => {
+  const { stack, template } = project('real/airflow-celery');
+
+  test('postgres and redis answer on their own ports, not on the tags the DAGs write', () => {
+    expect(answersAt(template, 'postgres')).toEqual(['postgres:5432']);
+    expect(answersAt(template, 'redis')).toEqual(['redis:6379']);
     expect(warnings(stack, 'inferred-port')).toEqual([]);
   });
 });

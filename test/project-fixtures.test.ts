@@ -144,6 +144,7 @@ describe('real compose files', () => {
     'traefik-whoami': { refused: ['services.reverse-proxy.volumes[0]'] },
     'wordpress-docs': { services: ['wordpress', 'db'] },
     'node-postgres-build': { services: ['web', 'api', 'db'] },
+    'airflow-celery': { services: ['postgres', 'redis', 'airflow-webserver', 'airflow-scheduler', 'airflow-worker'] },
   };
 
   test.each(Object.entries(REAL))('real/%s', (name, expected) => {
