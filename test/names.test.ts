@@ -119,3 +119,45 @@ describe('Apache Airflow: a DAG folder that names images', () => {
     expect(warnings(stack, 'inferred-port')).toEqual([]);
   });
 });
+
+describe('services that declare no networks share the default network', () => {
+  test('Bitnami Redmine: the database, which serves no port the plan knows, is still on redmine\'s network', () => {
+    const { stack } = project('real/bitnami-redmine');
+    expect(warnings(stack, 'unreachable-service')).toEqual([]);
+  });
+
+  function synth(services: Record<string, any>) {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromObject({ name: 'nets', services, networks: { backend: {}, admin: {} } }) });
+    validatedTemplate(stack);
+    return warnings(stack, 'unreachable-service');
+  }
+  const api = (networks?: string[]) => ({ image: 'ghcr.io/example/api:1.4', expose: ['8080'], ...(networks ? { networks } : {}) });
+  const web = (networks?: string[]) => ({ image: 'ghcr.io/example/web:1.4', environment: { API_URL: 'http://api:8080' }, ...(networks ? { networks } : {}) });
+
+  test('a service on explicit networks without default and a default-only one share none, as under docker compose', () => {
+    expect(synth({ api: api(['backend']), web: web() })).toEqual([
+      expect.stringContaining('services.web.environment.API_URL: "http://api:8080" names api, which shares no network with web (backend against default)'),
+    ]);
+    expect(synth({ api: api(), web: web(['admin']) })).toEqual([
+      expect.stringContaining('"http://api:8080" names api, which shares no network with web (default against admin)'),
+    ]);
+  });
+
+  test('naming default among its networks, or sharing another, connects', () => {
+    expect(synth({ api: api(['backend', 'default']), web: web() })).toEqual([]);
+    expect(synth({ api: api(['backend']), web: web(['admin', 'backend']) })).toEqual([]);
+    expect(synth({ api: api(), web: web() })).toEqual([]);
+  });
+
+  test('a service that serves no known port on the shared network is warned about once, for its port', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromObject({ name: 'nets', services: {
+      api: { image: 'ghcr.io/example/api:1.4' },
+      web: { image: 'ghcr.io/example/web:1.4', environment: { API_HOST: 'api' } },
+    } }) });
+    validatedTemplate(stack);
+    expect(warnings(stack, 'unreachable-service')).toEqual([]);
+    expect(warnings(stack, 'unknown-port')).toEqual([expect.stringContaining('services.api: web (services.web.environment.API_HOST) reaches this service by name, but it publishes and exposes no port')]);
+  });
+});

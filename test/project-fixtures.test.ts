@@ -144,6 +144,7 @@ describe('real compose files', () => {
     'traefik-whoami': { refused: ['services.reverse-proxy.volumes[0]'] },
     'wordpress-docs': { services: ['wordpress', 'db'] },
     'node-postgres-build': { services: ['web', 'api', 'db'] },
+    'bitnami-redmine': { services: ['postgresql', 'redmine'] },
     'airflow-celery': { services: ['postgres', 'redis', 'airflow-webserver', 'airflow-scheduler', 'airflow-worker'] },
   };
 
