@@ -152,10 +152,15 @@ describe('services that declare no networks share the default network', () => {
 
   test('a service that serves no known port on the shared network is warned about once, for its port', () => {
     const stack = new Stack(new App(), 'S');
-    new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromObject({ name: 'nets', services: {
-      api: { image: 'ghcr.io/example/api:1.4' },
-      web: { image: 'ghcr.io/example/web:1.4', environment: { API_HOST: 'api' } },
-    } }) });
+    new ComposeFargateProject(stack, 'App', {
+      compose: ComposeDefinition.fromObject({
+        name: 'nets',
+        services: {
+          api: { image: 'ghcr.io/example/api:1.4' },
+          web: { image: 'ghcr.io/example/web:1.4', environment: { API_HOST: 'api' } },
+        },
+      }),
+    });
     validatedTemplate(stack);
     expect(warnings(stack, 'unreachable-service')).toEqual([]);
     expect(warnings(stack, 'unknown-port')).toEqual([expect.stringContaining('services.api: web (services.web.environment.API_HOST) reaches this service by name, but it publishes and exposes no port')]);
