@@ -166,3 +166,50 @@ describe('services that declare no networks share the default network', () => {
     expect(warnings(stack, 'unknown-port')).toEqual([expect.stringContaining('services.api: web (services.web.environment.API_HOST) reaches this service by name, but it publishes and exposes no port')]);
   });
 });
+
+describe('an image whose name reveals its port', () => {
+  test('Bitnami Redmine on bitnamilegacy/postgresql: the table knows Bitnami\'s copies', () => {
+    const { stack, template } = project('real/bitnami-redmine');
+    expect(answersAt(template, 'postgresql')).toEqual(['postgresql:5432']);
+    expect(warnings(stack, 'unknown-port')).toEqual([]);
+  });
+
+  function synth(services: Record<string, any>) {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateProject(stack, 'App', { compose: ComposeDefinition.fromObject({ name: 'named', services }) });
+    return { stack, template: validatedTemplate(stack) };
+  }
+
+  test('mysql/mysql-server answers where mysql does, with a warning that names the image and says how to set the port', () => {
+    const { stack, template } = synth({
+      db: { image: 'mysql/mysql-server:8.0', environment: { MYSQL_ROOT_HOST: '%' } },
+      app: { image: 'ghcr.io/example/app:3', environment: { DB_HOST: 'db' } },
+    });
+    expect(answersAt(template, 'db')).toEqual(['db:3306', 'db:33060']);
+    expect(warnings(stack, 'image-name-port')).toEqual([expect.stringContaining(
+      'services.db: answers on 3306, 33060: its image "mysql/mysql-server:8.0" is not in the table of known images, but its name says mysql, which is mysql',
+    )]);
+    expect(warnings(stack, 'image-name-port')[0]).toContain('if it listens elsewhere, say so with `expose: ["PORT"]`');
+    expect(warnings(stack, 'unknown-port')).toEqual([]);
+  });
+
+  test('a declared port wins: no guess, no warning', () => {
+    const { stack, template } = synth({
+      db: { image: 'mysql/mysql-server:8.0', expose: ['3307'] },
+      app: { image: 'ghcr.io/example/app:3', environment: { DB_HOST: 'db' } },
+    });
+    expect(answersAt(template, 'db')).toEqual(['db:3307']);
+    expect(warnings(stack, 'image-name-port')).toEqual([]);
+  });
+
+  test('a name that only holds a known one is not taken for it: the warning names the image and the port it would be', () => {
+    const { stack } = synth({
+      exporter: { image: 'prometheuscommunity/postgres-exporter:v0.15.0' },
+      prometheus: { image: 'prom/prometheus:v2.53.0', command: ['--web.listen-address=:9090'], environment: { EXPORTER_HOST: 'exporter' } },
+    });
+    expect(warnings(stack, 'image-name-port')).toEqual([]);
+    expect(warnings(stack, 'unknown-port')).toEqual([expect.stringContaining(
+      'its image "prometheuscommunity/postgres-exporter:v0.15.0" is not one whose port is known: add `expose: ["PORT"]` so that it answers on that port (its name holds postgres, but more: if it listens where postgres does, that is `expose: ["5432"]`)',
+    )]);
+  });
+});

@@ -6,7 +6,7 @@
 import { builtImage } from '../dockerfile';
 import { ServiceModel } from '../model';
 import { DocPath, formatPath, Problems, quote } from '../problems';
-import { knownImagePorts } from './known-ports';
+import { imageNamePorts, knownImagePorts, NamedImagePorts } from './known-ports';
 import { HostReference, ServiceName } from './names';
 import { IngressPlan, shortHash } from './task';
 
@@ -47,12 +47,24 @@ function dockerfileName(svc: ServiceModel): string {
  * compose build args), and the known ports of the image the first of them starts FROM (an image
  * inherits its base image's EXPOSE).
  */
-export function imagePorts(svc: ServiceModel): { known: number[]; exposed: PortSpecLike[]; unread: string[]; base?: string } {
-  if (!svc.build) return { known: [...knownImagePorts(svc.image ?? '')?.ports ?? []], exposed: [], unread: [] };
+export function imagePorts(svc: ServiceModel): ImagePorts {
+  if (!svc.build) {
+    const image = svc.image ?? '';
+    return { known: [...knownImagePorts(image)?.ports ?? []], exposed: [], unread: [], named: imageNamePorts(image) };
+  }
   const built = builtImage(svc.build.dockerfileText, svc.build.target, svc.build.args);
   const known = [...knownImagePorts(built.baseImage ?? '')?.ports ?? []];
   const exposed = built.exposes.map(e => ({ containerPort: e.port, containerPortEnd: e.portEnd, protocol: e.protocol }));
-  return { known, exposed, unread: built.unreadExposes, base: built.baseImage };
+  return { known, exposed, unread: built.unreadExposes, base: built.baseImage, named: imageNamePorts(built.baseImage ?? '') };
+}
+
+/** What a service's image says about its ports. */
+export interface ImagePorts {
+  readonly known: number[];
+  readonly exposed: PortSpecLike[];
+  readonly unread: string[];
+  readonly base?: string;
+  readonly named?: NamedImagePorts;
 }
 
 /** The part of a port declaration the plan reads. */
@@ -71,11 +83,23 @@ export function servedPorts(svc: ServiceModel, references: HostReference[], prob
   const image = imagePorts(svc);
   const own: PortSpecLike[] = [...svc.ports, ...(svc.expose ?? [])];
   const declared = own.length > 0 ? own : image.exposed;
-  const known = image.known;
-  const described = svc.build
+  const named = image.named;
+  const imageName = svc.build ? image.base : svc.image;
+  // An image the table does not know whose name is a known image's (`mysql/mysql-server`) listens where that one does.
+  const byName = declared.length === 0 && image.known.length === 0 && named?.revealed === true;
+  const known = byName ? [...named.ports] : image.known;
+  if (byName) {
+    problems.warn('image-name-port', svc.path,
+      `answers on ${known.join(', ')}: its ${svc.build ? 'base image' : 'image'} ${quote(imageName ?? '')} is not in the table of known images, but its name says ${named.matched}, which is ${named.image} (${named.source}); `
+      + 'if it listens elsewhere, say so with `expose: ["PORT"]`');
+  }
+  const hint = named && !named.revealed
+    ? ` (its name holds ${named.matched}, but more: if it listens where ${named.image} does, that is \`expose: [${named.ports.map(p => `"${p}"`).join(', ')}]\`)`
+    : '';
+  const described = (svc.build
     ? `its ${dockerfileName(svc)} EXPOSEs no port${image.base ? ` and its base image ${quote(image.base)} is not one whose port is known` : ''}`
       + (image.unread.length > 0 ? ` (EXPOSE ${image.unread.join(' ')} reads as no port)` : '')
-    : `its image ${quote(svc.image ?? '')} is not one whose port is known`;
+    : `its image ${quote(svc.image ?? '')} is not one whose port is known`);
   const used = references.filter(r => r.target === svc.name);
   const referenced = used.filter(r => r.port !== undefined).map(r => r.port!);
   const covered = (p: number) => declared.some(d => d.protocol === 'tcp' && d.containerPort <= p && p <= d.containerPortEnd) || known.includes(p);
@@ -99,7 +123,7 @@ export function servedPorts(svc: ServiceModel, references: HostReference[], prob
     const udp = declared.filter(d => d.protocol === 'udp');
     problems.warn('unknown-port', svc.path, udp.length > 0 && declared.every(d => d.protocol === 'udp')
       ? `${used.map(r => `${r.from} (${formatPath(r.path)})`).join(', ')} reach${used.length === 1 ? 'es' : ''} this service by name, but it serves UDP only, and Service Connect carries TCP: the name does not resolve (the security group admits the UDP ports)`
-      : `${used.map(r => `${r.from} (${formatPath(r.path)})`).join(', ')} reach${used.length === 1 ? 'es' : ''} this service by name, but it publishes and exposes no port, and ${described}: add \`expose: ["PORT"]\` so that it answers on that port`);
+      : `${used.map(r => `${r.from} (${formatPath(r.path)})`).join(', ')} reach${used.length === 1 ? 'es' : ''} this service by name, but it publishes and exposes no port, and ${described}: add \`expose: ["PORT"]\` so that it answers on that port${hint}`);
   }
   return { endpoints, ranges };
 }
