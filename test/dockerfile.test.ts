@@ -160,13 +160,65 @@ describe('the image a build ends with', () => {
       'USER $APP_USER',
     ].join('\n');
     // USER stays as written: BuildKit fills --chown with the build's own values (compose build args).
-    expect(builtImage(text)).toEqual({ copies: [{ sources: ['.'], destination: '/home/app/web' }], user: '$APP_USER' });
+    expect(builtImage(text)).toEqual({ copies: [{ sources: ['.'], destination: '/home/app/web' }], user: '$APP_USER', baseImage: 'python:3.12', exposes: [], unreadExposes: [] });
   });
 
   test('the USER of the built stage, inherited from its base; root is none', () => {
     expect(builtImage('FROM a AS base\nUSER node\nFROM base AS prod\nRUN x\n').user).toBe('node');
     expect(builtImage('FROM a\nUSER node\nUSER root\n').user).toBeUndefined();
     expect(builtImage('FROM a\nUSER 0:0\n').user).toBeUndefined();
+  });
+
+  const tcp = (port: number, portEnd = port) => ({ port, portEnd, protocol: 'tcp' });
+
+  test('EXPOSE: ports, protocols and ranges, as Docker reads them', () => {
+    expect(builtImage('FROM node:20\nEXPOSE 8080\n').exposes).toEqual([tcp(8080)]);
+    expect(builtImage('FROM a\nEXPOSE 8080/tcp 9000/udp\nEXPOSE 7000-7010 53/UDP\n').exposes)
+      .toEqual([tcp(8080), { port: 9000, portEnd: 9000, protocol: 'udp' }, tcp(7000, 7010), { port: 53, portEnd: 53, protocol: 'udp' }]);
+    expect(builtImage('FROM a\nEXPOSE 80 \\\n  443\n').exposes).toEqual([tcp(80), tcp(443)]);
+    expect(builtImage('FROM a\nRUN echo\n').exposes).toEqual([]);
+  });
+
+  test('EXPOSE: ARG and ENV values, the compose build args over ARG defaults', () => {
+    // The shape of many Node.js Dockerfiles: the port is a build argument, the app reads it from ENV.
+    const text = 'FROM node:20-alpine\nARG PORT=3000\nENV PORT=${PORT}\nEXPOSE ${PORT}\nCMD ["node", "dist/main.js"]\n';
+    expect(builtImage(text).exposes).toEqual([tcp(3000)]);
+    expect(builtImage(text, undefined, { PORT: '8080' }).exposes).toEqual([tcp(8080)]);
+    expect(builtImage('FROM node:18\nENV PORT 3000\nEXPOSE ${PORT}\n').exposes).toEqual([tcp(3000)]);
+    // A global ARG reaches a stage that declares it again without a value.
+    expect(builtImage('ARG PORT=5000\nFROM python:3.12\nARG PORT\nEXPOSE $PORT\n').exposes).toEqual([tcp(5000)]);
+    expect(builtImage('ARG PORT=5000\nFROM python:3.12\nARG PORT\nEXPOSE $PORT\n', undefined, { PORT: '5001' }).exposes).toEqual([tcp(5001)]);
+    // An ENV is not overridden by a build arg of the same name.
+    expect(builtImage('FROM a\nENV PORT=80\nARG PORT=90\nEXPOSE $PORT\n', undefined, { PORT: '70' }).exposes).toEqual([tcp(80)]);
+    // One value may hold several ports.
+    expect(builtImage('FROM a\nENV PORTS="80 443"\nEXPOSE $PORTS\n').exposes).toEqual([tcp(80), tcp(443)]);
+  });
+
+  test('EXPOSE: what reads as no port is returned as written', () => {
+    const unset = builtImage('FROM python:3.8-slim\nENV PORT\nEXPOSE ${PORT}\nEXPOSE 8000\n');
+    expect(unset.exposes).toEqual([tcp(8000)]);
+    expect(unset.unreadExposes).toEqual(['${PORT}']);
+    expect(builtImage('FROM a\nEXPOSE 9000/sctp 70000 0 $X-$Y\n').unreadExposes).toEqual(['9000/sctp', '70000', '0', '$X-$Y (-)']);
+  });
+
+  test('EXPOSE of a multi-stage build: the built stage and the stages it is FROM; the image the first of them starts from', () => {
+    const text = [
+      'FROM golang:1.22-alpine AS builder',
+      'EXPOSE 8000',
+      'RUN go build -o /bin/app .',
+      'FROM builder AS dev',
+      'EXPOSE 2345',
+      'FROM gcr.io/distroless/static AS prod',
+      'COPY --from=builder /bin/app /app',
+      'EXPOSE 8080',
+    ].join('\n');
+    expect(builtImage(text).exposes).toEqual([tcp(8080)]);
+    expect(builtImage(text).baseImage).toBe('gcr.io/distroless/static');
+    expect(builtImage(text, 'builder').exposes).toEqual([tcp(8000)]);
+    expect(builtImage(text, 'dev').exposes).toEqual([tcp(8000), tcp(2345)]);
+    expect(builtImage(text, 'dev').baseImage).toBe('golang:1.22-alpine');
+    expect(builtImage('ARG V=16\nFROM postgres:${V}-alpine AS db\nCOPY init.sql /docker-entrypoint-initdb.d/\n').baseImage).toBe('postgres:16-alpine');
+    expect(builtImage('FROM scratch\nCOPY app /\n').baseImage).toBeUndefined();
   });
 
   test('variable forms', () => {

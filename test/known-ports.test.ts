@@ -4,7 +4,7 @@
  * the table), not from the code under test.
  */
 import * as fc from 'fast-check';
-import { KNOWN_IMAGES, knownImagePorts, knownPortsRows, parseImageReference } from '../src/private/plan/known-ports';
+import { imageNamePorts, KNOWN_IMAGES, knownImagePorts, knownPortsRows, parseImageReference } from '../src/private/plan/known-ports';
 
 const RUNS = 300;
 const check = (prop: fc.IProperty<any>, numRuns = RUNS) => fc.assert(prop, { numRuns });
@@ -92,6 +92,12 @@ describe('images real compose files use', () => {
     ['MARIADB', [3306]],
     ['Bitnami/PostgreSQL:16', [5432]],
     ['  redis:7  ', [6379]],
+    // Bitnami's copies of its catalog (bitnamilegacy since 2025, bitnamisecure) keep its ports.
+    ['docker.io/bitnamilegacy/postgresql:16', [5432]],
+    ['bitnamisecure/redis:latest', [6379]],
+    // Non-root nginx images listen on 8080.
+    ['bitnami/nginx:1.27', [8080]],
+    ['nginxinc/nginx-unprivileged:1.27-alpine', [8080]],
   ])('%s listens on %j', (image, expected) => {
     expect(ports(image)).toEqual(expected);
   });
@@ -154,6 +160,58 @@ describe('images real compose files use', () => {
   ])('%j is not a whole image name', image => {
     expect(parseImageReference(image)).toBeUndefined();
     expect(knownImagePorts(image)).toBeUndefined();
+  });
+});
+
+describe('what an image\'s name reveals when the table does not know the image', () => {
+  const named = (image: string) => {
+    const n = imageNamePorts(image);
+    return n && { image: n.image, ports: n.ports, revealed: n.revealed };
+  };
+
+  test.each([
+    ['mysql/mysql-server:8.0', 'mysql', [3306, 33060]],
+    ['container-registry.oracle.com/mysql/community-server:8.4', 'mysql', [3306, 33060]],
+    ['myorg/postgres:16', 'postgres', [5432]],
+    ['ghcr.io/example/postgres:16', 'postgres', [5432]],
+    ['linuxserver/mariadb:10.11', 'mariadb', [3306]],
+    ['registry.example.com/platform/postgresql:16', 'postgres', [5432]],
+    ['example/redis-server:7', 'redis', [6379]],
+    ['myorg/wordpress:6-fpm', 'wordpress', [9000]],
+    ['ankane/pgvector:v0.5.1', 'postgres', [5432]],
+    ['acme/mongo-express:1', 'mongo-express', [8081]],
+  ])('%s is %s by its name (%j)', (image, row, expected) => {
+    expect(named(image)).toEqual({ image: row, ports: expected, revealed: true });
+  });
+
+  test.each([
+    ['prometheuscommunity/postgres-exporter:v0.15.0', 'postgres'],
+    ['postgres-exporter', 'postgres'],
+    ['bitnami/postgresql-repmgr:16', 'postgres'],
+    ['oliver006/redis_exporter', 'redis'],
+    ['mariadb-backup', 'mariadb'],
+  ])('%s only holds the name %s: not taken for it', (image, row) => {
+    expect(named(image)).toMatchObject({ image: row, revealed: false });
+  });
+
+  test.each([
+    'ghcr.io/example/shop-api:2.1.0',
+    'node:20-alpine',
+    'busybox',
+    'myorg/server:1', // mcr.microsoft.com/mssql/server: `server` names no software
+    'acme/all-in-one',
+    'postgres:16', // in the table itself
+    '${DB_IMAGE}',
+  ])('%s reveals nothing', image => {
+    expect(imageNamePorts(image)).toBeUndefined();
+  });
+
+  test('property: an image the table knows, under a namespace of its own, is revealed with the same ports', () => {
+    const plain = KNOWN_IMAGES.flatMap(e => e.repositories.filter(r => !r.includes('/')).map(r => [r, e] as const));
+    check(fc.property(fc.constantFrom(...plain), fc.constantFrom('myorg', 'ghcr.io/acme', 'registry.example.com/team'), ([name, entry], ns) => {
+      const n = imageNamePorts(`${ns}/${name}`);
+      expect(n).toMatchObject({ image: entry.repositories[0], ports: entry.ports, revealed: true });
+    }), 100);
   });
 });
 

@@ -143,6 +143,9 @@ describe('real compose files', () => {
     'spring-mysql': { services: ['backend', 'db', 'frontend'] },
     'traefik-whoami': { refused: ['services.reverse-proxy.volumes[0]'] },
     'wordpress-docs': { services: ['wordpress', 'db'] },
+    'node-postgres-build': { services: ['web', 'api', 'db'] },
+    'bitnami-redmine': { services: ['postgresql', 'redmine'] },
+    'airflow-celery': { services: ['postgres', 'redis', 'airflow-webserver', 'airflow-scheduler', 'airflow-worker'] },
   };
 
   test.each(Object.entries(REAL))('real/%s', (name, expected) => {

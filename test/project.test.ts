@@ -231,7 +231,7 @@ describe('one task, warned', () => {
 describe('the general rule, over every project fixture and every real file that loads', () => {
   const dirs = [
     ...['project-wordpress', 'project-three-tier', 'project-migrate', 'project-names'],
-    ...['gitea-postgres', 'nextcloud-redis-mariadb', 'rails-sidekiq'].map(d => `real/${d}`),
+    ...['gitea-postgres', 'nextcloud-redis-mariadb', 'rails-sidekiq', 'node-postgres-build', 'airflow-celery', 'bitnami-redmine'].map(d => `real/${d}`),
   ];
   test.each(dirs)('%s: every name a service uses answers on the port it writes, and only sharing services connect', dir => {
     const compose = ComposeDefinition.fromFile(path.join(FIXTURES, dir, 'docker-compose.yml'), { variables: {} });

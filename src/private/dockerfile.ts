@@ -228,6 +228,43 @@ interface StageState {
   workdir: string;
   user?: string;
   readonly copies: { sources: string[]; destination: string }[];
+  /** The image the stage starts from when it is not a stage of the file (variables expanded). */
+  readonly image?: string;
+  readonly exposes: ExposedPort[];
+  readonly unreadExposes: string[];
+}
+
+/** A port an EXPOSE instruction declares (a range when `portEnd` is above `port`). */
+export interface ExposedPort {
+  readonly port: number;
+  readonly portEnd: number;
+  readonly protocol: 'tcp' | 'udp';
+}
+
+/**
+ * The ports of one EXPOSE instruction: `80`, `80/tcp`, `53/udp`, `7000-7010`, variables expanded
+ * with the stage's ARG and ENV values (a value may hold several ports). What does not read as a
+ * TCP or UDP port is returned as written (an unset variable, `sctp`).
+ */
+function exposedPorts(args: string, values: Map<string, string>): { ports: ExposedPort[]; unread: string[] } {
+  const ports: ExposedPort[] = [];
+  const unread: string[] = [];
+  for (const word of shellWords(args)) {
+    const expanded = expandVariables(word.replace(/^"([\s\S]*)"$/, '$1').replace(/^'([\s\S]*)'$/, '$1'), values).trim();
+    const parts = expanded.split(/\s+/).filter(w => w !== '');
+    if (parts.length === 0) unread.push(word);
+    for (const part of parts) {
+      const m = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp))?$/i.exec(part);
+      const port = m ? parseInt(m[1], 10) : NaN;
+      const portEnd = m?.[2] !== undefined ? parseInt(m[2], 10) : port;
+      if (!m || port < 1 || portEnd > 65535 || portEnd < port) {
+        unread.push(part === word ? word : `${word} (${part})`);
+        continue;
+      }
+      ports.push({ port, portEnd, protocol: (m[3]?.toLowerCase() ?? 'tcp') as 'tcp' | 'udp' });
+    }
+  }
+  return { ports, unread };
 }
 
 /** What a build ends with, as far as planning needs it. */
@@ -236,6 +273,15 @@ export interface BuiltImage {
   readonly copies: { sources: string[]; destination: string }[];
   /** The user of the last USER instruction as written (undefined: root). */
   readonly user?: string;
+  /**
+   * The image the build starts from (the FROM of its first stage that is not a stage of the file,
+   * variables expanded), whose own EXPOSE the built image inherits; undefined for `scratch`.
+   */
+  readonly baseImage?: string;
+  /** The ports the EXPOSE instructions of the stage and of the stages it is built FROM declare. */
+  readonly exposes: ExposedPort[];
+  /** The EXPOSE words that read as no port (an unset variable, `sctp`), as written. */
+  readonly unreadExposes: string[];
 }
 
 /**
@@ -243,8 +289,9 @@ export interface BuiltImage {
  * copy from the build context into it (those of that stage and of the stages it is built FROM,
  * their destinations after WORKDIR and ENV/ARG values, as BuildKit resolves them), and its USER.
  */
-export function builtImage(text: string, target?: string): BuiltImage {
+export function builtImage(text: string, target?: string, buildArgs: Record<string, string> = {}): BuiltImage {
   const globals = new Map<string, string>();
+  const arg = (k: string) => (Object.prototype.hasOwnProperty.call(buildArgs, k) ? buildArgs[k] : undefined);
   const stages: StageState[] = [];
   let current: StageState | undefined;
   for (const ins of dockerfileInstructions(text)) {
@@ -255,6 +302,9 @@ export function builtImage(text: string, target?: string): BuiltImage {
       current = {
         name: from.name,
         base,
+        image: base || baseName === 'scratch' ? undefined : expandVariables(from.base, globals),
+        exposes: [],
+        unreadExposes: [],
         values: new Map(base?.values ?? []),
         workdir: base?.workdir ?? '/',
         user: base?.user,
@@ -264,12 +314,17 @@ export function builtImage(text: string, target?: string): BuiltImage {
       continue;
     }
     if (!current) {
-      if (ins.keyword === 'ARG') for (const [k, v] of assignments('ARG', ins.args)) if (v !== undefined) globals.set(k, v);
+      if (ins.keyword === 'ARG') {
+        for (const [k, v] of assignments('ARG', ins.args)) {
+          const value = arg(k) ?? v;
+          if (value !== undefined) globals.set(k, value);
+        }
+      }
       continue;
     }
     if (ins.keyword === 'ARG') {
       for (const [k, v] of assignments('ARG', ins.args)) {
-        const value = v !== undefined ? expandVariables(v, current.values) : globals.get(k);
+        const value = arg(k) ?? (v !== undefined ? expandVariables(v, current.values) : globals.get(k));
         if (value !== undefined && !current.values.has(k)) current.values.set(k, value);
       }
     } else if (ins.keyword === 'ENV') {
@@ -280,6 +335,10 @@ export function builtImage(text: string, target?: string): BuiltImage {
       current.user = /^(root|0)(:.*)?$/.test(user) || user === '' ? undefined : user;
     } else if (ins.keyword === 'WORKDIR') {
       current.workdir = containerPath(expandVariables(ins.args.replace(/^["']|["']$/g, ''), current.values), current.workdir);
+    } else if (ins.keyword === 'EXPOSE') {
+      const { ports, unread } = exposedPorts(ins.args, current.values);
+      current.exposes.push(...ports);
+      current.unreadExposes.push(...unread);
     } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
       const args = splitArgs(ins.args);
       if (args.flags.some(f => f.startsWith('--from'))) continue;
@@ -290,8 +349,16 @@ export function builtImage(text: string, target?: string): BuiltImage {
   }
   const built = target === undefined ? stages[stages.length - 1] : stages.find(st => st.name === target.toLowerCase());
   const copies: { sources: string[]; destination: string }[] = [];
-  for (let st = built; st; st = st.base) copies.unshift(...st.copies);
-  return { copies, user: built?.user };
+  const exposes: ExposedPort[] = [];
+  const unreadExposes: string[] = [];
+  let baseImage: string | undefined;
+  for (let st = built; st; st = st.base) {
+    copies.unshift(...st.copies);
+    exposes.unshift(...st.exposes);
+    unreadExposes.unshift(...st.unreadExposes);
+    if (!st.base) baseImage = st.image;
+  }
+  return { copies, user: built?.user, baseImage, exposes, unreadExposes };
 }
 
 /**

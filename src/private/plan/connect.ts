@@ -3,9 +3,10 @@
  * Connect endpoints it answers at (names unique in the namespace), the security group rules between
  * services on a shared compose network, and the order of creation. Pure functions, no CDK.
  */
+import { builtImage } from '../dockerfile';
 import { ServiceModel } from '../model';
 import { DocPath, formatPath, Problems, quote } from '../problems';
-import { knownImagePorts } from './known-ports';
+import { imageNamePorts, knownImagePorts, NamedImagePorts } from './known-ports';
 import { HostReference, ServiceName } from './names';
 import { IngressPlan, shortHash } from './task';
 
@@ -34,20 +35,80 @@ export function mergeRanges(ranges: IngressPlan[]): IngressPlan[] {
   return out;
 }
 
+/** A built service's Dockerfile as messages name it. */
+function dockerfileName(svc: ServiceModel): string {
+  return svc.build?.dockerfile ?? 'Dockerfile';
+}
+
 /**
- * The ports a service serves: those it publishes or exposes, its image's well-known ports, and the
- * ports other services write with its name (under compose every port is reachable on a network).
+ * The ports a service's image listens on, as far as the plan can tell: a pulled image's from the
+ * table of known images; a built image's from its Dockerfile: the EXPOSE instructions of the stage
+ * the build ends with and of the stages it is built FROM (variables filled from ARG, ENV and the
+ * compose build args), and the known ports of the image the first of them starts FROM (an image
+ * inherits its base image's EXPOSE).
+ */
+export function imagePorts(svc: ServiceModel): ImagePorts {
+  if (!svc.build) {
+    const image = svc.image ?? '';
+    return { known: [...knownImagePorts(image)?.ports ?? []], exposed: [], unread: [], named: imageNamePorts(image) };
+  }
+  const built = builtImage(svc.build.dockerfileText, svc.build.target, svc.build.args);
+  const known = [...knownImagePorts(built.baseImage ?? '')?.ports ?? []];
+  const exposed = built.exposes.map(e => ({ containerPort: e.port, containerPortEnd: e.portEnd, protocol: e.protocol }));
+  return { known, exposed, unread: built.unreadExposes, base: built.baseImage, named: imageNamePorts(built.baseImage ?? '') };
+}
+
+/** What a service's image says about its ports. */
+export interface ImagePorts {
+  readonly known: number[];
+  readonly exposed: PortSpecLike[];
+  readonly unread: string[];
+  readonly base?: string;
+  readonly named?: NamedImagePorts;
+}
+
+/** The part of a port declaration the plan reads. */
+interface PortSpecLike {
+  readonly containerPort: number;
+  readonly containerPortEnd: number;
+  readonly protocol: 'tcp' | 'udp';
+}
+
+/**
+ * The ports a service serves: those it publishes or exposes, else those its Dockerfile EXPOSEs;
+ * its image's well-known ports; and the ports other services write with its name (under compose
+ * every port is reachable on a network).
  */
 export function servedPorts(svc: ServiceModel, references: HostReference[], problems: Problems): ServedPorts {
-  const declared = [...svc.ports, ...(svc.expose ?? [])];
-  const known = svc.build ? [] : [...knownImagePorts(svc.image ?? '')?.ports ?? []];
+  const image = imagePorts(svc);
+  const own: PortSpecLike[] = [...svc.ports, ...(svc.expose ?? [])];
+  const declared = own.length > 0 ? own : image.exposed;
+  const named = image.named;
+  const imageName = svc.build ? image.base : svc.image;
+  // An image the table does not know whose name is a known image's (`mysql/mysql-server`) listens where that one does.
+  const byName = declared.length === 0 && image.known.length === 0 && named?.revealed === true;
+  const known = byName ? [...named.ports] : image.known;
+  if (byName) {
+    problems.warn('image-name-port', svc.path,
+      `answers on ${known.join(', ')}: its ${svc.build ? 'base image' : 'image'} ${quote(imageName ?? '')} is not in the table of known images, but its name says ${named.matched}, which is ${named.image} (${named.source}); `
+      + 'if it listens elsewhere, say so with `expose: ["PORT"]`');
+  }
+  const hint = named && !named.revealed
+    ? ` (its name holds ${named.matched}, but more: if it listens where ${named.image} does, that is \`expose: [${named.ports.map(p => `"${p}"`).join(', ')}]\`)`
+    : '';
+  const described = (svc.build
+    ? `its ${dockerfileName(svc)} EXPOSEs no port${image.base ? ` and its base image ${quote(image.base)} is not one whose port is known` : ''}`
+      + (image.unread.length > 0 ? ` (EXPOSE ${image.unread.join(' ')} reads as no port)` : '')
+    : `its image ${quote(svc.image ?? '')} is not one whose port is known`);
   const used = references.filter(r => r.target === svc.name);
   const referenced = used.filter(r => r.port !== undefined).map(r => r.port!);
   const covered = (p: number) => declared.some(d => d.protocol === 'tcp' && d.containerPort <= p && p <= d.containerPortEnd) || known.includes(p);
   const inferred = [...new Set(referenced.filter(p => !covered(p)))];
   if (inferred.length > 0) {
+    const fromDockerfile = own.length === 0 ? declared.map(d => (d.containerPort === d.containerPortEnd ? `${d.containerPort}` : `${d.containerPort}-${d.containerPortEnd}`) + (d.protocol === 'udp' ? '/udp' : '')) : [];
+    const note = fromDockerfile.length > 0 ? ` (its ${dockerfileName(svc)} EXPOSEs ${fromDockerfile.join(' ')})` : known.length === 0 && declared.length === 0 ? ` (${described})` : '';
     problems.warn('inferred-port', svc.path,
-      `answers on ${inferred.join(', ')}: the port${inferred.length > 1 ? 's' : ''} ${used.filter(r => r.port !== undefined && inferred.includes(r.port)).map(r => `${r.from} writes at ${formatPath(r.path)}`).join(' and ')}, which it neither publishes nor exposes${known.length === 0 ? ` (its image ${quote(svc.image ?? 'built from build')} is not one whose port is known)` : ''}; add \`expose\` to say so`);
+      `answers on ${inferred.join(', ')}: the port${inferred.length > 1 ? 's' : ''} ${used.filter(r => r.port !== undefined && inferred.includes(r.port)).map(r => `${r.from} writes at ${formatPath(r.path)}`).join(' and ')}, which it neither publishes nor exposes${note}; add \`expose\` to say so`);
   }
   const ranges = mergeRanges([
     ...declared.map(d => ({ fromPort: d.containerPort, toPort: d.containerPortEnd, protocol: d.protocol })),
@@ -62,7 +123,7 @@ export function servedPorts(svc: ServiceModel, references: HostReference[], prob
     const udp = declared.filter(d => d.protocol === 'udp');
     problems.warn('unknown-port', svc.path, udp.length > 0 && declared.every(d => d.protocol === 'udp')
       ? `${used.map(r => `${r.from} (${formatPath(r.path)})`).join(', ')} reach${used.length === 1 ? 'es' : ''} this service by name, but it serves UDP only, and Service Connect carries TCP: the name does not resolve (the security group admits the UDP ports)`
-      : `${used.map(r => `${r.from} (${formatPath(r.path)})`).join(', ')} reach${used.length === 1 ? 'es' : ''} this service by name, but it publishes and exposes no port, and its image ${quote(svc.image ?? 'built from build')} is not one whose port is known: add \`expose: ["PORT"]\` so that it answers on that port`);
+      : `${used.map(r => `${r.from} (${formatPath(r.path)})`).join(', ')} reach${used.length === 1 ? 'es' : ''} this service by name, but it publishes and exposes no port, and ${described}: add \`expose: ["PORT"]\` so that it answers on that port${hint}`);
   }
   return { endpoints, ranges };
 }

@@ -97,6 +97,8 @@ export const KNOWN_IMAGES: readonly KnownImage[] = [
   { repositories: ['axllent/mailpit'], ports: [1025, 8025], source: 'mailpit Dockerfile `EXPOSE 1025/tcp 1110/tcp 8025/tcp`: SMTP 1025, web UI 8025 (1110 is POP3, off by default)' },
   // Web servers and proxies
   { repositories: ['nginx'], ports: [80], source: 'nginx image `EXPOSE 80`' },
+  { repositories: ['bitnami/nginx'], ports: [8080], source: 'bitnami/nginx runs as non-root: `EXPOSE 8080 8443`' },
+  { repositories: ['nginxinc/nginx-unprivileged'], ports: [8080], source: 'nginx-unprivileged Dockerfile `EXPOSE 8080` (non-root)' },
   { repositories: ['httpd'], ports: [80], source: 'httpd image `EXPOSE 80` (`CMD httpd-foreground`)' },
   { repositories: ['caddy'], ports: [80, 443], source: 'caddy image `EXPOSE 80 443 443/udp 2019` (2019 is the admin API on localhost)' },
   { repositories: ['traefik'], ports: [80], source: 'traefik Dockerfile `EXPOSE 80` (the dashboard on 8080 only with `--api.insecure`)' },
@@ -217,12 +219,83 @@ export function knownImagePorts(image: string): KnownImagePorts | undefined {
   const ref = parseImageReference(image);
   if (!ref) return undefined;
   index ??= buildIndex();
-  const keys = [pathKey(ref.path)];
-  if (ref.path.length > 2) keys.push(pathKey(ref.path.slice(-2)));
+  const paths = [ref.path, ...(ref.path.length > 2 ? [ref.path.slice(-2)] : [])];
+  // Bitnami's own copies of its catalog keep the images' ports (bitnamilegacy since 2025, bitnamisecure).
+  const keys = paths.flatMap(p => [pathKey(p), ...(p.length === 2 && BITNAMI_COPIES.includes(p[0]) ? [`bitnami/${p[1]}`] : [])]);
   const entry = keys.map(k => index!.get(k)).find(e => e !== undefined);
   if (!entry) return undefined;
-  const variant = ref.tag === undefined ? undefined : entry.variants?.find(v => v.tag.test(ref.tag!));
+  return portsOf(entry, ref.tag);
+}
+
+const BITNAMI_COPIES = ['bitnamilegacy', 'bitnamisecure'];
+
+function portsOf(entry: KnownImage, tag: string | undefined): KnownImagePorts {
+  const variant = tag === undefined ? undefined : entry.variants?.find(v => v.tag.test(tag));
   return { image: entry.repositories[0], ports: variant?.ports ?? entry.ports, source: entry.source };
+}
+
+/** What an image's name says about its ports, when the table does not know the image. */
+export interface NamedImagePorts extends KnownImagePorts {
+  /**
+   * The name is the table's name, perhaps with packaging words around it (`mysql-server`,
+   * `community-server`): the image is that software. Otherwise the name only contains it
+   * (`postgres-exporter`, `postgresql-repmgr`) and may be something else.
+   */
+  readonly revealed: boolean;
+  /** The part of the name that is the table's name. */
+  readonly matched: string;
+}
+
+/** Last path components of the table that name no software on their own (`mssql/server`, `jaegertracing/all-in-one`). */
+const GENERIC = ['server', 'linux', 'all', 'in', 'one', 'oss', 'enterprise', 'cp'];
+/** Words around a software's name that say how it is packaged, not what it is. */
+const PACKAGING = ['server', 'community', 'official', 'docker', 'image', 'ce', 'oss'];
+
+const words = (name: string) => name.split(/[-_.]+/).filter(w => w !== '');
+
+let byLastName: Map<string, KnownImage> | undefined;
+function buildByLastName(): Map<string, KnownImage> {
+  const out = new Map<string, KnownImage>();
+  for (const entry of KNOWN_IMAGES) {
+    for (const repository of entry.repositories) {
+      const last = parseImageReference(repository)!.path.slice(-1)[0];
+      const w = words(last);
+      if (w.every(x => GENERIC.includes(x))) continue;
+      if (!out.has(w.join('-'))) out.set(w.join('-'), entry);
+    }
+  }
+  return out;
+}
+
+/**
+ * The ports an image's name reveals when the table does not know the image itself: the last part
+ * of its path, split on `-`, `_` and `.`, holds the last part of a table name (`bitnami/postgresql`
+ * gives `postgresql`, `mysql` gives `mysql`), the longest first. `revealed` when the words around
+ * it only say how it is packaged (`mysql/mysql-server`, `myorg/postgres`,
+ * `container-registry.oracle.com/mysql/community-server`); else the name only contains it
+ * (`prometheuscommunity/postgres-exporter`). Undefined when no table name is in it or the table
+ * knows the image (see knownImagePorts).
+ */
+export function imageNamePorts(image: string): NamedImagePorts | undefined {
+  const ref = parseImageReference(image);
+  if (!ref || knownImagePorts(image)) return undefined;
+  byLastName ??= buildByLastName();
+  const w = words(ref.path[ref.path.length - 1]);
+  // The image's own namespace may be the software's name (`mysql/community-server`).
+  const namespace = ref.path.length > 1 ? ref.path[ref.path.length - 2] : undefined;
+  let best: { entry: KnownImage; from: number; to: number } | undefined;
+  for (let from = 0; from < w.length; from++) {
+    for (let to = w.length; to > from; to--) {
+      const entry = byLastName.get(w.slice(from, to).join('-'));
+      if (entry && (!best || to - from > best.to - best.from)) best = { entry, from, to };
+    }
+  }
+  if (!best) {
+    const entry = namespace !== undefined && w.every(x => PACKAGING.includes(x)) ? byLastName.get(words(namespace).join('-')) : undefined;
+    return entry ? { ...portsOf(entry, ref.tag), revealed: true, matched: namespace! } : undefined;
+  }
+  const rest = [...w.slice(0, best.from), ...w.slice(best.to)];
+  return { ...portsOf(best.entry, ref.tag), revealed: rest.every(x => PACKAGING.includes(x)), matched: w.slice(best.from, best.to).join('-') };
 }
 
 /** One row of the documentation table. */

@@ -59,16 +59,41 @@ interface Candidate {
   readonly port?: number;
 }
 
-/** Hosts written in a text: URLs, `name:port`, `host=name`; a bare name when `bare` says it is a host. */
-export function hostsIn(text: string, bare: boolean): Candidate[] {
+// Variable names whose value is an image reference (`AIRFLOW_IMAGE_NAME: apache/airflow:2.9.2`, `DB_IMAGE`).
+const IMAGE_VARIABLE = /IMAGE(?:_?(?:NAME|REF|REFERENCE|TAG|URI))?$/i;
+// URL schemes that name an image, not a host (`docker://node:16-bullseye` in a runner's labels).
+const IMAGE_SCHEMES = ['docker', 'docker-image', 'oci', 'container-image'];
+/**
+ * What comes right before an image reference on a line: an `image` key (YAML `image: postgres:16`,
+ * JSON `"image": "postgres:16"`, Python `image="postgres:16"`, TOML `image = "..."`), a Dockerfile
+ * FROM (flags and all), or `docker run|create|pull` and its options.
+ */
+const IMAGE_BEFORE = new RegExp([
+  '\\bimage[\\w-]*["\']?\\s*[:=]\\s*["\']?$',
+  '^\\s*(?:FROM|from)\\s+(?:--\\S+\\s+)*$',
+  '\\bdocker\\s+(?:container\\s+|image\\s+)?(?:run|create|pull)\\s+(?:--?[A-Za-z][\\w-]*(?:[= ](?!-)\\S+)?\\s+)*$',
+].join('|'));
+
+/**
+ * Hosts written in a text: URLs, `name:port`, `host=name`; a bare name when `bare` says it is a host.
+ * A `name:tag` where an image goes is an image reference, not a host and port (`image: postgres:16`,
+ * `FROM postgres:16`, `docker run redis:7`, the value of an `*IMAGE*` variable when `image` says so);
+ * so are `docker://` URLs.
+ */
+export function hostsIn(text: string, bare: boolean, image = false): Candidate[] {
   const out: Candidate[] = [];
   const push = (name: string, port?: string) => out.push({ name: name.toLowerCase(), port: port === undefined ? undefined : parseInt(port, 10) });
   // scheme://[user[:password]@]host[:port]
   for (const m of text.matchAll(new RegExp(`([A-Za-z][A-Za-z0-9+.-]*)://(?:[^\\s/@]*@)?(${NAME})(?::(\\d{1,5}))?`, 'g'))) {
-    if (m[1].toLowerCase() !== 'file') push(m[2], m[3]);
+    const scheme = m[1].toLowerCase();
+    if (scheme !== 'file' && !IMAGE_SCHEMES.includes(scheme)) push(m[2], m[3]);
   }
   // user@host:port (without a scheme), host:port, host=name (libpq and many CLIs)
-  for (const m of text.matchAll(new RegExp(`(?:^|[\\s,;"'(=@])(${NAME}):(\\d{1,5})(?=$|[\\s,;"')/])`, 'g'))) push(m[1], m[2]);
+  for (const m of text.matchAll(new RegExp(`(^|[\\s,;"'(=@])(${NAME}):(\\d{1,5})(?=$|[\\s,;"')/])`, 'g'))) {
+    const before = text.slice(0, m.index! + m[1].length);
+    if (image || IMAGE_BEFORE.test(before)) continue;
+    push(m[2], m[3]);
+  }
   for (const m of text.matchAll(new RegExp(`(?:^|[\\s,;?&])(?:host|hostname|server|addr|address)=(${NAME})(?=$|[\\s,;&])`, 'gi'))) push(m[1]);
   if (bare && new RegExp(`^${NAME}$`).test(text.trim())) push(text.trim());
   return out;
@@ -85,8 +110,8 @@ export function findHostReferences(compose: ComposeModel, names = serviceNames(c
   const out: HostReference[] = [];
   for (const svc of compose.services) {
     const seen = new Set<string>();
-    const consider = (text: string, bare: boolean, path: DocPath) => {
-      for (const c of hostsIn(text, bare)) {
+    const consider = (text: string, bare: boolean, path: DocPath, image = false) => {
+      for (const c of hostsIn(text, bare, image)) {
         const targets = (byName.get(c.name) ?? []).filter(n => n.service !== svc.name);
         const target = targets.find(n => n.kind === 'link' ? (svc.links ?? []).some(l => l.alias.toLowerCase() === c.name) : true);
         if (!target) continue;
@@ -96,7 +121,7 @@ export function findHostReferences(compose: ComposeModel, names = serviceNames(c
         out.push({ from: svc.name, target: target.service, name: c.name, port: c.port, path, value: text });
       }
     };
-    for (const e of svc.environment) consider(e.value, HOST_VARIABLE.test(e.name), [...svc.path, 'environment', e.name]);
+    for (const e of svc.environment) consider(e.value, HOST_VARIABLE.test(e.name), [...svc.path, 'environment', e.name], IMAGE_VARIABLE.test(e.name));
     // Files of the project mounted into the container: configuration (nginx, prometheus, ...).
     for (const m of svc.volumes) {
       if (isDevelopmentMount(svc, m)) continue;

@@ -226,8 +226,9 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
   for (const r of references) {
     const from = services.find(s => groupOf(compose.services.find(x => x.name === s.name)!, compose, oneShots).some(g => g.name === r.from));
     const to = services.find(s => s.name === r.target);
-    if (from && to && !to.peers.some(p => p.from === from.name)) {
-      composeProblems.warn('unreachable-service', r.path, `${quote(r.value)} names ${r.target}, which shares no network with ${r.from} (${to.networks.join(', ')} against ${from.networks.join(', ')}): the connection is refused, as under compose`);
+    // Whether they share a network, whatever ports the target serves (one that serves none is warned about as such).
+    if (from && to && from !== to && !from.networks.some(n => to.ownNetworks.includes(n))) {
+      composeProblems.warn('unreachable-service', r.path, `${quote(r.value)} names ${r.target}, which shares no network with ${r.from} (${to.ownNetworks.join(', ')} against ${from.networks.join(', ')}): the connection is refused, as under compose`);
     }
   }
   for (const name of oneShots) {
