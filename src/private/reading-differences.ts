@@ -79,11 +79,4 @@ export const READING_DIFFERENCES: ReadingDifference[] = [
     here: 'reads the value as its text (`"1000"`)',
     why: 'the value means the same once written as text, and the container gets that text',
   },
-  {
-    id: 'service-extensions',
-    topic: 'a service\'s `x-` keys (`x-aws-role`, `x-aws-policies`...)',
-    compose: '`docker compose config` leaves them out of what it prints',
-    here: '`config` prints them',
-    why: 'the library reads the `x-aws-*` keys of Docker\'s ECS integration; `config` shows what the library reads',
-  },
 ];
