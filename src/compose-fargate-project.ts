@@ -265,7 +265,8 @@ export class ComposeFargateProject extends Construct {
     this.connectNetworks(project.services);
     for (const s of project.services) {
       for (const c of s.task.containers) {
-        if (c.name !== s.name && project.services.every(x => x.name !== c.name)) this.hosts.set(c.name, [...(this.hosts.get(c.name) ?? []), s.name]);
+        const oneShot = !c.addedLogRouter && c.name !== s.name && project.services.every(x => x.name !== c.name);
+        if (oneShot) this.hosts.set(c.name, [...(this.hosts.get(c.name) ?? []), s.name]);
       }
     }
     for (const t of project.standaloneTasks) {

@@ -219,7 +219,9 @@ export class ComposeFargateService extends Construct {
 
     const balancing = addLoadBalancing(this, {
       vpc: this.vpc,
-      services: [{ service: this.service, task, targetable: task.containers.map(c => c.name), securityGroup: this.securityGroup }],
+      services: [{
+        service: this.service, task, targetable: task.containers.filter(c => !c.addedLogRouter).map(c => c.name), securityGroup: this.securityGroup,
+      }],
       loadBalancer: props.loadBalancer,
       existingTargetGroups: props.existingTargetGroups ?? [],
       portProtocols: task.portProtocols,

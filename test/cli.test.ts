@@ -429,11 +429,16 @@ describe('config', () => {
       '        awslogs-group: tutorial',
       '        awslogs-region: us-west-1',
       '        awslogs-stream-prefix: web',
+      '    networks:',
+      '      default: null',
       '    ports:',
       '      - mode: ingress',
       '        target: 80',
       '        published: "80"',
       '        protocol: tcp',
+      'networks:',
+      '  default:',
+      '    name: tutorial_default',
       '',
     ].join('\n'));
   });
@@ -446,8 +451,10 @@ describe('config', () => {
     expect(Object.keys(model.services)).toEqual(['api', 'debug']);
     expect(model.services.api).toEqual({
       command: ['serve', '--port', '80'],
+      entrypoint: null,
       environment: { COST: 'cost $$ 5', PRICE: '$$5' },
       image: 'api:custom',
+      networks: { default: null },
       ports: [{ mode: 'ingress', target: 80, protocol: 'tcp' }],
     });
   });

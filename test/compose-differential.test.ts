@@ -13,11 +13,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { parse } from 'yaml';
 import { GENERATED } from './compose-generators';
 import {
-  ComposeCase, composeBinary, differences, isLenientType, missingBinaryMessage, Outcome, projectModel, ROOT, runAll, runCompose, runOurs,
-  withoutImpliedDependencies, writeCase,
+  ComposeCase, composeBinary, differences, fixtureCases, isLenientType, missingBinaryMessage, Outcome, projectModel, ROOT, runAll, runCompose,
+  runOurs, withoutImpliedDependencies, writeCase,
 } from './compose-reference';
 import { READING_DIFFERENCES } from '../src/private/reading-differences';
 
@@ -85,40 +84,6 @@ async function compare(name: string, cases: ComposeCase[], dirs?: string[]): Pro
 // ---------------------------------------------------------------------------------------------
 // Every compose file in the repository
 // ---------------------------------------------------------------------------------------------
-
-/** The compose projects among test/fixtures and examples: each base file, with its override files. */
-function fixtureCases(): { c: ComposeCase; dir: string }[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory() && !['node_modules', 'target', 'cdk.out', '__pycache__'].includes(e.name)) walk(full);
-      else if (/\.ya?ml$/.test(e.name)) found.push(full);
-    }
-  };
-  walk(path.join(ROOT, 'test', 'fixtures'));
-  walk(path.join(ROOT, 'examples'));
-  const isCompose = (file: string) => {
-    try {
-      const doc = parse(fs.readFileSync(file, 'utf-8'));
-      return typeof doc === 'object' && doc !== null && 'services' in doc;
-    } catch {
-      return false;
-    }
-  };
-  const composeFiles = found.filter(isCompose);
-  const cases: { c: ComposeCase; dir: string }[] = [];
-  for (const file of composeFiles) {
-    const dir = path.dirname(file);
-    const base = path.basename(file);
-    const stem = base.replace(/\.ya?ml$/, '');
-    // an override (docker-compose.override.yml, docker-compose.prod.yml) is read over its base file
-    const baseOf = composeFiles.find(f => path.dirname(f) === dir && f !== file && stem.startsWith(`${path.basename(f).replace(/\.ya?ml$/, '')}.`));
-    const compose = baseOf ? [path.basename(baseOf), base] : [base];
-    cases.push({ c: { title: path.relative(ROOT, file), files: {}, compose, env: {} }, dir });
-  }
-  return cases;
-}
 
 describe('Docker Compose and the library read the same', () => {
   test('every compose file of the repository (test/fixtures, examples), each with its override files', async () => {
@@ -214,11 +179,6 @@ const DIFFERENCE_TESTS: Record<string, () => Promise<void>> = {
     expect(r.compose.error).toBeUndefined();
     expect(r.compose.model!.services.app.image).toBe('nginx');
     expect(r.ours.error).toMatch(/excessive aliasing/);
-  },
-  'service-extensions': async () => {
-    const r = await both('service-extensions', { title: 'x-', files: { 'compose.yml': 'services:\n  app:\n    image: nginx\n    x-aws-policies: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n' } });
-    expect(svc(r.compose)['x-aws-policies']).toBeUndefined();
-    expect(svc(r.ours)['x-aws-policies']).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
   },
 };
 const DIFFERENCE_CASES = Object.keys(DIFFERENCE_TESTS);

@@ -256,9 +256,7 @@ describe('ecs-params: the whole version 1 schema', () => {
     expect(router.FirelensConfiguration).toEqual({ Type: 'fluentbit', Options: { 'enable-ecs-log-metadata': 'true' } });
   });
 
-  test('awsfirelens without a log router, and an S3 FireLens config on Fargate, are errors', () => {
-    expect(() => synth('services:\n  app:\n    image: x\n    logging: {driver: awsfirelens}\n'))
-      .toThrow('services.app.logging.driver: the awsfirelens log driver needs a log router container: give one service firelens_configuration in ecs-params');
+  test('an S3 FireLens config on Fargate is an error (awsfirelens without a router gets one: test/log-router.test.ts)', () => {
     expect(errorOf(() => EcsParams.fromYaml('version: 1\ntask_definition:\n  services:\n    r:\n      firelens_configuration: {type: fluentbit, options: {config-file-type: s3, config-file-value: "arn:aws:s3:::b/c.conf"}}\n')))
       .toBe('task_definition.services.r.firelens_configuration.options.config-file-type: Fargate reads FireLens configuration only from a file in the image: expected "file", got "s3"');
   });

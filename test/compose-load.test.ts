@@ -253,9 +253,13 @@ describe('the canonical shape (what config prints)', () => {
     expect(out.services.app).toEqual({
       command: ['echo', 'a b'],
       depends_on: { db: { condition: 'service_started', required: true } },
+      // JSON prints an unset entrypoint as null, as compose does
+      entrypoint: null,
       healthcheck: { test: ['CMD-SHELL', 'curl -f x'], interval: '1m30s' },
       image: 'x',
       mem_limit: '536870912',
+      // on the default network, which the project gets
+      networks: { default: null },
       ports: [
         { mode: 'ingress', target: 8000, published: '8000', protocol: 'tcp' },
         { mode: 'ingress', target: 8001, published: '8001', protocol: 'tcp' },
@@ -270,6 +274,7 @@ describe('the canonical shape (what config prints)', () => {
       ],
     });
     expect(out.volumes).toEqual({ data: { name: 'canonical_data' } });
+    expect(out.networks).toEqual({ default: { name: 'canonical_default', ipam: {} } });
     expect(out.secrets).toEqual({ s: { external: true, name: 's' } });
   });
 

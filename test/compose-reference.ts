@@ -6,6 +6,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { renderConfig } from '../src/cli/config';
 import { COMPOSE_SERVICE_KEYS } from '../src/private/normalize-compose';
 
@@ -55,7 +56,7 @@ export function writeCase(parent: string, index: number, c: ComposeCase): string
   return dir;
 }
 
-function fileFlags(c: ComposeCase): string[] {
+export function fileFlags(c: ComposeCase): string[] {
   return c.noFileFlags ? [] : c.compose ?? ['compose.yml'];
 }
 
@@ -65,6 +66,40 @@ function composeArgs(c: ComposeCase): string[] {
     ...(c.profiles ?? []).flatMap(p => ['--profile', p]),
     ...(c.envFiles ?? []).flatMap(f => ['--env-file', f]),
   ];
+}
+
+/** The compose projects among test/fixtures and examples: each base file, with its override files. */
+export function fixtureCases(): { c: ComposeCase; dir: string }[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory() && !['node_modules', 'target', 'cdk.out', '__pycache__'].includes(e.name)) walk(full);
+      else if (/\.ya?ml$/.test(e.name)) found.push(full);
+    }
+  };
+  walk(path.join(ROOT, 'test', 'fixtures'));
+  walk(path.join(ROOT, 'examples'));
+  const isCompose = (file: string) => {
+    try {
+      const doc = parse(fs.readFileSync(file, 'utf-8'));
+      return typeof doc === 'object' && doc !== null && 'services' in doc;
+    } catch {
+      return false;
+    }
+  };
+  const composeFiles = found.filter(isCompose);
+  const cases: { c: ComposeCase; dir: string }[] = [];
+  for (const file of composeFiles) {
+    const dir = path.dirname(file);
+    const base = path.basename(file);
+    const stem = base.replace(/\.ya?ml$/, '');
+    // an override (docker-compose.override.yml, docker-compose.prod.yml) is read over its base file
+    const baseOf = composeFiles.find(f => path.dirname(f) === dir && f !== file && stem.startsWith(`${path.basename(f).replace(/\.ya?ml$/, '')}.`));
+    const compose = baseOf ? [path.basename(baseOf), base] : [base];
+    cases.push({ c: { title: path.relative(ROOT, file), files: {}, compose, env: {} }, dir });
+  }
+  return cases;
 }
 
 /** `docker compose config --format json` in the case's folder, with only the case's environment. */
@@ -118,8 +153,8 @@ export async function runAll<T>(items: T[], limit: number, run: (item: T, i: num
 
 /**
  * Service keys the library converts (the support table). Its x-aws-* keys are read too, but
- * `docker compose config` does not print a service's `x-` keys (intentional difference
- * 'service-extensions'): they are compared nowhere.
+ * `docker compose config --format json` does not print a service's `x-` keys (nor does the
+ * library's: the YAML form prints them, as compose's does): they are compared nowhere.
  */
 export const READ_SERVICE_KEYS = COMPOSE_SERVICE_KEYS.filter(k => k.support === 'converted').map(k => k.key);
 

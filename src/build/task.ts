@@ -121,6 +121,17 @@ export class BuiltTask {
       }));
     }
 
+    // The FireLens log router writes the awsfirelens containers' logs to CloudWatch as the task role.
+    for (const g of task.firelensLogGrants) {
+      const arn = (resourceName: string) => Stack.of(scope).formatArn({
+        service: 'logs', resource: 'log-group', resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME, region: g.region,
+      });
+      this.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+        actions: g.actions,
+        resources: [arn(g.logGroupName), arn(`${g.logGroupName}:*`)],
+      }));
+    }
+
     for (const g of task.managedEfsGrants) {
       const { fileSystem } = options.storage.fileSystemFor(g.volume);
       fileSystem.grant(taskRole, ...['elasticfilesystem:ClientMount', ...(g.write ? ['elasticfilesystem:ClientWrite'] : []), ...(g.root ? ['elasticfilesystem:ClientRootAccess'] : [])]);
@@ -271,7 +282,7 @@ export class BuiltTask {
         ? c.ulimits.map(u => ({ name: u.name as ecs.UlimitName, softLimit: u.soft, hardLimit: u.hard }))
         : undefined,
     };
-    // A service with ecs-params firelens_configuration is the task's log router (ECS allows one).
+    // A service with ecs-params firelens_configuration, or the router the plan adds, is the task's log router (ECS allows one).
     const container = c.firelens
       ? this.taskDefinition.addFirelensLogRouter(constructId(c.name), { ...options, firelensConfig: firelensConfig(c.firelens) })
       : this.taskDefinition.addContainer(constructId(c.name), options);

@@ -5,11 +5,11 @@
  */
 import * as os from 'os';
 import * as path from 'path';
-import { stringify } from 'yaml';
 import { ParsedArgs } from './args';
 import { projectNameFromFolder, resolveInputs } from './project';
 import { canonicalCompose, escapeDollars } from '../private/canonical';
 import { ComposeSource, loadComposeProject } from '../private/compose-load';
+import { printComposeJson, printComposeYaml } from '../private/compose-print';
 import { parseComposeYaml } from '../private/compose-yaml';
 import { dict } from '../private/dict';
 import { readText } from '../private/load';
@@ -56,7 +56,7 @@ export function renderConfig(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: stri
   const model = canonicalCompose(doc, { projectName, projectDirectory, legacy: loaded!.legacy, home }, problems);
   problems.throwIfAny();
   const printed = escapeDollars(model);
-  const text = args.format === 'json' ? `${JSON.stringify(printed, undefined, 2)}\n` : stringify(printed, { lineWidth: 0, aliasDuplicateObjects: false });
+  const text = args.format === 'json' ? printComposeJson(printed as Record<string, unknown>) : printComposeYaml(printed as Record<string, unknown>);
   return { text, warnings: problems.warnings.map(w => `warning: ${formatProblem(w)}`) };
 }
 

@@ -213,16 +213,14 @@ class Canonicalizer {
     if (source !== undefined && source !== '') out.source = isPath ? this.hostPath(source) : source;
     out.target = target;
     if (modes.includes('ro')) out.read_only = true;
-    if (isPath) {
-      const bind: Record<string, unknown> = { create_host_path: true };
-      const propagation = modes.find(m => ['shared', 'slave', 'private', 'rshared', 'rslave', 'rprivate'].includes(m));
-      if (propagation) bind.propagation = propagation;
-      const selinux = modes.find(m => m === 'z' || m === 'Z');
-      if (selinux) bind.selinux = selinux;
-      out.bind = bind;
-    } else {
-      out.volume = modes.includes('nocopy') ? { nocopy: true } : {};
-    }
+    // the bind options (propagation, SELinux label) are kept whatever the type, as compose keeps them
+    const bind: Record<string, unknown> = isPath ? { create_host_path: true } : {};
+    const propagation = modes.find(m => ['shared', 'slave', 'private', 'rshared', 'rslave', 'rprivate'].includes(m));
+    if (propagation) bind.propagation = propagation;
+    const selinux = modes.find(m => m === 'z' || m === 'Z');
+    if (selinux) bind.selinux = selinux;
+    if (Object.keys(bind).length > 0) out.bind = bind;
+    if (!isPath) out.volume = modes.includes('nocopy') ? { nocopy: true } : {};
     return out;
   }
 
@@ -345,6 +343,7 @@ class Canonicalizer {
     convert('stop_grace_period', (v, a) => this.duration(v, a));
     convert('profiles', v => toSequence(v));
     convert('tmpfs', v => (typeof v === 'string' ? [v] : v));
+    convert('networks', v => (Array.isArray(v) ? dict(v.map(n => [String(n), null])) : v));
     for (const key of ['read_only', 'tty', 'stdin_open', 'init', 'privileged', 'oom_kill_disable']) convert(key, bool);
     // compose leaves these out when false (its default)
     for (const key of ['read_only', 'tty', 'stdin_open', 'privileged', 'oom_kill_disable']) if (s[key] === false) delete s[key];
@@ -361,6 +360,8 @@ class Canonicalizer {
     for (const [key, v] of Object.entries(s)) {
       if (key !== 'command' && key !== 'entrypoint' && ((Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0 && key !== 'healthcheck'))) delete s[key];
     }
+    // a service that names no network (and no network_mode) is on the project's default network
+    if (s.networks === undefined && s.network_mode === undefined && s.provider === undefined) s.networks = dict([['default', null]]);
     if (isPlainObject(s.logging) && isPlainObject(s.logging.options) && Object.keys(s.logging.options).length === 0) {
       const { options: _o, ...logging } = s.logging;
       s.logging = logging;
@@ -387,7 +388,7 @@ class Canonicalizer {
   }
 
   /** Top-level volumes, secrets or configs: each with the name compose gives it. */
-  private declarations(value: unknown, kind: 'volumes' | 'secrets' | 'configs'): unknown {
+  private declarations(value: unknown, kind: 'volumes' | 'secrets' | 'configs' | 'networks'): unknown {
     if (!isPlainObject(value)) return value;
     const out = dict();
     for (const [key, decl] of Object.entries(value)) {
@@ -399,7 +400,7 @@ class Canonicalizer {
         d.external = true;
       }
       if (d.name === undefined) d.name = d.external === true ? key : `${this.options.projectName}_${key}`;
-      if (kind !== 'volumes' && typeof d.file === 'string') d.file = this.hostPath(d.file);
+      if ((kind === 'secrets' || kind === 'configs') && typeof d.file === 'string') d.file = this.hostPath(d.file);
       out[key] = sortKeys(d);
     }
     return out;
@@ -415,10 +416,20 @@ class Canonicalizer {
     for (const name of Object.keys(services).sort()) canonical[name] = this.service(name, services[name], [...servicesAt, name]);
     out.services = canonical;
     this.checkDependencies(canonical, servicesAt);
+    // as compose: the networks the active services are on, with the implicit default one
+    const declared = !this.options.legacy && isPlainObject(doc.networks) ? doc.networks : dict();
+    const networks = dict();
+    for (const body of Object.values(canonical)) {
+      for (const n of isPlainObject(body) && isPlainObject(body.networks) ? Object.keys(body.networks) : []) {
+        if (hasKey(declared, n)) networks[n] = declared[n];
+        else if (n === 'default') networks[n] = null;
+      }
+    }
+    if (Object.keys(networks).length > 0) out.networks = this.declarations(networks, 'networks');
     if (!this.options.legacy) {
       const used = usedDeclarations(canonical);
       for (const [key, value] of Object.entries(doc)) {
-        if (key === 'version' || key === 'services' || key === 'name') continue;
+        if (key === 'version' || key === 'services' || key === 'name' || key === 'networks') continue;
         if (key === 'volumes' || key === 'secrets' || key === 'configs') {
           // as compose, only what an active service uses
           const kept = isPlainObject(value) ? dict(Object.entries(value).filter(([k]) => used[key].has(k))) : value;

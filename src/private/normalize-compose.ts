@@ -456,7 +456,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     key: 'logging',
     support: 'converted',
     ecs: 'logConfiguration',
-    note: 'awslogs creates its log group; splunk and awsfirelens pass through; other drivers fall back to awslogs with a warning',
+    note: 'awslogs creates its log group; splunk and awsfirelens pass through (a task without a FireLens log router gets AWS for Fluent Bit added); other drivers fall back to awslogs with a warning',
     handle: (svc, v, at) => {
       const m = svc.r.map(v, at);
       if (!m) return;

@@ -86,11 +86,4 @@ export const READING_DIFFERENCES: ReadingDifference[] = [
     here: 'refuses them before expanding, by go-yaml\'s rule: beyond 100 alias expansions and 1,000 nodes, at most 99% of a document up to 400,000 nodes may come from aliases, down to 10% from 4,000,000; a file that shares its defaults through aliases (hundreds of them) is read whole',
     why: 'a synth must not hang on a file; the rule is the one of Docker Compose\'s YAML reader',
   },
-  {
-    id: 'service-extensions',
-    topic: 'a service\'s `x-` keys (`x-aws-role`, `x-aws-policies`...)',
-    compose: '`docker compose config` leaves them out of what it prints',
-    here: '`config` prints them',
-    why: 'the library reads the `x-aws-*` keys of Docker\'s ECS integration; `config` shows what the library reads',
-  },
 ];

@@ -164,7 +164,9 @@ export interface TaskLimitsContext {
 export function checkTaskDefinitionLimits(task: SizedTask, context: TaskLimitsContext, problems: Problems): void {
   const max = ECS_QUOTAS.containersPerTaskDefinition;
   const count = task.containers.length + (task.fileInit ? 1 : 0);
-  const init = task.fileInit ? ` and ${task.fileInit.containerName}, the container that writes the secrets and configs to files` : '';
+  const router = task.containers.find(c => c.addedLogRouter);
+  const init = (router ? ` and ${router.name}, the log router for awsfirelens logging` : '')
+    + (task.fileInit ? ` and ${task.fileInit.containerName}, the container that writes the secrets and configs to files` : '');
   if (count > max) {
     if (context.perService) {
       const [main, ...oneShots] = context.services;

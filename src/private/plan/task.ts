@@ -72,6 +72,8 @@ export interface ContainerPlan {
   /** tmpfs mounts (memory-backed), sized in MiB. */
   readonly tmpfs: TmpfsPlan[];
   readonly firelens?: { readonly type: 'fluentbit' | 'fluentd'; readonly options: Record<string, string> };
+  /** The FireLens log router the plan adds for awsfirelens logging (no compose service is one). */
+  readonly addedLogRouter?: boolean;
   /** Secrets Manager ARN of private registry credentials. */
   readonly repositoryCredentials?: string;
   readonly logSecretOptions: SecretModel[];
@@ -209,6 +211,19 @@ export interface TaskPlan {
   readonly logRetentionDays?: number;
   /** Docker ECS x-aws-protocol values of the published ports. */
   readonly portProtocols: string[];
+  /**
+   * The CloudWatch Logs groups the FireLens log router writes to for awsfirelens containers
+   * (`Name: cloudwatch` or `cloudwatch_logs`): the task role may write there (it is the router that calls CloudWatch).
+   */
+  readonly firelensLogGrants: FirelensLogGrantPlan[];
+}
+
+export interface FirelensLogGrantPlan {
+  /** The log group name as the options give it; a `$(...)` template part is a wildcard. */
+  readonly logGroupName: string;
+  /** The region the options name; undefined: the stack's. */
+  readonly region?: string;
+  readonly actions: string[];
 }
 
 /** The name of a port mapping: its compose `name`, else `<container>-<port>` (Service Connect needs one). */
@@ -227,6 +242,11 @@ export function shortHash(text: string): string {
 
 /** The image of the init container that writes compose secrets and configs to files. */
 export const FILE_INIT_IMAGE = 'public.ecr.aws/docker/library/busybox:stable';
+
+/** The image of the FireLens log router added for awsfirelens logging: AWS for Fluent Bit, its `stable` tag. */
+export const LOG_ROUTER_IMAGE = 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable';
+/** The memory the added log router reserves (MiB), as AWS's FireLens examples give it. */
+export const LOG_ROUTER_MEMORY_MIB = 50;
 
 /** What planning takes from the props and the stack, the same for both constructs. */
 export interface PlanSettings {
@@ -442,7 +462,8 @@ function planTaskSize(
  * mem_limit or task_size) gets the smallest Fargate size that holds it: said, with how to choose one.
  */
 function warnDefaultTaskSize(input: PlanInput, containers: ContainerPlan[], size: { cpu: number; memory: number }, problems: Problems) {
-  const sized = containers.some(c => c.cpu !== undefined || c.memoryLimitMiB !== undefined || c.memoryReservationMiB !== undefined);
+  const sized = containers.some(c => !c.addedLogRouter
+    && (c.cpu !== undefined || c.memoryLimitMiB !== undefined || c.memoryReservationMiB !== undefined));
   if (sized || input.ecsParams?.taskCpu !== undefined || input.ecsParams?.taskMemoryMiB !== undefined) return;
   const services = input.compose.services;
   const at = input.perService ? services[0].path : input.compose.version === '1' ? [] : ['services'];
@@ -704,6 +725,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     paramsProblems.error(['task_definition', 'services'], `every container is marked essential: false (${containers.map(c => c.name).join(', ')}): at least one must be essential`);
   }
   checkDependencies(containers, depSources);
+  const firelensLogGrants = planLogRouter(compose, ecsParams, containers, groups, composeProblems);
 
   const volumes = planVolumes(input, containers, composeProblems);
   const fileInit = planFileInit(input, containers, volumes, composeProblems);
@@ -790,7 +812,82 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     maxHealthyPercent: oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems)?.value,
     logRetentionDays: compose.logsRetentionDays,
     portProtocols: [...new Set(compose.services.flatMap(x => x.ports.flatMap(pt => (pt.awsProtocol ? [pt.awsProtocol] : []))))],
+    firelensLogGrants,
   };
+}
+
+/**
+ * awsfirelens logging needs a FireLens log router in the task. When no service is one (ecs-params
+ * firelens_configuration), the plan adds one, as Compose-X does: AWS for Fluent Bit, essential,
+ * logging to a log group of its own (so its own problems are visible), and the awsfirelens
+ * containers start after it. Returns the log groups the router writes to for CloudWatch outputs.
+ */
+function planLogRouter(
+  compose: ComposeModel, params: EcsParamsModel | undefined, containers: ContainerPlan[], groups: Map<string, LogGroupPlan>, problems: Problems,
+): FirelensLogGrantPlan[] {
+  const users = compose.services.filter(svc => svc.logging?.driver === 'awsfirelens');
+  if (users.length === 0) return [];
+  const grants = users.flatMap(svc => firelensLogGrant(svc.logging!.options));
+  const inTask = new Set(compose.services.map(x => x.name));
+  if ((params?.services ?? []).some(p => p.firelens && inTask.has(p.name))) return grants;
+  let name = 'log_router';
+  for (let i = 2; containers.some(c => c.name === name); i++) name = `log_router_${i}`;
+  const key = `container:${name}`;
+  groups.set(key, { key, containers: [name] });
+  containers.push({
+    name,
+    mountPoints: [],
+    volumesFrom: [],
+    capAdd: [],
+    capDrop: [],
+    sysctls: [],
+    tmpfs: [],
+    firelens: { type: 'fluentbit', options: { 'enable-ecs-log-metadata': 'true' } },
+    addedLogRouter: true,
+    logSecretOptions: [],
+    image: LOG_ROUTER_IMAGE,
+    projectFiles: [],
+    essential: true,
+    memoryReservationMiB: LOG_ROUTER_MEMORY_MIB,
+    portMappings: [],
+    environment: [],
+    secrets: [],
+    dockerLabels: {},
+    ulimits: [],
+    logging: { kind: 'awslogs', group: key, streamPrefix: name, options: {} },
+    dependsOn: [],
+  });
+  for (const c of containers) {
+    if (users.some(u => u.name === c.name) && !c.dependsOn.some(d => d.container === name)) c.dependsOn.push({ container: name, condition: 'START' });
+  }
+  const names = users.map(u => u.name).join(', ');
+  problems.warn('log-router-added', [...users[0].logging!.path, 'driver'],
+    `the awsfirelens log driver sends the logs of ${names} through a FireLens log router, and no service is one: a container ${name} (${LOG_ROUTER_IMAGE}, ${LOG_ROUTER_MEMORY_MIB} MiB reserved) is added to the task, logging to a log group of its own; to run your own router, give one service firelens_configuration in ecs-params`);
+  return grants;
+}
+
+/** What the task role needs for the CloudWatch Logs output of awsfirelens options, when they name one. */
+function firelensLogGrant(options: Record<string, string>): FirelensLogGrantPlan[] {
+  // Fluent Bit reads its keys in any case.
+  const opt = (key: string) => Object.entries(options).find(([k]) => k.toLowerCase() === key)?.[1];
+  const output = opt('name');
+  if (output !== 'cloudwatch' && output !== 'cloudwatch_logs') return [];
+  const group = opt('log_group_name');
+  if (group === undefined || group === '') return [];
+  const yes = (v: string | undefined) => v !== undefined && /^(true|on|yes)$/i.test(v);
+  const retention = opt('log_retention_days');
+  return [{
+    logGroupName: group.replace(/\$\([^)]*\)/g, '*'),
+    region: opt('region'),
+    actions: [
+      ...(yes(opt('auto_create_group')) ? ['logs:CreateLogGroup'] : []),
+      'logs:CreateLogStream',
+      // The Go plugin (cloudwatch) looks its streams up; the C one (cloudwatch_logs) does not.
+      ...(output === 'cloudwatch' ? ['logs:DescribeLogStreams'] : []),
+      'logs:PutLogEvents',
+      ...(retention !== undefined && Number(retention) > 0 ? ['logs:PutRetentionPolicy'] : []),
+    ],
+  }];
 }
 
 /** Settings ECS applies to the whole task: one value each. */
@@ -816,11 +913,6 @@ function checkTaskWide(
   const routers = (params?.services ?? []).filter(p => p.firelens);
   if (routers.length > 1) {
     paramsProblems.error(routers[1].firelens!.path, `a task has one FireLens log router, and ${routers[0].name} is already one`);
-  }
-  for (const svc of compose.services) {
-    if (svc.logging?.driver === 'awsfirelens' && routers.length === 0) {
-      problems.error([...svc.logging.path, 'driver'], 'the awsfirelens log driver needs a log router container: give one service firelens_configuration in ecs-params');
-    }
   }
   const sd = params?.serviceDiscovery;
   if (sd?.containerName !== undefined) {
