@@ -75,6 +75,26 @@ function project(name: string, files: Record<string, string>): string {
   return writeFiles(dir, files);
 }
 
+/** Nine mistakes, of the load stage (env_file) and of the document (the rest). */
+const NINE_MISTAKES = [
+  'services:',
+  '  web:',
+  '    image: nginx',
+  '    env_file: ./web.env',
+  '    ports: ["80:80", "eighty"]',
+  '    depends_on: [cache]',
+  '    mem_limit: lots',
+  '    cpus: many',
+  '  db:',
+  '    image: postgres:16',
+  '    env_file: [./db.env]',
+  '    healthcheck:',
+  '      interval: forever',
+  '    secrets: [db_password]',
+  '    imagee: typo',
+  '',
+].join('\n');
+const TWO_PARAMS_MISTAKES = 'version: 1\ntask_definition:\n  task_size:\n    cpu_limit: lots\n  servces: {}\n';
 const BAD_COMPOSE = 'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80/sctp"\n';
 /** A file with two warnings: restart (ignored-key) and a host port (host-port). */
 const TWO_WARNINGS = 'name: shop\nservices:\n  web:\n    image: web:1\n    restart: always\n    ports: ["8080:80"]\n    mem_limit: 512m\n';
@@ -95,6 +115,10 @@ const RUNS = {
   badSynth: () => cli(['synth', '-o', 'bad.out'], { cwd: project('bad', { 'docker-compose.yml': BAD_COMPOSE, 'ecs-params.yml': BAD_PARAMS }) }),
   badTaskDefinition: () => cli(['task-definition', '-f', path.join(scratch, 'bad-td', 'docker-compose.yml')], { cwd: project('bad-td', { 'docker-compose.yml': BAD_COMPOSE }) }),
   missingFile: () => cli(['synth', '-o', 'missing.out'], { cwd: project('empty', {}) }),
+  // A newcomer's first files, in a folder below the one the command runs in: every mistake of both at once.
+  newcomer: () => cli(['synth', '-o', 'newcomer.out', '-f', 'ghost/docker-compose.yml', '--ecs-params', './ghost/ecs-params.yml'], {
+    cwd: project('newcomer', { 'ghost/docker-compose.yml': NINE_MISTAKES, 'ghost/ecs-params.yml': TWO_PARAMS_MISTAKES }),
+  }),
   // COMPOSE_FILE and COMPOSE_PROJECT_NAME, as compose reads them.
   composeEnv: () => cli(['task-definition'], {
     cwd: project('env', {
@@ -241,13 +265,37 @@ describe('synth', () => {
     const assets = fs.readdirSync(path.join(dir, 'cdk.out')).filter(f => f.startsWith('asset.'));
     expect(assets).toHaveLength(1);
     expect(fs.readdirSync(path.join(dir, 'cdk.out', assets[0])).sort()).toEqual(['Dockerfile', 'docker-compose.yml', 'index.html']);
-  });
+  }, 120_000);
 
   test('no compose file: the file ecs-cli would have read is named', () => {
     const r = results.missingFile;
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^docker-compose\.yml: cannot read compose file ".*docker-compose\.yml" \(ENOENT\)/);
+    expect(r.stderr).toMatch(/^docker-compose\.yml: file not found \(looked for \/.*\/empty\/docker-compose\.yml\)\n/);
     expect(fs.existsSync(path.join(scratch, 'empty', 'missing.out'))).toBe(false);
+  });
+});
+
+describe('what a newcomer meets', () => {
+  test('every problem of both files in one run, each under the file\'s name as given, a missing file as "file not found"', () => {
+    const r = results.newcomer;
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.pop()).toBe('cdk-compose-fargate synth: nothing was written');
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ghost\/docker-compose\.yml: services\.web\.env_file: env_file "\.\/web\.env": file not found \(looked for \/.*\/newcomer\/ghost\/web\.env\)$/),
+      expect.stringMatching(/^ghost\/docker-compose\.yml: services\.db\.env_file\[0\]: env_file "\.\/db\.env": file not found/),
+      expect.stringMatching(/^ghost\/docker-compose\.yml: services\.web\.ports\[1\]: .*got "eighty"$/),
+      'ghost/docker-compose.yml: services.web.depends_on[0]: no service "cache" to depend on: the services are web, db',
+      expect.stringMatching(/^ghost\/docker-compose\.yml: services\.web\.mem_limit: .*got "lots"$/),
+      'ghost/docker-compose.yml: services.web.cpus: expected a number, got "many"',
+      expect.stringMatching(/^ghost\/docker-compose\.yml: services\.db\.healthcheck\.interval: .*got "forever"$/),
+      'ghost/docker-compose.yml: services.db.secrets[0]: no top-level secret named "db_password": declare it under the top-level secrets',
+      expect.stringMatching(/^ghost\/docker-compose\.yml: services\.db\.imagee: unknown service key "imagee": did you mean "image"\?$/),
+      expect.stringMatching(/^ghost\/ecs-params\.yml: task_definition\.task_size\.cpu_limit: .*"lots"/),
+      expect.stringMatching(/^ghost\/ecs-params\.yml: task_definition\.servces: unknown task_definition key "servces"/),
+    ]));
+    expect(lines).toHaveLength(11);
+    expect(fs.existsSync(path.join(scratch, 'newcomer', 'newcomer.out'))).toBe(false);
   });
 });
 

@@ -128,7 +128,7 @@ describe('environment, env_file, .env and interpolation', () => {
 
   test('a missing env_file is an error naming it; required: false skips it', () => {
     expect(errorOf(() => svc('services:\n  web:\n    image: nginx\n    env_file: nope.env\n', {}, dir)))
-      .toMatch(/^services\.web\.env_file: cannot read env_file ".*nope\.env" \(ENOENT\)$/);
+      .toMatch(/^services\.web\.env_file: env_file "nope\.env": file not found \(looked for \/.*\/nope\.env\)$/);
     expect(svc('services:\n  web:\n    image: nginx\n    env_file: [{path: nope.env, required: false}]\n', {}, dir).environment).toEqual([]);
   });
 

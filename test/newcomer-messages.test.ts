@@ -141,3 +141,54 @@ describe('a project path that is missing where a file must be', () => {
     expect(warnings(stack)).toContainEqual(expect.stringMatching(/services\.web\.volumes\[0\]: \.\/nginx\.conf is put into the container at \/etc\/nginx\/nginx\.conf/));
   });
 });
+
+describe('every problem of one compose file at once', () => {
+  test('what loading finds (a missing env_file, a variable that does not interpolate) does not hide the rest', () => {
+    const dir = folder({
+      'docker-compose.yml': 'services:\n  web:\n    image: nginx\n    env_file: web.env\n    ports: ["${PORT:?set PORT}", "eighty"]\n    depends_on: [cache]\n  worker:\n    image: busybox\n    depends_on: [worker]\n    mem_limit: lots\n',
+    });
+    const message = errorOf(() => ComposeDefinition.fromFile(path.join(dir, 'docker-compose.yml'), { variables: {} }));
+    expect(message.split('\n')).toEqual([
+      expect.stringMatching(/^docker-compose\.yml: services\.web\.ports\[0\]: cannot interpolate "\$\{PORT:\?set PORT\}": required variable PORT is not set: set PORT$/),
+      expect.stringMatching(/^docker-compose\.yml: services\.web\.env_file: env_file "web\.env": file not found \(looked for \/.*\/web\.env\)$/),
+      // (the port that did not interpolate is not also reported as a port that does not parse)
+      expect.stringMatching(/^docker-compose\.yml: services\.web\.ports\[1\]: .*got "eighty"$/),
+      'docker-compose.yml: services.worker.mem_limit: expected a size like "512m", "0.5GB", "1g" or a number of bytes; got "lots"',
+      'docker-compose.yml: services.web.depends_on[0]: no service "cache" to depend on: the services are web, worker',
+      'docker-compose.yml: services.worker.depends_on[0]: service worker cannot depend on itself',
+    ]);
+  });
+
+  test('a service whose extends fails is reported once, not again for what its base would have given', () => {
+    const dir = folder({ 'docker-compose.yml': 'services:\n  web:\n    extends:\n      file: base.yml\n      service: web\n  db:\n    image: postgres\n    ports: ["nope"]\n' });
+    const message = errorOf(() => ComposeDefinition.fromFile(path.join(dir, 'docker-compose.yml'), { variables: {} }));
+    expect(message.split('\n')).toEqual([
+      'docker-compose.yml: services.web.extends: base.yml: file not found (looked for ' + path.join(dir, 'base.yml') + ')',
+      expect.stringMatching(/^docker-compose\.yml: services\.db\.ports\[0\]: .*got "nope"$/),
+    ]);
+  });
+
+  test('a dependency that is not required may name a missing service: the plan drops it with a warning', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateService(stack, 'App', {
+      compose: ComposeDefinition.fromYaml('services:\n  web:\n    image: nginx\n    mem_limit: 512m\n    depends_on:\n      cache:\n        condition: service_started\n        required: false\n', { variables: {} }),
+    });
+    validatedTemplate(stack);
+    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^services\.web\.depends_on\.cache: no service "cache": the dependency is not required, so it is dropped/));
+  });
+
+  test('every compose file of a merge that cannot be read is named, each as given', () => {
+    const dir = folder({ 'docker-compose.yml': 'services:\n  web:\n    image: nginx\n', 'bad.yml': 'services: [\n' });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const message = errorOf(() => ComposeDefinition.fromFiles(['./docker-compose.yml', 'bad.yml', 'ghost/docker-compose.override.yml'], { variables: {} }));
+      expect(message.split('\n')).toEqual([
+        expect.stringMatching(/^bad\.yml: line 2, column 1: /),
+        `ghost/docker-compose.override.yml: file not found (looked for ${path.join(fs.realpathSync(dir), 'ghost', 'docker-compose.override.yml')})`,
+      ]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
 import { parseComposeYaml } from '../src/private/compose-yaml';
 import { Problems } from '../src/private/problems';
 
-const MANY = path.join(__dirname, 'fixtures', 'many-aliases', 'docker-compose.yml');
+const MANY = path.join(__dirname, 'fixtures', 'yaml-aliases', 'many', 'docker-compose.yml');
 
 /** A billion-laughs document: `depth` levels, each a list of `fanOut` aliases of the level below. */
 function bomb(fanOut: number, depth: number, where: 'extension' | 'label'): string {

@@ -8,12 +8,10 @@ import * as path from 'path';
 import { ParsedArgs } from './args';
 import { projectNameFromFolder, resolveInputs } from './project';
 import { canonicalCompose, escapeDollars } from '../private/canonical';
-import { ComposeSource, loadComposeProject } from '../private/compose-load';
+import { loadComposeProject, readComposeFiles } from '../private/compose-load';
 import { printComposeJson, printComposeYaml } from '../private/compose-print';
-import { parseComposeYaml } from '../private/compose-yaml';
 import { dict } from '../private/dict';
-import { readText } from '../private/load';
-import { formatProblem, Problems, throwAll } from '../private/problems';
+import { formatProblem } from '../private/problems';
 
 /** What `config` prints, and the warnings found on the way. */
 export interface ConfigOutput {
@@ -24,19 +22,8 @@ export interface ConfigOutput {
 /** Read the files and render the canonical model; throws the problems of bad input. */
 export function renderConfig(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: string): ConfigOutput {
   const inputs = resolveInputs(args, env, cwd);
-  const files = inputs.composeFiles.map(f => path.resolve(cwd, f));
-  const fileProblems: Problems[] = [];
-  const sources: ComposeSource[] = [];
-  for (const file of files) {
-    const problems = new Problems(path.basename(file));
-    fileProblems.push(problems);
-    const text = readText(file, problems, [], 'compose file');
-    const yaml = text === undefined ? undefined : parseComposeYaml(text, problems);
-    if (yaml) sources.push({ name: path.basename(file), directory: path.dirname(file), yaml });
-  }
-  throwAll(...fileProblems);
-  const projectDirectory = path.resolve(cwd, args.projectDirectory ?? path.dirname(files[0]));
-  const problems = new Problems(files.length === 1 ? path.basename(files[0]) : files.map(f => path.basename(f)).join(' + '));
+  const { sources, problems } = readComposeFiles(inputs.composeFiles, cwd);
+  const projectDirectory = path.resolve(cwd, args.projectDirectory ?? path.dirname(path.resolve(cwd, inputs.composeFiles[0])));
   const variables = dict<string>();
   for (const [k, v] of Object.entries(env)) if (v !== undefined) variables[k] = v;
   const loaded = loadComposeProject(sources, {
@@ -51,7 +38,7 @@ export function renderConfig(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: stri
   if (declared !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(declared)) {
     problems.error(['name'], `project name ${JSON.stringify(declared)} must be lowercase letters, digits, dashes and underscores, starting with a letter or digit`);
   }
-  const projectName = inputs.projectName ?? nonEmpty(loaded!.variables.get('COMPOSE_PROJECT_NAME')) ?? declared ?? projectNameFromFolder(files[0]);
+  const projectName = inputs.projectName ?? nonEmpty(loaded!.variables.get('COMPOSE_PROJECT_NAME')) ?? declared ?? projectNameFromFolder(path.resolve(cwd, inputs.composeFiles[0]));
   const home = nonEmpty(loaded!.variables.get('HOME')) ?? os.homedir();
   const model = canonicalCompose(doc, { projectName, projectDirectory, legacy: loaded!.legacy, home }, problems);
   problems.throwIfAny();

@@ -1,12 +1,11 @@
 import * as path from 'path';
 import { LoadOptions } from '../load-options';
-import { ComposeSource, loadComposeProject } from '../private/compose-load';
+import { ComposeSource, loadComposeProject, readComposeFiles } from '../private/compose-load';
 import { ComposeYaml, parseComposeYaml } from '../private/compose-yaml';
 import { asData } from '../private/dict';
-import { readText } from '../private/load';
 import { ComposeModel } from '../private/model';
 import { normalizeCompose } from '../private/normalize-compose';
-import { Problems } from '../private/problems';
+import { DocPath, Problems } from '../private/problems';
 
 /**
  * A docker-compose document: read, interpolated and checked.
@@ -37,15 +36,7 @@ export class ComposeDefinition {
       throw new Error('ComposeDefinition.fromFiles: give at least one compose file');
     }
     const projectDirectory = options.projectDirectory ?? path.dirname(path.resolve(files[0]));
-    const sources: ComposeSource[] = [];
-    for (const file of files) {
-      const fileProblems = new Problems(path.basename(file));
-      const text = readText(path.resolve(file), fileProblems, [], 'compose file');
-      const yaml = text === undefined ? undefined : parseComposeYaml(text, fileProblems);
-      fileProblems.throwIfAny();
-      sources.push({ name: path.basename(file), directory: path.dirname(path.resolve(file)), yaml: yaml! });
-    }
-    const problems = new Problems(files.length === 1 ? path.basename(files[0]) : files.map(f => path.basename(f)).join(' + '));
+    const { sources, problems } = readComposeFiles(files);
     return new ComposeDefinition(load(sources, { ...options, projectDirectory }, problems));
   }
 
@@ -97,11 +88,29 @@ function source(yaml: ComposeYaml, options: LoadOptions): ComposeSource {
   return { name: '(document)', directory: path.resolve(options.projectDirectory ?? process.cwd()), yaml };
 }
 
+/**
+ * Load and normalize in one round: what loading found (an env_file that is missing, a variable that
+ * does not interpolate) does not hide the other problems of the file. A problem that loading already
+ * reported is not reported again as what follows from it: normalize's findings at or under a path that
+ * loading found a problem at are left out, and so are all of a service whose `extends` failed.
+ */
 function load(sources: ComposeSource[], options: LoadOptions, problems: Problems): ComposeModel {
   const projectDirectory = path.resolve(options.projectDirectory ?? process.cwd());
   const loaded = loadComposeProject(sources, { variables: options.variables, projectDirectory }, problems);
-  const model = problems.ok && loaded
-    ? normalizeCompose(loaded.document, { variables: loaded.variables, projectDirectory, substituted: loaded.substituted }, problems) : undefined;
+  if (!loaded) {
+    if (problems.ok) problems.error([], 'expected a compose document (a mapping with "services")');
+    problems.throwIfAny();
+  }
+  const normalizing = new Problems(problems.file);
+  normalizing.warnings.push(...problems.warnings);
+  const model = normalizeCompose(loaded!.document, { variables: loaded!.variables, projectDirectory, substituted: loaded!.substituted }, normalizing);
+  const covered = problems.errors.map(e => {
+    // services.<name>.extends..., or <name>.extends... in a version 1 file: the whole service
+    const extendsAt = e.path.indexOf('extends');
+    return (extendsAt === 2 && e.path[0] === 'services') || extendsAt === 1 ? e.path.slice(0, extendsAt) : e.path;
+  });
+  const follows = (at: DocPath) => covered.some(c => c.length > 0 && c.length <= at.length && c.every((x, i) => x === at[i]));
+  problems.errors.push(...normalizing.errors.filter(e => !follows(e.path)));
   problems.throwIfAny();
   return model!;
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { LoadOptions } from '../load-options';
-import { buildVariables, interpolateTree, parseYaml, readText } from '../private/load';
+import { buildVariables, displayName, interpolateTree, parseYaml, readText } from '../private/load';
 import { EcsParamsModel } from '../private/model';
 import { normalizeEcsParams } from '../private/normalize-ecs-params';
 import { Problems } from '../private/problems';
@@ -18,8 +18,9 @@ export class EcsParams {
    * @param options variables and project directory
    */
   public static fromFile(file: string, options: LoadOptions = {}): EcsParams {
-    const problems = new Problems(path.basename(file));
-    const text = readText(path.resolve(file), problems, [], 'ecs-params file');
+    const name = displayName(file);
+    const problems = new Problems(name);
+    const text = readText(path.resolve(file), problems, [], 'ecs-params file', name);
     problems.throwIfAny();
     const projectDirectory = options.projectDirectory ?? path.dirname(path.resolve(file));
     return EcsParams.load(text!, { ...options, projectDirectory }, problems);

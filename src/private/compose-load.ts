@@ -10,9 +10,9 @@ import * as path from 'path';
 import { ComposeYaml, deleteAt, parseComposeYaml } from './compose-yaml';
 import { dict, dictOf, hasKey, ownValue } from './dict';
 import { parseEnvFile } from './dotenv';
-import { buildVariables, interpolateTree, isPlainObject, readText } from './load';
+import { buildVariables, displayName, interpolateTree, isPlainObject, readText } from './load';
 import { enforceDocumentUnicity, mergeDocuments, mergeService, scalarText, toSequence } from './merge';
-import { DocPath, Problems, quote } from './problems';
+import { DocPath, Problems, quote, throwAll } from './problems';
 
 /** One compose document to load, in merge order. */
 export interface ComposeSource {
@@ -92,8 +92,8 @@ class ExtendsFiles {
   public services(file: string, from: FileContext, at: DocPath): { services: Record<string, unknown>; context: FileContext } | undefined {
     const abs = path.resolve(from.directory, file);
     if (!this.cache.has(abs)) {
-      const fileProblems = new Problems(path.basename(file));
-      const text = readText(abs, fileProblems, [], 'compose file');
+      const fileProblems = new Problems(file);
+      const text = readText(abs, fileProblems, [], 'compose file', file);
       let found: { services: Record<string, unknown>; tagged: DocPath[] } | undefined;
       if (text !== undefined) {
         const yaml = parseComposeYaml(text, fileProblems);
@@ -275,7 +275,7 @@ export function readServiceEnvFiles(
     if (file === undefined) return;
     const abs = path.resolve(projectDirectory, file);
     if (!required && !fs.existsSync(abs)) return;
-    const text = readText(abs, problems, itemAt, 'env_file');
+    const text = readText(abs, problems, itemAt, 'env_file', file);
     if (text === undefined) return;
     const parsed = parseEnvFile(text, name => vars.get(name) ?? environment.get(name), above);
     for (const err of parsed.errors) problems.error(itemAt, `${file} line ${err.line}: ${err.message}`);
@@ -401,7 +401,7 @@ function readLabelFiles(value: unknown, at: DocPath, projectDirectory: string, p
       problems.error(itemAt, `expected a path, got ${quote(file)}`);
       return;
     }
-    const text = readText(path.resolve(projectDirectory, file), problems, itemAt, 'label_file');
+    const text = readText(path.resolve(projectDirectory, file), problems, itemAt, 'label_file', file);
     if (text === undefined) return;
     const parsed = parseEnvFile(text, () => undefined, out);
     for (const err of parsed.errors) problems.error(itemAt, `${file} line ${err.line}: ${err.message}`);
@@ -581,4 +581,25 @@ export function loadComposeProject(sources: ComposeSource[], options: ComposeLoa
   }
   const document = legacy ? dictOf(acc.version !== undefined ? dict([['version', acc.version]]) : dict(), services ? acc.services as Record<string, unknown> : undefined) : acc;
   return { document, variables: vars, substituted, projectDirectory, legacy };
+}
+
+/**
+ * Read and parse compose files (paths as the user gave them, relative to `cwd`). Every file's problems
+ * are thrown at once, each under the file's name as given; else the sources, and the problems of what
+ * they make together, named after them all.
+ */
+export function readComposeFiles(files: string[], cwd = process.cwd()): { sources: ComposeSource[]; problems: Problems } {
+  const sources: ComposeSource[] = [];
+  const failed: Problems[] = [];
+  for (const file of files) {
+    const name = displayName(file);
+    const abs = path.resolve(cwd, file);
+    const fileProblems = new Problems(name);
+    const text = readText(abs, fileProblems, [], 'compose file', name);
+    const yaml = text === undefined ? undefined : parseComposeYaml(text, fileProblems);
+    if (yaml && fileProblems.ok) sources.push({ name, directory: path.dirname(abs), yaml });
+    else failed.push(fileProblems);
+  }
+  throwAll(...failed);
+  return { sources, problems: new Problems(sources.map(s => s.name).join(' + ')) };
 }

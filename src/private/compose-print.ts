@@ -198,6 +198,8 @@ function needsQuotes(text: string): boolean {
   if (/^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(text)) return true;
   // timestamps
   if (/^\d{4}-\d\d?-\d\d?([Tt ]|$)/.test(text)) return true;
+  // YAML 1.1 base-60 numbers (`50000:0`, `1:30`): go-yaml quotes them for other readers (its isBase60Float)
+  if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(text)) return true;
   return false;
 }
 

@@ -139,24 +139,43 @@ export function reportYamlErrors(errors: ReadonlyArray<YAMLError>, problems: Pro
 /** The largest file the loaders read (compose, ecs-params, env_file, label_file). */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-/** Read a file as text, recording a problem (not throwing) when it cannot be read. */
-export function readText(file: string, problems: Problems, where: DocPath, what: string): string | undefined {
-  // A file that cannot be read is reported at the key that names it, or on its own.
-  const report = (message: string) => (where.length > 0 ? problems.error(where, message) : problems.errorAt('', message));
+/**
+ * A file's name in messages: a relative path as the user gave it (`ghost/docker-compose.yml`, without
+ * `./`), an absolute one by its name (a program's own path, often to a temporary folder, is noise).
+ */
+export function displayName(file: string): string {
+  return path.isAbsolute(file) ? path.basename(file) : path.normalize(file);
+}
+
+/**
+ * Read a file as text, recording a problem (not throwing) when it cannot be read: at the key that names
+ * it (`where`), or on its own. `shown` is the path as the user wrote it (default: `file`).
+ */
+export function readText(file: string, problems: Problems, where: DocPath, what: string, shown: string = file): string | undefined {
+  const report = (reason: string) => {
+    // The file whose problems these are need not be named again.
+    const message = where.length === 0 && problems.file === shown ? reason : `${what} ${JSON.stringify(shown)}: ${reason}`;
+    if (where.length > 0) problems.error(where, message);
+    else problems.errorAt('', message);
+  };
+  const lookedFor = path.resolve(file) !== shown ? ` (looked for ${path.resolve(file)})` : '';
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) {
-      report(`cannot read ${what} ${JSON.stringify(file)}: not a regular file`);
+      report(`${stat.isDirectory() ? 'a folder' : 'not a regular file'}, not a ${what}${lookedFor}`);
       return undefined;
     }
     if (stat.size > MAX_FILE_BYTES) {
-      report(`cannot read ${what} ${JSON.stringify(file)}: ${stat.size} bytes is more than the ${MAX_FILE_BYTES} allowed`);
+      report(`${stat.size} bytes is more than the ${MAX_FILE_BYTES} a ${what} may have`);
       return undefined;
     }
     return fs.readFileSync(file, 'utf-8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    report(`cannot read ${what} ${JSON.stringify(file)}${code ? ` (${code})` : ''}`);
+    const reason = code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+        : `cannot be read (${code ?? (e as Error).message})`;
+    report(`${reason}${lookedFor}`);
     return undefined;
   }
 }
@@ -179,7 +198,7 @@ export function buildVariables(options: SourceOptions & { readonly envFiles?: st
     const file = path.resolve(dir, given);
     if (!explicit && !fs.existsSync(file)) continue;
     const label = explicit ? given : '.env';
-    const text = readText(file, problems, [], explicit ? 'env file' : '.env file');
+    const text = readText(file, problems, [], explicit ? 'env file' : '.env file', label);
     if (text === undefined) continue;
     const parsed = parseEnvFile(text, name => vars.get(name) ?? fromFiles.get(name));
     for (const err of parsed.errors) problems.errorAt(`${label} line ${err.line}`, err.message);

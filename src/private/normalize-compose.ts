@@ -751,7 +751,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     handle: (svc, v, at) => {
       const labels = dict<string>();
       for (const file of svc.r.stringOrList(v, at) ?? []) {
-        const text = readText(path.resolve(svc.ctx.projectDirectory, file), svc.r.problems, at, 'label_file');
+        const text = readText(path.resolve(svc.ctx.projectDirectory, file), svc.r.problems, at, 'label_file', file);
         if (text === undefined) continue;
         const parsed = parseEnvFile(text);
         for (const err of parsed.errors) svc.r.problems.error(at, `${file} line ${err.line}: ${err.message}`);
@@ -1847,6 +1847,7 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
   if (services.length === 0 && problems.ok) {
     problems.error(servicesAt, 'the file defines no services: a task needs at least one container');
   }
+  checkDependsOn(services, Object.keys(servicesRaw), problems);
   const volumes = version === '1' ? [] : readVolumeDeclarations(r, doc.volumes);
   const secrets = version === '1' ? [] : readStoredFiles(r, doc.secrets, 'secrets', fullCtx);
   const configs = version === '1' ? [] : readStoredFiles(r, doc.configs, 'configs', fullCtx);
@@ -1870,6 +1871,24 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     }
   }
   return { file: problems.file, version, name, services, volumes, secrets, configs, logsRetentionDays, warnings: problems.warnings };
+}
+
+/** The message for a dependency on a service that is not there (here, and for ecs-params' depends_on in the plan). */
+export function noServiceToDependOn(name: string, services: string[]): string {
+  return `no service ${quote(name)} to depend on: the services are ${services.join(', ')}`;
+}
+
+/**
+ * A required dependency names a service of the file (as Docker Compose checks it; one that is not
+ * required may be missing: the plan drops it with a warning), and not the service itself.
+ */
+function checkDependsOn(services: ServiceModel[], names: string[], problems: Problems): void {
+  for (const svc of services) {
+    for (const d of svc.dependsOn) {
+      if (d.container === svc.name) problems.error(d.path, `service ${svc.name} cannot depend on itself`);
+      else if (!names.includes(d.container) && d.required !== false) problems.error(d.path, noServiceToDependOn(d.container, names));
+    }
+  }
 }
 
 function readService(name: string, at: DocPath, body: Record<string, unknown>, ctx: ComposeContext, r: Reader): ServiceModel | undefined {

@@ -10,6 +10,7 @@ import {
   BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, EnvVar, HealthCheckModel,
   NetworkParamsModel, SecretModel, ServiceDiscoveryModel, ServiceModel, UlimitModel,
 } from '../model';
+import { noServiceToDependOn } from '../normalize-compose';
 import { describePorts, isLoopback, Protocol } from '../ports';
 import { DocPath, formatPath, formatProblem, Problems, quote } from '../problems';
 import {
@@ -510,7 +511,7 @@ function checkDependencies(containers: ContainerPlan[], sources: Map<string, { p
       if (d.container === c.name) {
         src.problems.error(src.at, `container ${c.name} cannot depend on itself`);
       } else if (!target) {
-        src.problems.error(src.at, `no service ${quote(d.container)} to depend on: the services are ${containers.map(x => x.name).join(', ')}`);
+        src.problems.error(src.at, noServiceToDependOn(d.container, containers.map(x => x.name)));
       } else if (d.condition === 'HEALTHY' && !target.healthCheck) {
         src.problems.error(src.at, `the HEALTHY condition needs a health check on ${d.container}, which has none`);
       } else if ((d.condition === 'SUCCESS' || d.condition === 'COMPLETE') && target.essential) {
