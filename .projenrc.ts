@@ -69,6 +69,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: { ignorePatterns: ['examples/', 'cdk.out/', '.ci/', 'test-reports/', '/rosetta/', '/.tmp/', '/bench/', '/BENCHMARKS.md'] },
 });
 
+// projen's version bump (the release tasks) asks for commit-and-tag-version 13, whose conventional-changelog
+// packages need Node.js 22: `npm ci` on Node.js 20 printed 17 "Unsupported engine" warnings for them. 12 has the
+// same command line and runs on Node.js 18 and later.
+project.deps.removeDependency('commit-and-tag-version');
+project.addDevDeps('commit-and-tag-version@^12');
+
 // The examples are type-checked (and linted) against their own tsconfig.
 new JsonFile(project, 'examples/tsconfig.json', {
   obj: {
