@@ -74,6 +74,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // same command line and runs on Node.js 18 and later.
 project.deps.removeDependency('commit-and-tag-version');
 project.addDevDeps('commit-and-tag-version@^12');
+// npm 11.16+ lists the install scripts package.json has not reviewed (npm 12 skips them). jest's watch mode
+// (jest-haste-map) brings @parcel/watcher, whose install script builds its native part only where no prebuilt
+// binary fits: allowed, as npm has always run it.
+project.package.addField('allowScripts', { '@parcel/watcher': true });
 
 // The examples are type-checked (and linted) against their own tsconfig.
 new JsonFile(project, 'examples/tsconfig.json', {
