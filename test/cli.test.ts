@@ -210,11 +210,13 @@ describe('synth', () => {
 
   test('prints the containers, image, ports, cpu/memory, log groups and warnings', () => {
     const out = results.synthTutorial.stdout;
-    expect(out).toContain('Stack tutorial (environment-agnostic): 5 resources');
+    // 5 of the tutorial's own, and the custom resources that make the tutorial log group (issue 19): their
+    // two calls, their role, its two policies, the function, and the execution role's grant on the group.
+    expect(out).toContain('Stack tutorial (environment-agnostic): 10 resources');
     expect(out).toContain('Task definition tutorial: cpu 256 / memory 512 MiB, awsvpc, FARGATE');
     expect(out).toMatch(/CONTAINER +IMAGE +PORTS +CPU +MEMORY +LOG GROUP/);
     expect(out).toMatch(/\n {2}web +amazon\/amazon-ecs-sample +80\/tcp +- +- +tutorial\n/);
-    expect(out).toContain('Log groups created:\n  tutorial, events kept 30 days');
+    expect(out).toContain('Log groups created:\n  tutorial, events kept 30 days (created when missing, kept on destroy)');
     expect(out).toContain('Warnings (1):');
     expect(out).toContain('Deploy it: npx cdk deploy --app');
   });

@@ -160,7 +160,16 @@ describe('the image a build ends with', () => {
       'USER $APP_USER',
     ].join('\n');
     // USER stays as written: BuildKit fills --chown with the build's own values (compose build args).
-    expect(builtImage(text)).toEqual({ copies: [{ sources: ['.'], destination: '/home/app/web' }], user: '$APP_USER', baseImage: 'python:3.12', exposes: [], unreadExposes: [] });
+    // lastUser is the user the image runs as (variables filled, for the owner of its volumes).
+    expect(builtImage(text)).toEqual({
+      copies: [{ sources: ['.'], destination: '/home/app/web' }],
+      user: '$APP_USER',
+      lastUser: 'app',
+      accounts: { users: new Map(), groups: new Map() },
+      baseImage: 'python:3.12',
+      exposes: [],
+      unreadExposes: [],
+    });
   });
 
   test('the USER of the built stage, inherited from its base; root is none', () => {

@@ -60,9 +60,47 @@ describe('the tutorial with ecs-params-new-network.yml (nothing pre-existing)', 
     });
   });
 
-  test('creates the log group "tutorial" with the default retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', 1);
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'tutorial', RetentionInDays: 30 });
+  test('makes the log group "tutorial" as ecs-cli --create-log-groups did: created when missing, kept on delete, the default retention', () => {
+    // No AWS::Logs::LogGroup: one with a fixed name fails the next deploy after `cdk destroy` ("already exists").
+    template.resourceCountIs('AWS::Logs::LogGroup', 0);
+    const create = Object.values(template.findResources('Custom::LogGroup')) as any[];
+    expect(create).toHaveLength(1);
+    // The SDK call, as the custom resource's Create property holds it (JSON text, joined when it holds references).
+    const call = (v: any) => JSON.parse(typeof v === 'string' ? v : v['Fn::Join'][1].map((x: unknown) => (typeof x === 'string' ? x : '')).join(''));
+    const createCall = call(create[0].Properties.Create);
+    expect(createCall).toMatchObject({
+      service: 'CloudWatchLogs',
+      action: 'CreateLogGroup',
+      parameters: { logGroupName: 'tutorial' },
+      physicalResourceId: { id: 'tutorial' },
+      ignoreErrorCodesMatching: 'ResourceAlreadyExistsException',
+    });
+    // Nothing on delete: the group and its logs stay.
+    expect(create[0].Properties.Delete).toBeUndefined();
+    const retention = Object.values(template.findResources('Custom::LogGroupRetention')) as any[];
+    expect(call(retention[0].Properties.Create)).toMatchObject({
+      action: 'PutRetentionPolicy', parameters: { logGroupName: 'tutorial', retentionInDays: 30 },
+    });
+    expect(retention[0].DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^TutorialwebLogGroupCreate[0-9A-F]{8}$/)]));
+  });
+
+  test('the custom resources may create that group and set its retention, nothing else; the task definition waits for them', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
+    const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement).filter((st: any) => /^logs:(CreateLogGroup|PutRetentionPolicy)$/.test(st.Action));
+    expect(statements.map((st: any) => st.Action).sort()).toEqual(['logs:CreateLogGroup', 'logs:PutRetentionPolicy']);
+    for (const st of statements) {
+      expect(JSON.stringify(st.Resource)).toContain(':log-group:tutorial"');
+      expect(JSON.stringify(st.Resource)).toContain(':log-group:tutorial:*"');
+      expect(JSON.stringify(st.Resource)).not.toMatch(/"\*"/);
+    }
+    const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0] as any;
+    expect(td.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^TutorialwebLogGroupCreate/), expect.stringMatching(/^TutorialwebLogGroupRetention/)]));
+  });
+
+  test('the execution role may write the tutorial group (as awsLogDriver grants)', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
+    const write = policies.flatMap(p => p.Properties.PolicyDocument.Statement).find((st: any) => JSON.stringify(st.Action) === JSON.stringify(['logs:CreateLogStream', 'logs:PutLogEvents']));
+    expect(JSON.stringify(write.Resource)).toContain(':log-group:tutorial:*');
   });
 
   test('creates one Fargate task definition: family = project name, awsvpc, 256 CPU, 512 MiB, one container "web"', () => {
@@ -150,17 +188,22 @@ describe('the tutorial with its own ecs-params.yml (existing network and role)',
     const arn = JSON.stringify(td.Properties.ExecutionRoleArn);
     expect(arn).toContain(':role/ecsTaskExecutionRole');
     expect(arn).toContain('iam');
-    // the only role is the task role CDK creates for the task definition
-    template.resourceCountIs('AWS::IAM::Role', 1);
-    template.resourceCountIs('AWS::IAM::Policy', 0);
+    // The roles: the task role CDK creates for the task definition, and the role of the custom resources
+    // that make the log group; the only policies are theirs (the imported execution role is not changed).
+    const roles = Object.entries(template.findResources('AWS::IAM::Role'));
+    expect(roles.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['AWS679f53fac002430cb0da5b7982bd2287ServiceRole', 'TutorialTaskDefinitionTaskRole']);
     template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })] }),
       ManagedPolicyArns: Match.absent(),
     });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
+    expect(policies.flatMap(p => p.Properties.PolicyDocument.Statement.map((st: any) => st.Action)).sort()).toEqual(['logs:CreateLogGroup', 'logs:PutRetentionPolicy']);
+    for (const p of policies) expect(JSON.stringify(p.Properties.Roles)).toContain('AWS679f53fac002430cb0da5b7982bd2287ServiceRole');
   });
 
   test('still creates the cluster, the log group, the task definition and the service', () => {
     template.resourceCountIs('AWS::ECS::Cluster', 1);
-    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.resourceCountIs('Custom::LogGroup', 1);
     template.resourceCountIs('AWS::ECS::TaskDefinition', 1);
     template.resourceCountIs('AWS::ECS::Service', 1);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512' });

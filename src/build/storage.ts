@@ -10,6 +10,7 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ownValue } from '../private/dict';
+import { VolumeOwnerPlan } from '../private/plan/volume-owners';
 import { slug } from '../private/plan/volumes';
 import { Problems } from '../private/problems';
 
@@ -23,6 +24,8 @@ export interface StorageInput {
   readonly secrets?: { [name: string]: secretsmanager.ISecret };
   /** The project name, in secret descriptions. */
   readonly projectName: string;
+  /** The owner and mode each volume's access point creates its folder with (the plan's decision). */
+  readonly volumeOwners?: VolumeOwnerPlan[];
 }
 
 export interface VolumeFileSystem {
@@ -61,10 +64,12 @@ export class DeploymentStorage {
         performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
         throughputMode: efs.ThroughputMode.ELASTIC,
       });
-      // The containers own their folder as they would a Docker volume: created for root, no user forced.
+      // The folder is created for the user its containers run as (see planVolumeOwners), as Docker's
+      // named volumes take the image's ownership; no user is forced on the files (no posixUser).
+      const owner = this.input.volumeOwners?.find(o => o.volume === volume);
       const accessPoint = fileSystem.addAccessPoint(`${id}AccessPoint`, {
         path: `/${slug(volume)}`,
-        createAcl: { ownerUid: '0', ownerGid: '0', permissions: '755' },
+        createAcl: { ownerUid: String(owner?.uid ?? 0), ownerGid: String(owner?.gid ?? 0), permissions: owner?.permissions ?? '755' },
       });
       found = { fileSystem, accessPoint };
     }

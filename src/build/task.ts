@@ -10,8 +10,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { containerImage } from './images';
+import { NamedLogGroup } from './log-groups';
 import { DeploymentStorage } from './storage';
 import { constructId, dict } from '../private/dict';
 import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/task';
@@ -22,9 +23,9 @@ import { ValueFromSecret } from '../private/value-from-secret';
  * however many tasks log to them; the others once per container, in the task's scope.
  */
 export class LogGroupRegistry {
-  /** Every group made, in order. */
-  public readonly created: logs.LogGroup[] = [];
-  private readonly named = new Map<string, logs.LogGroup>();
+  /** Every group made, in order (the named ones as they are made: see NamedLogGroup). */
+  public readonly created: logs.ILogGroup[] = [];
+  private readonly named = new Map<string, NamedLogGroup>();
 
   /**
    * @param namedScope where the groups the compose file names are made
@@ -33,21 +34,25 @@ export class LogGroupRegistry {
    */
   constructor(private readonly namedScope: Construct, public readonly retention: logs.RetentionDays, private readonly createNamed: boolean) {}
 
-  /** The group of a plan; undefined for a named group that exists already. */
-  public groupFor(scope: Construct, g: LogGroupPlan): logs.LogGroup | undefined {
-    if (g.name === undefined) return this.create(scope, `${g.containers[0]}LogGroup`);
-    if (!this.createNamed) return undefined;
-    let group = this.named.get(g.name);
-    if (!group) {
-      group = this.create(this.namedScope, `${g.containers[0]}LogGroup`, g.name);
-      this.named.set(g.name, group);
+  /** The group of a plan, and what the task definition waits for; undefined for a named group that exists already. */
+  public groupFor(scope: Construct, g: LogGroupPlan): { group: logs.ILogGroup; ready: IDependable } | undefined {
+    if (g.name === undefined) {
+      const group = this.create(scope, `${g.containers[0]}LogGroup`);
+      return { group, ready: group };
     }
-    return group;
+    if (!this.createNamed) return undefined;
+    let named = this.named.get(g.name);
+    if (!named) {
+      named = new NamedLogGroup(this.namedScope, `${g.containers[0]}LogGroup`, { logGroupName: g.name, retention: this.retention });
+      this.named.set(g.name, named);
+      this.created.push(named.logGroup);
+    }
+    return { group: named.logGroup, ready: named };
   }
 
   /** A group the construct names. */
-  public create(scope: Construct, id: string, logGroupName?: string): logs.LogGroup {
-    const group = new logs.LogGroup(scope, id, { logGroupName, retention: this.retention });
+  public create(scope: Construct, id: string): logs.LogGroup {
+    const group = new logs.LogGroup(scope, id, { retention: this.retention });
     this.created.push(group);
     return group;
   }
@@ -138,25 +143,30 @@ export class BuiltTask {
     }
 
     // Log groups: one per awslogs group name; containers without logging get one each.
-    const groups = new Map<string, logs.LogGroup>();
+    const groups = new Map<string, logs.ILogGroup>();
     for (const g of task.logGroups) {
-      const group = options.logGroups.groupFor(scope, g);
-      if (!group) {
+      const made = options.logGroups.groupFor(scope, g);
+      if (!made) {
         // It exists already, in the region the file names.
-        const region = task.containers.find(c => c.logging.kind === 'awslogs' && c.logging.group === g.key)?.logging;
+        const logging = task.containers.find(c => c.logging.kind === 'awslogs' && c.logging.group === g.key)?.logging;
+        const region = logging?.kind === 'awslogs' ? logging.region : undefined;
         this.logGroupArns.push(Stack.of(scope).formatArn({
           service: 'logs',
           resource: 'log-group',
           resourceName: `${g.name}:*`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          region: region?.kind === 'awslogs' ? region.region : undefined,
+          region,
         }));
         continue;
       }
-      this.logGroupArns.push(group.logGroupArn);
-      groups.set(g.key, group);
-      // Containers name their log group as the compose file wrote it; the task definition waits for it.
-      if (g.name !== undefined) this.taskDefinition.node.addDependency(group);
+      this.logGroupArns.push(made.group.logGroupArn);
+      groups.set(g.key, made.group);
+      if (g.name !== undefined) {
+        // Containers name their log group as the compose file wrote it; the task definition waits for it,
+        // and the execution role may write that group (as awsLogDriver grants; an imported role is not changed).
+        this.taskDefinition.node.addDependency(made.ready);
+        made.group.grantWrite(this.taskDefinition.obtainExecutionRole());
+      }
     }
 
     for (const c of task.containers) this.containers.set(c.name, this.addContainer(c, groups));
@@ -211,7 +221,7 @@ export class BuiltTask {
     }
   }
 
-  private addContainer(c: ContainerPlan, groups: Map<string, logs.LogGroup>): ecs.ContainerDefinition {
+  private addContainer(c: ContainerPlan, groups: Map<string, logs.ILogGroup>): ecs.ContainerDefinition {
     const scope = this.scope;
     const stack = Stack.of(scope);
     const namePorts = this.options.namePorts;

@@ -12,6 +12,18 @@ function formatTable(header: string[], rows: string[][]): string[] {
   return [header, ...rows].map(r => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
+/** The SDK call of an AwsCustomResource (JSON text, or joined with references, which read as `?`). */
+function sdkCallOf(value: unknown): Record<string, any> | undefined {
+  try {
+    if (typeof value === 'string') return JSON.parse(value);
+    const join = (value as any)?.['Fn::Join'];
+    if (Array.isArray(join) && Array.isArray(join[1])) return JSON.parse(join[1].map((x: unknown) => (typeof x === 'string' ? x : '?')).join(''));
+  } catch {
+    // not a call this summary reads
+  }
+  return undefined;
+}
+
 /** The region and account the stack is for (undefined where it is environment-agnostic). */
 export function environmentOf(stack: cxapi.CloudFormationStackArtifact): RenderContext {
   const { region, account } = stack.environment;
@@ -54,12 +66,21 @@ export function summarize(assembly: cxapi.CloudAssembly, shownDir: string, ackno
     }
 
     const groups = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
-    if (groups.length > 0) {
+    // The groups a compose file names, made by a custom resource (build/log-groups.ts): its SDK calls say the name and retention.
+    const calls = (type: string) => resources.filter(r => r.Type === type).map(r => sdkCallOf(r.Properties?.Create)).filter(c => c !== undefined);
+    const retentions = calls('Custom::LogGroupRetention');
+    const named = calls('Custom::LogGroup');
+    if (groups.length > 0 || named.length > 0) {
       lines.push('', 'Log groups created:');
+      const kept = (days: unknown) => (days === undefined ? ', kept forever' : `, events kept ${days} days`);
       for (const [id, g] of groups) {
         const name = g.Properties?.LogGroupName === undefined ? `\${${id}} (named by CloudFormation)` : render.text(g.Properties.LogGroupName);
-        const days = g.Properties?.RetentionInDays;
-        lines.push(`  ${name}${days === undefined ? ', kept forever' : `, events kept ${days} days`}`);
+        lines.push(`  ${name}${kept(g.Properties?.RetentionInDays)}`);
+      }
+      for (const c of named) {
+        const name = c.parameters?.logGroupName;
+        const days = retentions.find(r => r.parameters?.logGroupName === name)?.parameters?.retentionInDays;
+        lines.push(`  ${name}${days === undefined ? ', its retention as it is' : `, events kept ${days} days`} (created when missing, kept on destroy)`);
       }
     }
 

@@ -227,6 +227,10 @@ interface StageState {
   readonly values: Map<string, string>;
   workdir: string;
   user?: string;
+  /** The last USER as written, root included (undefined: none, the base image's user). */
+  lastUser?: string;
+  /** Users and groups RUN lines create with a given id (useradd, adduser, groupadd, addgroup). */
+  readonly accounts: DockerAccounts;
   readonly copies: { sources: string[]; destination: string }[];
   /** The image the stage starts from when it is not a stage of the file (variables expanded). */
   readonly image?: string;
@@ -274,6 +278,13 @@ export interface BuiltImage {
   /** The user of the last USER instruction as written (undefined: root). */
   readonly user?: string;
   /**
+   * The last USER instruction as written, `root` included; undefined when the build has none and runs
+   * as its base image's user.
+   */
+  readonly lastUser?: string;
+  /** The users and groups the build's RUN lines create with a given id, by name. */
+  readonly accounts: DockerAccounts;
+  /**
    * The image the build starts from (the FROM of its first stage that is not a stage of the file,
    * variables expanded), whose own EXPOSE the built image inherits; undefined for `scratch`.
    */
@@ -308,6 +319,8 @@ export function builtImage(text: string, target?: string, buildArgs: Record<stri
         values: new Map(base?.values ?? []),
         workdir: base?.workdir ?? '/',
         user: base?.user,
+        lastUser: base?.lastUser,
+        accounts: { users: new Map(base?.accounts.users ?? []), groups: new Map(base?.accounts.groups ?? []) },
         copies: [],
       };
       stages.push(current);
@@ -333,6 +346,9 @@ export function builtImage(text: string, target?: string, buildArgs: Record<stri
       // A value with variables stays as written: BuildKit fills COPY --chown with the build's own values (build args).
       const user = ins.args.trim();
       current.user = /^(root|0)(:.*)?$/.test(user) || user === '' ? undefined : user;
+      current.lastUser = user === '' ? undefined : expandVariables(user, current.values);
+    } else if (ins.keyword === 'RUN') {
+      readAccounts(expandVariables(ins.args, current.values), current.accounts);
     } else if (ins.keyword === 'WORKDIR') {
       current.workdir = containerPath(expandVariables(ins.args.replace(/^["']|["']$/g, ''), current.values), current.workdir);
     } else if (ins.keyword === 'EXPOSE') {
@@ -358,7 +374,60 @@ export function builtImage(text: string, target?: string, buildArgs: Record<stri
     unreadExposes.unshift(...st.unreadExposes);
     if (!st.base) baseImage = st.image;
   }
-  return { copies, user: built?.user, baseImage, exposes, unreadExposes };
+  const accounts = built?.accounts ?? { users: new Map(), groups: new Map() };
+  return { copies, user: built?.user, lastUser: built?.lastUser, accounts, baseImage, exposes, unreadExposes };
+}
+
+/** Users and groups a Dockerfile creates: a user's uid and primary group (a gid, or a group name), a group's gid. */
+export interface DockerAccounts {
+  readonly users: Map<string, { readonly uid?: number; readonly group?: string | number }>;
+  readonly groups: Map<string, number>;
+}
+
+/** Options of useradd/adduser/groupadd/addgroup (Debian's, shadow's and BusyBox's) that take a value. */
+const ACCOUNT_VALUE_OPTIONS = new Set([
+  '-u', '--uid', '-g', '--gid', '-G', '--groups', '--ingroup', '-d', '-h', '--home', '--home-dir', '-s', '--shell', '-c', '--comment',
+  '--gecos', '-k', '--skel', '-e', '--expiredate', '-f', '--inactive', '-K', '--key', '-p', '--password', '-R', '--root', '-Z', '--selinux-user',
+  '--firstuid', '--lastuid', '--firstgid', '--lastgid', '-b', '--base-dir',
+]);
+
+/**
+ * The accounts one RUN line creates with explicit ids: `useradd -u 1001 -g app app`,
+ * `adduser -S -u 1001 -G app app` (BusyBox: -G is the primary group), `adduser --uid 1001 --ingroup app app`,
+ * `groupadd -g 1001 app`, `addgroup -g 1001 -S app`, `addgroup --gid 1001 app`. Commands are split at
+ * `&&`, `||`, `;` and new lines; values with variables left unset do not count.
+ */
+function readAccounts(script: string, into: DockerAccounts): void {
+  for (const command of script.split(/&&|\|\||;|\n/)) {
+    const words = command.trim().split(/\s+/).map(w => w.replace(/^["']|["']$/g, ''));
+    const tool = words[0]?.split('/').pop();
+    if (tool !== 'useradd' && tool !== 'adduser' && tool !== 'groupadd' && tool !== 'addgroup') continue;
+    const options = new Map<string, string>();
+    const plain: string[] = [];
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      const eq = w.startsWith('--') ? w.indexOf('=') : -1;
+      if (eq > 0) options.set(w.slice(0, eq), w.slice(eq + 1));
+      else if (ACCOUNT_VALUE_OPTIONS.has(w) && i + 1 < words.length) options.set(w, words[++i]);
+      else if (!w.startsWith('-')) plain.push(w);
+    }
+    const number = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+    // `adduser user group` adds a user to a group: it creates nobody.
+    if (tool === 'adduser' && plain.length === 2) continue;
+    const name = plain[plain.length - 1];
+    if (name === undefined || !/^[a-z_][a-z0-9_.-]*\$?$/i.test(name)) continue;
+    if (tool === 'groupadd' || tool === 'addgroup') {
+      // `addgroup user group` (Debian) adds a user to a group: no group is created.
+      const gid = number(options.get('-g') ?? options.get('--gid'));
+      if (plain.length === 1 && gid !== undefined) into.groups.set(name, gid);
+      continue;
+    }
+    const uid = number(options.get('-u') ?? options.get('--uid'));
+    // useradd -g, Debian adduser --gid/--ingroup, BusyBox adduser -G: the primary group.
+    const groupWord = tool === 'useradd' ? options.get('-g') ?? options.get('--gid') : options.get('--gid') ?? options.get('--ingroup') ?? options.get('-G');
+    const group = number(groupWord) ?? groupWord;
+    into.users.set(name, { uid, group });
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
 import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, DOCKER_ECS_SERVICE_KEYS, DOCKER_ECS_TOP_LEVEL_KEYS, KeyRule } from './normalize-compose';
 import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize-ecs-params';
 import { knownPortsRows } from './plan/known-ports';
+import { knownUsersRows } from './plan/known-users';
 import { READING_DIFFERENCES } from './reading-differences';
 
 const SUPPORT_WORDS: Record<string, string> = {
@@ -92,6 +93,21 @@ export function renderSupportTable(): string {
     '| image | tags | ports | checked against |',
     '| --- | --- | --- | --- |',
     ...knownPortsRows().map(r => `| ${r.images.map(i => `\`${i}\``).join(', ')} | ${cell(r.tags)} | ${r.ports.join(', ')} | ${cell(r.source)} |`),
+    '',
+    '## EFS volumes: the users of well-known images',
+    '',
+    'The access point of each EFS volume the construct makes creates the volume\'s folder for the user its',
+    'containers write as (Docker\'s named volumes take the image\'s ownership; EFS does not): the compose',
+    '`user:` (numbers, or `root`, `nobody` and the names of this table\'s users), else the Dockerfile\'s last',
+    '`USER` (names its RUN lines create with an id, `useradd -u`, `adduser -u`, or its base image\'s), else',
+    'its base image\'s or its image\'s user from this table (`src/private/plan/known-users.ts`, matched as the',
+    'ports table is). Images whose entrypoint starts as root and steps down keep root access to the file',
+    'system; the others do not get it. Where no user is known the folder gets mode 777, with a',
+    '`cdk-compose-fargate:volume-owner` warning; see the README (Named volumes) for shared volumes.',
+    '',
+    '| image | tags | user (uid:gid) | starts as root | checked against |',
+    '| --- | --- | --- | --- | --- |',
+    ...knownUsersRows().map(r => `| ${r.images.map(i => `\`${i}\``).join(', ')} | ${cell(r.tags)} | ${r.user} | ${r.startsAsRoot ? 'yes' : 'no'} | ${cell(r.source)} |`),
     '',
   ].join('\n');
 }

@@ -186,7 +186,7 @@ export interface KnownImagePorts {
 }
 
 /** The lookup key of a repository path: Docker Hub's `library/` namespace is dropped. */
-function pathKey(path: readonly string[]): string {
+export function pathKey(path: readonly string[]): string {
   return path.length === 2 && path[0] === 'library' ? path[1] : path.join('/');
 }
 
@@ -227,7 +227,7 @@ export function knownImagePorts(image: string): KnownImagePorts | undefined {
   return portsOf(entry, ref.tag);
 }
 
-const BITNAMI_COPIES = ['bitnamilegacy', 'bitnamisecure'];
+export const BITNAMI_COPIES = ['bitnamilegacy', 'bitnamisecure'];
 
 function portsOf(entry: KnownImage, tag: string | undefined): KnownImagePorts {
   const variant = tag === undefined ? undefined : entry.variants?.find(v => v.tag.test(tag));

@@ -10,6 +10,7 @@ import { DocPath, Problems, quote } from '../problems';
 import { creationOrder, planEndpoints, servedPorts } from './connect';
 import { findHostReferences, HostReference, isOneShot, serviceNames } from './names';
 import { IngressPlan, PlanSettings, planTask, portMappingName, PortMappingPlan, TaskPlan } from './task';
+import { planVolumeOwners, VolumeOwnerPlan } from './volume-owners';
 
 /** One Service Connect endpoint: clients reach `dnsName:port`. */
 export interface ConnectEndpointPlan {
@@ -53,6 +54,8 @@ export interface ProjectPlan {
   readonly standaloneTasks: StandaloneTaskPlan[];
   /** Where services use each other's names (for warnings and pictures). */
   readonly references: HostReference[];
+  /** Who owns the folder of each EFS volume the construct makes, decided over all the services that mount it. */
+  readonly volumeOwners: VolumeOwnerPlan[];
 }
 
 export interface ProjectPlanInput extends PlanSettings {
@@ -246,6 +249,8 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
     composeProblems.warn('one-shot', compose.services.find(s => s.name === name)!.path,
       `runs once: a non-essential container in the tasks of ${mains.filter(m => groupOf(m, compose, oneShots).some(g => g.name === name)).map(m => m.name).join(', ')}, which start after it succeeded (it runs again whenever such a task starts)`);
   }
+  // Volumes are shared by the whole project: their owners are decided over every task that mounts them.
+  const volumeOwners = planVolumeOwners([...services, ...standaloneTasks].flatMap(s => s.task.efsMounts), composeProblems);
   if (!composeProblems.ok || !paramsProblems.ok) return undefined;
-  return { services, standaloneTasks, references };
+  return { services, standaloneTasks, references, volumeOwners };
 }

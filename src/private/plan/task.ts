@@ -17,6 +17,7 @@ import {
   checkNetworkLimits, checkTaskDefinitionLimits, ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds,
   MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
 } from './limits';
+import { EfsMountPlan, planVolumeOwners, runAsUser, VolumeOwnerPlan } from './volume-owners';
 import { planFileInit, planVolumes } from './volumes';
 
 export interface HealthCheckPlan {
@@ -201,6 +202,13 @@ export interface TaskPlan {
    * a container runs as root (the image's default user).
    */
   readonly managedEfsGrants: { readonly volume: string; readonly write: boolean; readonly root: boolean }[];
+  /** The task's mounts of EFS volumes the construct makes, with the user each container runs as. */
+  readonly efsMounts: EfsMountPlan[];
+  /**
+   * Who owns the folder of each EFS volume the construct makes (its access point creates it so): in one
+   * task, from its own mounts; empty in a project's tasks, whose ProjectPlan decides over all services.
+   */
+  readonly volumeOwners: VolumeOwnerPlan[];
   readonly serviceDiscovery?: ServiceDiscoveryModel;
   /** Docker ECS x-aws-role documents and x-aws-policies ARNs for the task role. */
   readonly taskRolePolicies: Record<string, unknown>[];
@@ -728,7 +736,8 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
   checkDependencies(containers, depSources);
   const firelensLogGrants = planLogRouter(compose, ecsParams, containers, groups, composeProblems);
 
-  const volumes = planVolumes(input, containers, composeProblems);
+  const efsMounts: EfsMountPlan[] = [];
+  const volumes = planVolumes(input, containers, composeProblems, efsMounts);
   const fileInit = planFileInit(input, containers, volumes, composeProblems);
   checkTaskWide(compose, ecsParams, containers, composeProblems, paramsProblems);
 
@@ -784,7 +793,11 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     return {
       volume: v.managedEfs!.volume,
       write: users.some(c => c.mountPoints.some(m => m.volume === v.name && !m.readOnly)),
-      root: users.some(c => c.user === undefined || /^(0|root)(:|$)/.test(c.user)),
+      // Root access only for a container that acts as root (or whose user is not known): not for grafana's 472.
+      root: users.some(c => {
+        const svc = compose.services.find(s => s.name === c.name);
+        return svc ? runAsUser(svc).root : c.user === undefined || /^(0|root)(:|$)/.test(c.user);
+      }),
     };
   });
   return {
@@ -805,6 +818,9 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     fileInit,
     efsGrants,
     managedEfsGrants,
+    efsMounts,
+    // One task: its mounts are all the volume's users. A project decides over all its services (planProject).
+    volumeOwners: input.perService ? [] : planVolumeOwners(efsMounts, composeProblems),
     serviceDiscovery: ecsParams?.serviceDiscovery,
     taskRolePolicies: compose.services.flatMap(x => (x.awsRole ? [x.awsRole.document] : [])),
     taskRoleManagedPolicies: [...new Set(compose.services.flatMap(x => x.awsPolicies))],

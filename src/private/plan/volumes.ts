@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { builtImage, containerPath } from '../dockerfile';
 import type { ContainerPlan, FileInitPlan, InitFilePlan, PlanInput, ProjectFilePlan, VolumePlan } from './task';
+import { EfsMountPlan, runAsUser } from './volume-owners';
 import { MountModel, ServiceModel } from '../model';
 import { Problems, quote } from '../problems';
 
@@ -66,7 +67,7 @@ function intoImage(svc: ServiceModel): string {
  * (declared at the top level, no driver options); anonymous volumes get a generated name, as
  * ecs-cli's `volume-N`. Bind mounts of project files: see isDevelopmentMount and ProjectFilePlan.
  */
-export function planVolumes(input: PlanInput, containers: ContainerPlan[], problems: Problems): VolumePlan[] {
+export function planVolumes(input: PlanInput, containers: ContainerPlan[], problems: Problems, efsMounts: EfsMountPlan[] = []): VolumePlan[] {
   const { compose, ecsParams: params } = input;
   const efsMode = input.volumeStorage === 'efs';
   const efs = new Map((params?.efsVolumes ?? []).map(v => [v.name, v]));
@@ -153,6 +154,10 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
         }
       }
       c.mountPoints.push({ volume: name, containerPath: m.target, readOnly: m.readOnly });
+      const planned = volumes.find(v => v.name === name);
+      if (planned?.managedEfs && !planned.managedEfs.existing) {
+        efsMounts.push({ volume: planned.managedEfs.volume, service: svc.name, at: m.path, write: !m.readOnly, user: runAsUser(svc) });
+      }
     }
     for (const v of svc.volumesFrom) {
       if (v.container === svc.name) {
