@@ -324,7 +324,8 @@ export function permissionProblems(resources: Resources): string[] {
           if (!execution.some(s => s.actions.some(a => actionMatches(a, action)))) need(execution, 'execution', action, image, `${name} (an image from ECR)`);
         }
       }
-      const secrets = [...(c.Secrets ?? []).map((x: Json) => x.ValueFrom), ...(c.RepositoryCredentials ? [c.RepositoryCredentials.CredentialsParameter] : [])];
+      const secrets = [...(c.Secrets ?? []).map((x: Json) => x.ValueFrom)];
+      if (c.RepositoryCredentials) secrets.push(c.RepositoryCredentials.CredentialsParameter);
       for (const s of secrets) {
         const text = JSON.stringify(s);
         const fromSsm = text.includes(':ssm:') || text.includes('parameter/') || (typeof s === 'string' && !s.startsWith('arn:'));
