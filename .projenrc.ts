@@ -194,6 +194,12 @@ const composeInstall = project.addTask('compose:install', {
   exec: 'node build-tools/install-compose.js',
 });
 project.testTask.prependSpawn(composeInstall, { condition: 'node build-tools/install-compose.js --check' });
+// The ECS API model (botocore's) that the deploy-readiness check of every template validates requests against.
+const awsModelsInstall = project.addTask('aws-models:install', {
+  description: 'Extract the ECS API model of botocore (a pinned wheel from PyPI) to .tmp/aws-models for the deploy-readiness check of the tests',
+  exec: 'node build-tools/install-aws-models.js',
+});
+project.testTask.prependSpawn(awsModelsInstall, { condition: 'node build-tools/install-aws-models.js --check' });
 
 // `npx projen test` works on a fresh clone on its own: the assembly tests read the compiled .jsii, so the
 // test task compiles first when the assembly is missing or older than src/ (skipped inside `build`).

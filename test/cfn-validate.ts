@@ -9,6 +9,7 @@ import * as path from 'path';
 import { RegoEngine, StandardDiagnostic, TemplateFile } from '@aws/cloudformation-validate';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { deployReadinessProblems } from './deploy-readiness';
 
 let engine: InstanceType<typeof RegoEngine> | undefined;
 let dir: string | undefined;
@@ -34,9 +35,15 @@ export function validateTemplateJson(template: unknown): string[] {
   }
 }
 
-/** Synthesize a stack, fail the test on any validator finding, and return the Template. */
+/**
+ * Synthesize a stack, fail the test on any validator finding or deploy-readiness problem
+ * (deploy-readiness.ts: the ECS requests against the API model, the order of creation, the
+ * containers' permissions), and return the Template.
+ */
 export function validatedTemplate(stack: Stack): Template {
   const template = Template.fromStack(stack);
-  expect(validateTemplateJson(template.toJSON())).toEqual([]);
+  const json = template.toJSON();
+  expect(validateTemplateJson(json)).toEqual([]);
+  expect(deployReadinessProblems(json)).toEqual([]);
   return template;
 }

@@ -1,0 +1,139 @@
+/**
+ * The deploy-readiness check (deploy-readiness.ts) that validatedTemplate runs on every template: each
+ * rule passes on what the constructs make and fails on a template broken the way AWS would refuse it.
+ */
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { validateTemplateJson } from './cfn-validate';
+import { creationOrderProblems, deployReadinessProblems, ecsRequestProblems, permissionProblems } from './deploy-readiness';
+import { ComposeDefinition, ComposeFargateService } from '../src';
+
+/** A template the construct makes: one web container with a secret, logging to a group the stack makes. */
+function madeTemplate(configure?: (stack: Stack, service: ComposeFargateService) => void): any {
+  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  const service = new ComposeFargateService(stack, 'App', {
+    compose: ComposeDefinition.fromYaml([
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    ports: ["80:80"]',
+      '    mem_limit: 512m',
+      '    secrets: [api_key]',
+      'secrets:',
+      '  api_key:',
+      '    external: true',
+      '    name: prod/api-key',
+      '',
+    ].join('\n'), { variables: {} }),
+  });
+  configure?.(stack, service);
+  return Template.fromStack(stack).toJSON();
+}
+
+const byType = (t: any, type: string) => Object.entries<any>(t.Resources).filter(([, r]) => r.Type === type);
+
+describe('the ECS requests against botocore\'s API model', () => {
+  test('what the construct makes is a valid RegisterTaskDefinition and CreateService request', () => {
+    const t = madeTemplate();
+    expect(validateTemplateJson(t)).toEqual([]);
+    expect(deployReadinessProblems(t)).toEqual([]);
+  });
+
+  test('a member the API does not have, an enum value it does not take, a type it does not read, a missing required member', () => {
+    const t = madeTemplate();
+    const [[taskId, task]] = byType(t, 'AWS::ECS::TaskDefinition');
+    const c = task.Properties.ContainerDefinitions[0];
+    c.PortMappings[0].Protocol = 'sctp';
+    c.Memorys = 512;
+    c.Ulimits = [{ Name: 'nofile', SoftLimit: 'many', HardLimit: 1024 }];
+    delete task.Properties.Family;
+    const [[serviceId, service]] = byType(t, 'AWS::ECS::Service');
+    service.Properties.DeploymentConfiguration.Alarms = { Enable: false };
+    expect(ecsRequestProblems(t.Resources)).toEqual([
+      `${taskId} (RegisterTaskDefinition).ContainerDefinitions[0].PortMappings[0].Protocol: "sctp" is not one of tcp, udp (TransportProtocol)`,
+      expect.stringMatching(new RegExp(`^${taskId} \\(RegisterTaskDefinition\\)\\.ContainerDefinitions\\[0\\]\\.Memorys: not a member of ContainerDefinition`)),
+      `${taskId} (RegisterTaskDefinition).ContainerDefinitions[0].Ulimits[0].SoftLimit: expected an integer (Integer), got "many"`,
+      `${taskId} (RegisterTaskDefinition): RegisterTaskDefinitionRequest requires family`,
+      `${serviceId} (CreateService).DeploymentConfiguration.Alarms: DeploymentAlarms requires alarmNames`,
+      `${serviceId} (CreateService).DeploymentConfiguration.Alarms: DeploymentAlarms requires rollback`,
+    ]);
+  });
+});
+
+describe('the order of creation', () => {
+  const spot = (dependsOn?: string[]) => ({
+    Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} },
+    Providers: { Type: 'AWS::ECS::ClusterCapacityProviderAssociations', Properties: { Cluster: { Ref: 'Cluster' }, CapacityProviders: ['FARGATE', 'FARGATE_SPOT'], DefaultCapacityProviderStrategy: [] } },
+    Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { Volumes: [{ Name: 'data', EFSVolumeConfiguration: { FilesystemId: { Ref: 'Files' } } }] } },
+    Files: { Type: 'AWS::EFS::FileSystem', Properties: {} },
+    Target1: { Type: 'AWS::EFS::MountTarget', Properties: { FileSystemId: { Ref: 'Files' } } },
+    Target2: { Type: 'AWS::EFS::MountTarget', Properties: { FileSystemId: { Ref: 'Files' } } },
+    Service: {
+      Type: 'AWS::ECS::Service',
+      Properties: { Cluster: { Ref: 'Cluster' }, TaskDefinition: { Ref: 'Task' }, CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] },
+      ...(dependsOn ? { DependsOn: dependsOn } : {}),
+    },
+  });
+
+  test('a Spot service before its cluster\'s capacity providers, an EFS service before its mount targets: each is named', () => {
+    expect(creationOrderProblems(spot())).toEqual([
+      'Service: has a capacity provider strategy but is not created after Providers, the capacity providers of its cluster: ECS may reject it',
+      'Service: mounts Files but is not created after its mount target Target1: the first tasks cannot resolve the file system',
+      'Service: mounts Files but is not created after its mount target Target2: the first tasks cannot resolve the file system',
+    ]);
+  });
+
+  test('waiting for them, directly or through another resource, is ready', () => {
+    expect(creationOrderProblems(spot(['Providers', 'Target1', 'Target2']))).toEqual([]);
+    const through = spot(['Listener']);
+    (through as any).Listener = { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: {}, DependsOn: ['Providers', 'Target1', 'Target2'] };
+    expect(creationOrderProblems(through)).toEqual([]);
+  });
+});
+
+describe('the permissions of each container', () => {
+  test('the awslogs writes, the image pulls and the secret the container reads are each needed', () => {
+    const t = madeTemplate();
+    const [[taskId]] = byType(t, 'AWS::ECS::TaskDefinition');
+    expect(permissionProblems(t.Resources)).toEqual([]);
+    for (const [, p] of byType(t, 'AWS::IAM::Policy')) p.Properties.PolicyDocument.Statement = [];
+    for (const [, role] of byType(t, 'AWS::IAM::Role')) delete role.Properties.ManagedPolicyArns;
+    const problems = permissionProblems(t.Resources).map(p => p.replace(/"Ref":"[A-Za-z]+LogGroup[0-9A-F]{8}"/, '"Ref":"<group>"'));
+    expect(problems).toEqual([
+      `${taskId}: container web (awslogs to {"Ref":"<group>"}) needs logs:CreateLogStream on the execution role`,
+      `${taskId}: container web (awslogs to {"Ref":"<group>"}) needs logs:PutLogEvents on the execution role`,
+      // the compose secret is read by the init container that writes it into the web container's /run/secrets
+      `${taskId}: container compose-files-init (awslogs to {"Ref":"<group>"}) needs logs:CreateLogStream on the execution role`,
+      `${taskId}: container compose-files-init (awslogs to {"Ref":"<group>"}) needs logs:PutLogEvents on the execution role`,
+      expect.stringMatching(new RegExp(`^${taskId}: container compose-files-init \\(the secret .*:secretsmanager:.*\\) needs secretsmanager:GetSecretValue on the execution role$`)),
+    ]);
+  });
+
+  test('an image from ECR (a build) needs the pulls on the execution role', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    new ComposeFargateService(stack, 'App', { compose: ComposeDefinition.fromFile(path.join(__dirname, 'fixtures', 'build-app', 'docker-compose.yml'), { variables: {} }) });
+    const t = Template.fromStack(stack).toJSON();
+    expect(permissionProblems(t.Resources)).toEqual([]);
+    for (const [, p] of byType(t, 'AWS::IAM::Policy')) {
+      p.Properties.PolicyDocument.Statement = p.Properties.PolicyDocument.Statement.filter((x: any) => ![x.Action].flat().some((a: string) => a.startsWith('ecr:')));
+    }
+    // (AWS's managed execution role policy allows the pulls too)
+    for (const [, role] of byType(t, 'AWS::IAM::Role')) delete role.Properties.ManagedPolicyArns;
+    expect(permissionProblems(t.Resources)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/: container \S+ \(an image from ECR\) needs ecr:GetAuthorizationToken on the execution role$/),
+      expect.stringMatching(/: container \S+ \(an image from ECR\) needs ecr:BatchGetImage on the execution role$/),
+    ]));
+  });
+
+  test('a statement on "*" for an action AWS authorizes on a resource is named; what AWS allows on "*" only is not', () => {
+    const t = madeTemplate((stack, service) => {
+      service.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 'ssmmessages:CreateControlChannel'], resources: ['*'] }));
+      void stack;
+    });
+    expect(permissionProblems(t.Resources)).toEqual([
+      expect.stringMatching(/^AppTaskDefinitionTaskRoleDefaultPolicy[0-9A-F]+: allows s3:GetObject on "\*"; AWS authorizes it on a resource: name it$/),
+    ]);
+  });
+});
