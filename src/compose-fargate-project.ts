@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, planSettings, portOf, reportProblems, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, dependOnCapacityProviders, importRole, planSettings, portOf, reportProblems, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { ComposeServiceOptions, IComposeProjectService } from './compose-project-service';
@@ -240,6 +240,8 @@ export class ComposeFargateProject extends Construct {
             deploymentAlarms: options.deploymentAlarms ?? props.deploymentAlarms,
             enableExecuteCommand: options.enableExecuteCommand ?? props.enableExecuteCommand,
           });
+          const strategies = options.capacityProviderStrategies ?? props.capacityProviderStrategies ?? [];
+          if (strategies.length > 0) dependOnCapacityProviders(service, this.cluster);
           if ((options.enableExecuteCommand ?? props.enableExecuteCommand) && !params?.taskRole) grantExecuteCommandLogs(built!);
           // Every service is a Service Connect client; one that answers on ports is a server too, under each of its names.
           service.enableServiceConnect({

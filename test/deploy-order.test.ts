@@ -1,0 +1,66 @@
+/**
+ * What CloudFormation must create before an ECS service so that its first deploy works on AWS: the
+ * cluster's capacity provider association (a service with a Spot strategy), the mount targets of the
+ * file systems its tasks mount, and the services it names in its project files.
+ */
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { validatedTemplate } from './cfn-validate';
+import { ComposeDefinition, ComposeFargateProject, ComposeFargateService } from '../src';
+
+const SPOT: ecs.CapacityProviderStrategy[] = [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }];
+
+function compose(yaml: string, projectDirectory = path.join(__dirname, 'fixtures', 'build-app')) {
+  return ComposeDefinition.fromYaml(yaml, { variables: {}, projectDirectory });
+}
+
+/** The logical ids of a type's resources. */
+function idsOf(template: Template, type: string): string[] {
+  return Object.keys(template.findResources(type));
+}
+
+/** The DependsOn of each ECS service, by its ServiceName. */
+function serviceDependsOn(template: Template): Record<string, string[]> {
+  return Object.fromEntries(Object.values(template.findResources('AWS::ECS::Service'))
+    .map(r => [r.Properties.ServiceName, r.DependsOn ?? []]));
+}
+
+describe('capacity providers', () => {
+  test('ComposeFargateService: the service with a Spot strategy is created after the association', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateService(stack, 'App', { compose: compose('services:\n  web:\n    image: nginx\n'), capacityProviderStrategies: SPOT });
+    const template = validatedTemplate(stack);
+    const [association] = idsOf(template, 'AWS::ECS::ClusterCapacityProviderAssociations');
+    expect(association).toBeDefined();
+    expect(serviceDependsOn(template).App).toContain(association);
+  });
+
+  test('ComposeFargateProject: each service with a strategy (project-wide or its own) waits for the association', () => {
+    const yaml = 'services:\n  web:\n    image: nginx\n  worker:\n    image: busybox\n    command: ["sleep", "1d"]\n';
+    for (const [props, expected] of [
+      [{ capacityProviderStrategies: SPOT }, ['App-web', 'App-worker']],
+      [{ services: { worker: { capacityProviderStrategies: SPOT } } }, ['App-worker']],
+    ] as const) {
+      const stack = new Stack(new App(), 'S');
+      new ComposeFargateProject(stack, 'App', { compose: compose(yaml), ...props });
+      const template = validatedTemplate(stack);
+      const [association] = idsOf(template, 'AWS::ECS::ClusterCapacityProviderAssociations');
+      const deps = serviceDependsOn(template);
+      expect(Object.keys(deps).filter(n => deps[n].includes(association)).sort()).toEqual(expected);
+    }
+  });
+
+  test("a given cluster of the same stack: the service waits for that cluster's association", () => {
+    const stack = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
+    const cluster = new ecs.Cluster(stack, 'Shared', { vpc, enableFargateCapacityProviders: true });
+    new ComposeFargateService(stack, 'App', { compose: compose('services:\n  web:\n    image: nginx\n'), cluster, capacityProviderStrategies: SPOT });
+    const template = validatedTemplate(stack);
+    const [association] = idsOf(template, 'AWS::ECS::ClusterCapacityProviderAssociations');
+    expect(association).toMatch(/^Shared/);
+    expect(serviceDependsOn(template).App).toContain(association);
+  });
+});
