@@ -8,8 +8,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import { validatedTemplate } from './cfn-validate';
-import { ComposeDefinition, ComposeFargateProject, ComposeFargateService } from '../src';
+import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, VolumeStorage } from '../src';
 
 const SPOT: ecs.CapacityProviderStrategy[] = [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }];
 
@@ -62,5 +63,62 @@ describe('capacity providers', () => {
     const [association] = idsOf(template, 'AWS::ECS::ClusterCapacityProviderAssociations');
     expect(association).toMatch(/^Shared/);
     expect(serviceDependsOn(template).App).toContain(association);
+  });
+});
+
+describe('EFS mount targets', () => {
+  const yaml = [
+    'services:',
+    '  db:',
+    '    image: postgres:16',
+    '    volumes: ["pgdata:/var/lib/postgresql/data"]',
+    '  cache:',
+    '    image: redis:7',
+    '    volumes: ["cache:/data"]',
+    '  web:',
+    '    image: nginx',
+    'volumes:',
+    '  pgdata: {}',
+    '  cache: {}',
+  ].join('\n');
+
+  /** The mount targets of the file system of a volume (logical ids start with its construct id). */
+  function mountTargetsOf(template: Template, volume: string): string[] {
+    const ids = idsOf(template, 'AWS::EFS::MountTarget').filter(id => id.startsWith(`App${volume}Volume`));
+    expect(ids.length).toBeGreaterThan(0);
+    return ids;
+  }
+
+  test('ComposeFargateProject: a service waits for the mount targets of the file systems it mounts, and only those', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateProject(stack, 'App', { compose: compose(yaml) });
+    const template = validatedTemplate(stack);
+    const deps = serviceDependsOn(template);
+    const pg = mountTargetsOf(template, 'pgdata');
+    const cache = mountTargetsOf(template, 'cache');
+    expect(deps['App-db']).toEqual(expect.arrayContaining(pg));
+    expect(deps['App-db']).not.toEqual(expect.arrayContaining([cache[0]]));
+    expect(deps['App-cache']).toEqual(expect.arrayContaining(cache));
+    expect(deps['App-web'].some(d => template.toJSON().Resources[d].Type === 'AWS::EFS::MountTarget')).toBe(false);
+  });
+
+  test('ComposeFargateService with volumeStorage EFS: the one service waits for every mount target', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateService(stack, 'App', { compose: compose(yaml), volumeStorage: VolumeStorage.EFS });
+    const template = validatedTemplate(stack);
+    const all = idsOf(template, 'AWS::EFS::MountTarget');
+    expect(all.length).toBe(4);
+    expect(serviceDependsOn(template).App).toEqual(expect.arrayContaining(all));
+  });
+
+  test('a file system of the stack passed in fileSystems: its mount targets too', () => {
+    const stack = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
+    const fileSystem = new efs.FileSystem(stack, 'Old', { vpc });
+    new ComposeFargateProject(stack, 'App', { compose: compose(yaml), vpc, fileSystems: { pgdata: fileSystem } });
+    const template = validatedTemplate(stack);
+    const old = idsOf(template, 'AWS::EFS::MountTarget').filter(id => id.startsWith('Old'));
+    expect(old.length).toBe(2);
+    expect(serviceDependsOn(template)['App-db']).toEqual(expect.arrayContaining(old));
   });
 });
