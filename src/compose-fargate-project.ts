@@ -163,7 +163,10 @@ export class ComposeFargateProject extends Construct {
     const paramsProblems = new Problems(params?.file);
     const propProblems = new Problems();
     const settings = planSettings(this, props, VolumeStorage.EFS);
-    const plan = planProject({ compose, ecsParams: params, projectName: this.projectName, ...settings }, composeProblems, paramsProblems);
+    const percentsGivenFor = Object.entries(props.services ?? {})
+      .filter(([, o]) => o.minHealthyPercent !== undefined || o.maxHealthyPercent !== undefined).map(([name]) => name);
+    const input = { compose, ecsParams: params, projectName: this.projectName, ...settings, percentsGivenFor };
+    const plan = planProject(input, composeProblems, paramsProblems);
     for (const name of Object.keys(props.services ?? {})) {
       if (plan && !plan.services.some(s => s.name === name)) {
         propProblems.error(['services', name], `no long-running compose service named ${JSON.stringify(name)}: the ECS services are ${plan.services.map(s => s.name).join(', ')}`);

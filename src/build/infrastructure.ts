@@ -228,6 +228,7 @@ export function planSettings(scope: Construct, props: ComposeFargateBaseProps, d
     volumeStorage: (props.volumeStorage ?? defaultStorage) === VolumeStorage.EFS ? 'efs' : 'task',
     existingFileSystems: Object.keys(props.fileSystems ?? {}),
     existingSecrets: Object.keys(props.secrets ?? {}),
+    percentsGiven: props.minHealthyPercent !== undefined || props.maxHealthyPercent !== undefined,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   checkNetworkLimits, checkTaskDefinitionLimits, ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds,
   MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
 } from './limits';
+import { statefulDeployment } from './stateful';
 import { planFileInit, planVolumes } from './volumes';
 
 export interface HealthCheckPlan {
@@ -260,6 +261,8 @@ export interface PlanSettings {
   readonly existingFileSystems?: string[];
   /** Project secrets that the `secrets` prop maps to existing Secrets Manager secrets. */
   readonly existingSecrets?: string[];
+  /** The props set minHealthyPercent or maxHealthyPercent (then no stateful default: see statefulDeployment). */
+  readonly percentsGiven?: boolean;
 }
 
 export interface PlanInput extends PlanSettings {
@@ -786,6 +789,11 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       root: users.some(c => c.user === undefined || /^(0|root)(:|$)/.test(c.user)),
     };
   });
+  const minPercent = oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems)?.value;
+  const maxPercent = oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems)?.value;
+  const fileGivesPercents = minPercent !== undefined || maxPercent !== undefined;
+  const percentsGiven = input.percentsGiven === true;
+  const stateful = statefulDeployment({ services: compose.services, containers, volumes, percentsGiven, fileGivesPercents }, composeProblems);
   return {
     family: input.family,
     cpu: size.cpu,
@@ -808,8 +816,9 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     taskRolePolicies: compose.services.flatMap(x => (x.awsRole ? [x.awsRole.document] : [])),
     taskRoleManagedPolicies: [...new Set(compose.services.flatMap(x => x.awsPolicies))],
     autoscaling: oneValue(compose, x => x.awsAutoscaling, 'deploy.x-aws-autoscaling', composeProblems),
-    minHealthyPercent: oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems)?.value,
-    maxHealthyPercent: oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems)?.value,
+    // A database on a shared volume: the old task stops before the new one starts (see stateful.ts).
+    minHealthyPercent: minPercent ?? stateful?.min,
+    maxHealthyPercent: maxPercent ?? stateful?.max,
     logRetentionDays: compose.logsRetentionDays,
     portProtocols: [...new Set(compose.services.flatMap(x => x.ports.flatMap(pt => (pt.awsProtocol ? [pt.awsProtocol] : []))))],
     firelensLogGrants,
