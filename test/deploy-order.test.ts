@@ -10,6 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import { validatedTemplate } from './cfn-validate';
+import { warningsWithId } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, VolumeStorage } from '../src';
 
 const SPOT: ecs.CapacityProviderStrategy[] = [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }];
@@ -120,5 +121,33 @@ describe('EFS mount targets', () => {
     const old = idsOf(template, 'AWS::EFS::MountTarget').filter(id => id.startsWith('Old'));
     expect(old.length).toBe(2);
     expect(serviceDependsOn(template)['App-db']).toEqual(expect.arrayContaining(old));
+  });
+});
+
+describe('names in project files order creation', () => {
+  const stack = new Stack(new App(), 'S');
+  new ComposeFargateProject(stack, 'App', {
+    compose: ComposeDefinition.fromFile(path.join(__dirname, 'fixtures', 'project-files-order', 'docker-compose.yml'), { variables: {} }),
+  });
+  const template = validatedTemplate(stack);
+  const deps = serviceDependsOn(template);
+  const idOf = (name: string) => Object.entries(template.findResources('AWS::ECS::Service')).find(([, r]) => r.Properties.ServiceName === `App-${name}`)![0];
+
+  test('the files a build copies (application.properties): the backend after db and cache', () => {
+    expect(deps['App-backend']).toEqual(expect.arrayContaining([idOf('db'), idOf('cache')]));
+  });
+
+  test('a compose config from a file (nginx proxy_pass): the proxy after the backend', () => {
+    expect(deps['App-proxy']).toContain(idOf('backend'));
+  });
+
+  test('mounted files that name each other: the first in the file waits for the second, with a warning, and no cycle', () => {
+    expect(deps['App-peer-a']).toContain(idOf('peer-b'));
+    expect(deps['App-peer-b']).not.toContain(idOf('peer-a'));
+    expect(warningsWithId(stack, 'creation-order')).toEqual([expect.stringMatching(/peer-b and peer-a name each other/)]);
+  });
+
+  test('services named nowhere wait for no one', () => {
+    expect(deps['App-db'].filter(d => template.toJSON().Resources[d].Type === 'AWS::ECS::Service')).toEqual([]);
   });
 });
