@@ -190,7 +190,11 @@ export interface TaskPlan {
   /** Secrets the execution role must read (valueFrom as written). */
   readonly secretsToRead: string[];
   readonly volumes: VolumePlan[];
-  readonly cpuArchitecture?: 'X86_64' | 'ARM64';
+  /**
+   * The CPU architecture the task runs on and its images are built for: the compose `platform:` of its
+   * services, else X86_64 (Fargate's default; an image built on an arm64 laptop would not start on it).
+   */
+  readonly cpuArchitecture: 'X86_64' | 'ARM64';
   /** The init container that writes compose secrets and configs to files. */
   readonly fileInit?: FileInitPlan;
   /** EFS file systems with IAM authorization: the task role may mount (and write). */
@@ -808,7 +812,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     network: ecsParams?.network,
     secretsToRead,
     volumes,
-    cpuArchitecture: platforms[0]?.platform?.architecture,
+    cpuArchitecture: platforms[0]?.platform?.architecture ?? 'X86_64',
     fileInit,
     efsGrants,
     managedEfsGrants,
@@ -917,7 +921,9 @@ function checkTaskWide(
   const platforms = compose.services.filter(x => x.platform);
   const other = platforms.find(x => x.platform!.architecture !== platforms[0].platform!.architecture);
   if (other) {
-    problems.error(other.platform!.path, `${other.platform!.architecture} differs from ${platforms[0].platform!.architecture} at ${formatPath(platforms[0].platform!.path)}: a Fargate task runs on one CPU architecture`);
+    const first = platforms[0];
+    problems.error(other.platform!.path, `${other.name} runs on ${platformName(other.platform!.architecture)} and ${first.name} on ${platformName(first.platform!.architecture)} `
+      + `(${formatPath(first.platform!.path)}): a Fargate task runs on one CPU architecture; give them one platform, or deploy them as separate ECS services with ComposeFargateProject`);
   }
   const routers = (params?.services ?? []).filter(p => p.firelens);
   if (routers.length > 1) {
@@ -951,4 +957,9 @@ function oneValue<T>(compose: ComposeModel, get: (s: ServiceModel) => T | undefi
     problems.error(at(other), `differs from ${formatPath(at(withValue[0]))}: the services run in one ECS service, so they share one setting`);
   }
   return first;
+}
+
+/** The compose platform of an ECS CPU architecture. */
+function platformName(architecture: 'X86_64' | 'ARM64'): string {
+  return architecture === 'ARM64' ? 'linux/arm64' : 'linux/amd64';
 }
