@@ -119,14 +119,17 @@ export interface ComposeFargateBaseProps {
   /**
    * The lower limit of running tasks during a deployment, in percent of the desired count.
    *
-   * @default - compose `deploy.x-aws-min_percent`, else 100
+   * @default - compose `deploy.x-aws-min_percent` (or `update_config.parallelism`); else 0 for a task
+   * that runs a database (or another stateful image) on an EFS volume, so that two servers never share
+   * its data directory; else 100
    */
   readonly minHealthyPercent?: number;
 
   /**
    * The upper limit of running tasks during a deployment, in percent of the desired count.
    *
-   * @default - compose `deploy.x-aws-max_percent`, else 200
+   * @default - compose `deploy.x-aws-max_percent` (or `update_config.parallelism`); else 100 for a task
+   * that runs a database (or another stateful image) on an EFS volume; else 200
    */
   readonly maxHealthyPercent?: number;
 

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, importRole, planSettings, portOf, reportProblems, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
+import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, dependOnCapacityProviders, importRole, planSettings, portOf, reportProblems, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { ComposeServiceOptions, IComposeProjectService } from './compose-project-service';
@@ -163,7 +163,10 @@ export class ComposeFargateProject extends Construct {
     const paramsProblems = new Problems(params?.file);
     const propProblems = new Problems();
     const settings = planSettings(this, props, VolumeStorage.EFS);
-    const plan = planProject({ compose, ecsParams: params, projectName: this.projectName, ...settings }, composeProblems, paramsProblems);
+    const percentsGivenFor = Object.entries(props.services ?? {})
+      .filter(([, o]) => o.minHealthyPercent !== undefined || o.maxHealthyPercent !== undefined).map(([name]) => name);
+    const input = { compose, ecsParams: params, projectName: this.projectName, ...settings, percentsGivenFor };
+    const plan = planProject(input, composeProblems, paramsProblems);
     for (const name of Object.keys(props.services ?? {})) {
       if (plan && !plan.services.some(s => s.name === name)) {
         propProblems.error(['services', name], `no long-running compose service named ${JSON.stringify(name)}: the ECS services are ${plan.services.map(s => s.name).join(', ')}`);
@@ -241,6 +244,8 @@ export class ComposeFargateProject extends Construct {
             deploymentAlarms: options.deploymentAlarms ?? props.deploymentAlarms,
             enableExecuteCommand: options.enableExecuteCommand ?? props.enableExecuteCommand,
           });
+          const strategies = options.capacityProviderStrategies ?? props.capacityProviderStrategies ?? [];
+          if (strategies.length > 0) dependOnCapacityProviders(service, this.cluster);
           if ((options.enableExecuteCommand ?? props.enableExecuteCommand) && !params?.taskRole) grantExecuteCommandLogs(built!);
           // Every service is a Service Connect client; one that answers on ports is a server too, under each of its names.
           service.enableServiceConnect({

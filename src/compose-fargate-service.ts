@@ -8,8 +8,8 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import {
-  buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, importRole, planSettings, reportProblems, resolveProjectName,
-  WARNING_PREFIX,
+  buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, dependOnCapacityProviders, importRole, planSettings,
+  reportProblems, resolveProjectName, WARNING_PREFIX,
 } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
@@ -206,6 +206,7 @@ export class ComposeFargateService extends Construct {
       deploymentAlarms: props.deploymentAlarms,
       enableExecuteCommand: props.enableExecuteCommand,
     });
+    if ((props.capacityProviderStrategies?.length ?? 0) > 0) dependOnCapacityProviders(this.service, this.cluster);
     if (props.enableExecuteCommand && !task.taskRole) grantExecuteCommandLogs(built);
     if (props.enableExecuteCommand && task.taskRole) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:exec-task-role`, formatProblem({

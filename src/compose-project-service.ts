@@ -42,14 +42,14 @@ export interface ComposeServiceOptions {
   /**
    * The lower limit of running tasks during a deployment, in percent of the desired count.
    *
-   * @default - the project's `minHealthyPercent`, else 100
+   * @default - the project's `minHealthyPercent`, else the compose file's, else 0 for a database on an EFS volume, else 100
    */
   readonly minHealthyPercent?: number;
 
   /**
    * The upper limit of running tasks during a deployment, in percent of the desired count.
    *
-   * @default - the project's `maxHealthyPercent`, else 200
+   * @default - the project's `maxHealthyPercent`, else the compose file's, else 100 for a database on an EFS volume, else 200
    */
   readonly maxHealthyPercent?: number;
 

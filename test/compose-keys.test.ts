@@ -121,7 +121,8 @@ describe('linux parameters', () => {
   test('platform becomes the runtime platform; one architecture per task; others refused', () => {
     expect(taskDef(synth('services:\n  a:\n    image: x\n    platform: linux/arm64\n')).RuntimePlatform).toEqual({ CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' });
     expect(() => synth('services:\n  a:\n    image: x\n    platform: linux/arm64\n  b:\n    image: x\n    platform: linux/amd64\n'))
-      .toThrow('services.b.platform: X86_64 differs from ARM64 at services.a.platform: a Fargate task runs on one CPU architecture');
+      .toThrow('services.b.platform: b runs on linux/amd64 and a on linux/arm64 (services.a.platform): a Fargate task runs on one CPU architecture');
+    expect(taskDef(synth('services:\n  a:\n    image: x\n')).RuntimePlatform).toEqual({ CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' });
     expect(errorOf(() => svc('services:\n  a:\n    image: x\n    platform: windows/amd64\n')))
       .toBe('services.a.platform: cannot be honoured on Fargate (got "windows/amd64"): Fargate runs linux/amd64 and linux/arm64');
   });

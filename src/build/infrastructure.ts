@@ -2,11 +2,11 @@
  * What every ECS service of a deployment shares: the VPC, the cluster, the subnets, the task
  * execution role; and the security group of one ECS service. Only resources here.
  */
-import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, Dependable, IConstruct } from 'constructs';
 import { ComposeFargateBaseProps } from '../base-props';
 import { VolumeStorage } from '../options';
 import { NetworkParamsModel } from '../private/model';
@@ -87,6 +87,25 @@ function checkSubnetCount(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefi
   const problems = new Problems();
   problems.error([given ? 'taskSubnets' : 'vpc'], `${tooMany(count, 'subnets', max)}: ${given ? 'select fewer' : 'the VPC has that many of the kind the service uses; select some with taskSubnets'} (subnetGroupName, availabilityZones, or onePerAz: true)`);
   problems.throwIfAny();
+}
+
+/**
+ * A service with a capacity provider strategy (FARGATE, FARGATE_SPOT) is created after its cluster's
+ * AWS::ECS::ClusterCapacityProviderAssociations: without the DependsOn, CloudFormation may create the
+ * service first, and ECS refuses a strategy naming a provider the cluster does not have yet (AWS's
+ * advice is an explicit dependency). The Cluster makes its association in an aspect at synthesis, so
+ * the dependency is found then. A cluster of another stack is deployed before this one anyway.
+ */
+export function dependOnCapacityProviders(service: ecs.FargateService, cluster: ecs.ICluster): void {
+  const resource = service.node.defaultChild as CfnResource;
+  const associations = {};
+  Dependable.implement(associations, {
+    get dependencyRoots(): IConstruct[] {
+      if (Stack.of(cluster) !== Stack.of(service)) return [];
+      return cluster.node.children.filter(c => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::ECS::ClusterCapacityProviderAssociations');
+    },
+  });
+  resource.node.addDependency(associations);
 }
 
 /** ECS takes at most 5 security groups in a service's network configuration. */
@@ -209,6 +228,7 @@ export function planSettings(scope: Construct, props: ComposeFargateBaseProps, d
     volumeStorage: (props.volumeStorage ?? defaultStorage) === VolumeStorage.EFS ? 'efs' : 'task',
     existingFileSystems: Object.keys(props.fileSystems ?? {}),
     existingSecrets: Object.keys(props.secrets ?? {}),
+    percentsGiven: props.minHealthyPercent !== undefined || props.maxHealthyPercent !== undefined,
   };
 }
 

@@ -3,7 +3,7 @@
  * use it: an EFS file system (with an access point) per named volume, and a Secrets Manager secret
  * per project secret. Only resources here.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
@@ -90,8 +90,17 @@ export class DeploymentStorage {
     return found;
   }
 
-  /** Let a service reach the file systems it mounts over NFS (only it, on port 2049). */
+  /**
+   * Let a service reach the file systems it mounts over NFS (only it, on port 2049), and create it
+   * after their mount targets: a task started before a mount target exists fails with
+   * `ResourceInitializationError: failed to resolve fs-....efs...`, and the circuit breaker may roll
+   * the first deploy back. (A file system of another stack is deployed before this one anyway.)
+   */
   public admit(service: ecs.FargateService, volumes: string[]): void {
-    for (const v of volumes) this.fileSystemFor(v).fileSystem.connections.allowDefaultPortFrom(service, `NFS for the volume ${v}`);
+    for (const v of volumes) {
+      const { fileSystem } = this.fileSystemFor(v);
+      fileSystem.connections.allowDefaultPortFrom(service, `NFS for the volume ${v}`);
+      if (Stack.of(fileSystem) === Stack.of(service)) (service.node.defaultChild as CfnResource).node.addDependency(fileSystem.mountTargetsAvailable);
+    }
   }
 }

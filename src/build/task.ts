@@ -75,7 +75,7 @@ export class BuiltTask {
   public readonly containers = new Map<string, ecs.ContainerDefinition>();
   /** The ARNs of the log groups the containers write to (for ECS Exec's session logs). */
   public readonly logGroupArns: string[] = [];
-  private readonly platform?: ecr_assets.Platform;
+  private readonly platform: ecr_assets.Platform;
 
   constructor(private readonly scope: Construct, private readonly task: TaskPlan, private readonly options: TaskBuildOptions) {
     this.taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
@@ -85,14 +85,14 @@ export class BuiltTask {
       executionRole: options.executionRole,
       taskRole: options.taskRole,
       pidMode: task.pidMode ? ecs.PidMode.TASK : undefined,
-      runtimePlatform: task.pidMode || task.cpuArchitecture ? {
+      // The task says what it runs on, and its images are built for it (not for the machine that runs cdk deploy).
+      runtimePlatform: {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-        cpuArchitecture: task.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64
-          : task.cpuArchitecture === 'X86_64' ? ecs.CpuArchitecture.X86_64 : undefined,
-      } : undefined,
+        cpuArchitecture: task.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
+      },
     });
     const taskRole = this.taskDefinition.taskRole;
-    this.platform = task.cpuArchitecture === 'ARM64' ? ecr_assets.Platform.LINUX_ARM64 : task.cpuArchitecture === 'X86_64' ? ecr_assets.Platform.LINUX_AMD64 : undefined;
+    this.platform = task.cpuArchitecture === 'ARM64' ? ecr_assets.Platform.LINUX_ARM64 : ecr_assets.Platform.LINUX_AMD64;
     task.taskRolePolicies.forEach((doc, i) => {
       new iam.Policy(scope, `TaskRolePolicy${i}`, { document: iam.PolicyDocument.fromJson(doc), roles: [taskRole] });
     });

@@ -55,6 +55,11 @@ export interface BuildModel {
   readonly target?: string;
   /** The Dockerfile's text, read once when the file is loaded (planning reads its stages and COPYs). */
   readonly dockerfileText: string;
+  /**
+   * The configuration files (small text files: properties, YAML, conf, ...) the Dockerfile copies from
+   * the context into the image, where other services' names may stand (`spring.datasource.url=jdbc:mysql://db:3306/app`).
+   */
+  readonly texts?: { readonly file: string; readonly text: string }[];
   readonly path: DocPath;
 }
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readServiceEnvFiles } from './compose-load';
 import { dict, dictOf, hasKey, ownValue } from './dict';
-import { builtStage, dockerfileInstructions, dockerfileStages } from './dockerfile';
+import { builtImage, builtStage, dockerfileInstructions, dockerfileStages } from './dockerfile';
 import { parseEnvFile } from './dotenv';
 import { isPlainObject, isToken, readText } from './load';
 import {
@@ -1425,7 +1425,52 @@ function readBuild(svc: ServiceBuilder, v: unknown, at: DocPath) {
       return undefined;
     }
   }
-  return { context, dockerfile, args, target, dockerfileText: text, path: at };
+  return { context, dockerfile, args, target, dockerfileText: text, texts: copiedConfigTexts(context, text, target, args), path: at };
+}
+
+/** File names that hold configuration, where the names of other services stand. */
+const CONFIG_FILE = /(?:\.(?:properties|ya?ml|conf|cfg|cnf|ini|toml|json|xml|env|config)|^\.env(?:\..*)?|^nginx\.conf.*)$/i;
+/** Folders of a build context that hold dependencies or build output, not the project's configuration. */
+const NOT_CONFIG_FOLDERS = ['node_modules', 'vendor', 'target', 'build', 'dist', 'out', 'bin', 'obj', 'venv', '__pycache__', 'test', 'tests'];
+
+/**
+ * The configuration files a build copies from its context (COPY/ADD sources without wildcards; `.`
+ * for the whole context), at most 40 files of 64 KiB: what the image's programs read at start.
+ */
+function copiedConfigTexts(
+  context: string, dockerfileText: string, target: string | undefined, args: Record<string, string>,
+): { file: string; text: string }[] {
+  let copies: { sources: string[] }[];
+  try {
+    copies = builtImage(dockerfileText, target, args).copies;
+  } catch {
+    return [];
+  }
+  const sources = [...new Set(copies.flatMap(c => c.sources).filter(src => !/[*?[$]/.test(src)))]
+    .map(src => path.resolve(context, src))
+    .filter(abs => !path.relative(context, abs).startsWith('..'));
+  const out: { file: string; text: string }[] = [];
+  const seen = new Set<string>();
+  const visit = (p: string, depth: number, top: boolean) => {
+    if (out.length >= 40 || seen.has(p)) return;
+    seen.add(p);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      return;
+    }
+    const base = path.basename(p);
+    if (stat.isDirectory()) {
+      if (depth > 6 || (!top && (base.startsWith('.') || NOT_CONFIG_FOLDERS.includes(base)))) return;
+      for (const name of fs.readdirSync(p).sort()) visit(path.join(p, name), depth + 1, false);
+    } else if (stat.isFile() && stat.size <= 65536 && (top || CONFIG_FILE.test(base)) && base !== 'package-lock.json') {
+      const text = fs.readFileSync(p, 'utf-8');
+      if (!text.includes('\0')) out.push({ file: path.relative(context, p).split(path.sep).join('/'), text });
+    }
+  };
+  for (const abs of sources) visit(abs, 0, true);
+  return out;
 }
 
 /** Deployment percentages as the file gives them, and update_config.parallelism. */

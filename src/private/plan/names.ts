@@ -5,7 +5,6 @@
  */
 import { ComposeModel, ServiceModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
-import { isDevelopmentMount } from './volumes';
 
 /** A name another service answers to, and where it comes from. */
 export interface ServiceName {
@@ -53,6 +52,9 @@ const HOST_VARIABLE = /HOST|ADDR|SERVER|URL|URI|ENDPOINT|DSN|BROKER|UPSTREAM|BAC
 // Options that take a host as their next argument or after "=".
 const HOST_OPTION = /^(?:-h|--host|--hostname|--server|--addr|--address|--broker|--upstream|--db-host)$/i;
 const NAME = '[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?';
+
+/** A `key = value` or `key: value` line of a configuration file (properties, YAML, INI, .env), the value unquoted. */
+const SETTING = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?([^"'\s,;]+)["']?\s*[,;]?\s*$/;
 
 interface Candidate {
   readonly name: string;
@@ -122,13 +124,24 @@ export function findHostReferences(compose: ComposeModel, names = serviceNames(c
       }
     };
     for (const e of svc.environment) consider(e.value, HOST_VARIABLE.test(e.name), [...svc.path, 'environment', e.name], IMAGE_VARIABLE.test(e.name));
-    // Files of the project mounted into the container: configuration (nginx, prometheus, ...).
-    for (const m of svc.volumes) {
-      if (isDevelopmentMount(svc, m)) continue;
-      for (const t of m.bind?.texts ?? []) {
-        for (const line of t.text.split('\n')) if (!/^\s*#/.test(line)) consider(line.trim(), false, [...m.path]);
+    // Files of the project the container reads: mounted (development mounts too: the image holds the
+    // same files), put in as configs, or copied by its build (configuration: nginx, prometheus,
+    // application.properties, ...).
+    const considerText = (text: string, at: DocPath) => {
+      for (const line of text.split('\n')) {
+        if (/^\s*(?:#|\/\/|;|--)/.test(line)) continue;
+        const setting = SETTING.exec(line);
+        // `spring.redis.host=redis`, `host: db`: a bare name where the key says it is a host.
+        if (setting) consider(setting[2], HOST_VARIABLE.test(setting[1]), at, IMAGE_VARIABLE.test(setting[1]));
+        else consider(line.trim(), false, at);
       }
+    };
+    for (const m of svc.volumes) for (const t of m.bind?.texts ?? []) considerText(t.text, [...m.path]);
+    for (const c of svc.configFiles) {
+      const content = compose.configs.find(x => x.key === c.source)?.local?.content;
+      if (content !== undefined) considerText(content, [...c.path]);
     }
+    for (const t of svc.build?.texts ?? []) considerText(t.text, [...svc.build!.path]);
     for (const [key, list] of [['command', svc.command], ['entrypoint', svc.entryPoint]] as const) {
       (list ?? []).forEach((arg, i) => {
         const option = /^(--?[A-Za-z-]+)=(.*)$/.exec(arg);

@@ -62,6 +62,8 @@ export interface ProjectPlanInput extends PlanSettings {
   readonly compose: ComposeModel;
   readonly ecsParams?: EcsParamsModel;
   readonly projectName: string;
+  /** The compose services whose options (the services prop) set minHealthyPercent or maxHealthyPercent. */
+  readonly percentsGivenFor?: string[];
 }
 
 /** Keys one task ignores with a warning and the project honours: those warnings are dropped. */
@@ -164,6 +166,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       volumeStorage: input.volumeStorage,
       existingFileSystems: input.existingFileSystems,
       existingSecrets: input.existingSecrets,
+      percentsGiven: input.percentsGiven === true || (input.percentsGivenFor ?? []).includes(main.name),
       runOnce: group.filter(g => g !== main && oneShots.has(g.name)).map(g => g.name),
       reserved: standalone ? undefined : SERVICE_CONNECT_PROXY,
       perService: true,

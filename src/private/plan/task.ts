@@ -17,6 +17,7 @@ import {
   checkNetworkLimits, checkTaskDefinitionLimits, ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds,
   MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
 } from './limits';
+import { statefulDeployment } from './stateful';
 import { EfsMountPlan, planVolumeOwners, runAsUser, VolumeOwnerPlan } from './volume-owners';
 import { planFileInit, planVolumes } from './volumes';
 
@@ -191,7 +192,11 @@ export interface TaskPlan {
   /** Secrets the execution role must read (valueFrom as written). */
   readonly secretsToRead: string[];
   readonly volumes: VolumePlan[];
-  readonly cpuArchitecture?: 'X86_64' | 'ARM64';
+  /**
+   * The CPU architecture the task runs on and its images are built for: the compose `platform:` of its
+   * services, else X86_64 (Fargate's default; an image built on an arm64 laptop would not start on it).
+   */
+  readonly cpuArchitecture: 'X86_64' | 'ARM64';
   /** The init container that writes compose secrets and configs to files. */
   readonly fileInit?: FileInitPlan;
   /** EFS file systems with IAM authorization: the task role may mount (and write). */
@@ -269,6 +274,8 @@ export interface PlanSettings {
   readonly existingFileSystems?: string[];
   /** Project secrets that the `secrets` prop maps to existing Secrets Manager secrets. */
   readonly existingSecrets?: string[];
+  /** The props set minHealthyPercent or maxHealthyPercent (then no stateful default: see statefulDeployment). */
+  readonly percentsGiven?: boolean;
 }
 
 export interface PlanInput extends PlanSettings {
@@ -800,6 +807,11 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       }),
     };
   });
+  const minPercent = oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems)?.value;
+  const maxPercent = oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems)?.value;
+  const fileGivesPercents = minPercent !== undefined || maxPercent !== undefined;
+  const percentsGiven = input.percentsGiven === true;
+  const stateful = statefulDeployment({ services: compose.services, containers, volumes, percentsGiven, fileGivesPercents }, composeProblems);
   return {
     family: input.family,
     cpu: size.cpu,
@@ -814,7 +826,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     network: ecsParams?.network,
     secretsToRead,
     volumes,
-    cpuArchitecture: platforms[0]?.platform?.architecture,
+    cpuArchitecture: platforms[0]?.platform?.architecture ?? 'X86_64',
     fileInit,
     efsGrants,
     managedEfsGrants,
@@ -825,8 +837,9 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     taskRolePolicies: compose.services.flatMap(x => (x.awsRole ? [x.awsRole.document] : [])),
     taskRoleManagedPolicies: [...new Set(compose.services.flatMap(x => x.awsPolicies))],
     autoscaling: oneValue(compose, x => x.awsAutoscaling, 'deploy.x-aws-autoscaling', composeProblems),
-    minHealthyPercent: oneValue(compose, x => x.awsMinPercent, 'deploy.x-aws-min_percent', composeProblems)?.value,
-    maxHealthyPercent: oneValue(compose, x => x.awsMaxPercent, 'deploy.x-aws-max_percent', composeProblems)?.value,
+    // A database on a shared volume: the old task stops before the new one starts (see stateful.ts).
+    minHealthyPercent: minPercent ?? stateful?.min,
+    maxHealthyPercent: maxPercent ?? stateful?.max,
     logRetentionDays: compose.logsRetentionDays,
     portProtocols: [...new Set(compose.services.flatMap(x => x.ports.flatMap(pt => (pt.awsProtocol ? [pt.awsProtocol] : []))))],
     firelensLogGrants,
@@ -925,7 +938,9 @@ function checkTaskWide(
   const platforms = compose.services.filter(x => x.platform);
   const other = platforms.find(x => x.platform!.architecture !== platforms[0].platform!.architecture);
   if (other) {
-    problems.error(other.platform!.path, `${other.platform!.architecture} differs from ${platforms[0].platform!.architecture} at ${formatPath(platforms[0].platform!.path)}: a Fargate task runs on one CPU architecture`);
+    const first = platforms[0];
+    problems.error(other.platform!.path, `${other.name} runs on ${platformName(other.platform!.architecture)} and ${first.name} on ${platformName(first.platform!.architecture)} `
+      + `(${formatPath(first.platform!.path)}): a Fargate task runs on one CPU architecture; give them one platform, or deploy them as separate ECS services with ComposeFargateProject`);
   }
   const routers = (params?.services ?? []).filter(p => p.firelens);
   if (routers.length > 1) {
@@ -959,4 +974,9 @@ function oneValue<T>(compose: ComposeModel, get: (s: ServiceModel) => T | undefi
     problems.error(at(other), `differs from ${formatPath(at(withValue[0]))}: the services run in one ECS service, so they share one setting`);
   }
   return first;
+}
+
+/** The compose platform of an ECS CPU architecture. */
+function platformName(architecture: 'X86_64' | 'ARM64'): string {
+  return architecture === 'ARM64' ? 'linux/arm64' : 'linux/amd64';
 }
