@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RegoEngine, StandardDiagnostic, TemplateFile } from '@aws/cloudformation-validate';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
 let engine: InstanceType<typeof RegoEngine> | undefined;
@@ -34,9 +34,21 @@ export function validateTemplateJson(template: unknown): string[] {
   }
 }
 
-/** Synthesize a stack, fail the test on any validator finding, and return the Template. */
+/**
+ * The context the cloud assembly of a stack's app reports missing (`availability-zones:account=...`):
+ * a stack with an explicit account and region and no such context gets placeholders (subnets in
+ * `dummy1a` and `dummy1b`), which `cdk deploy` would look up but a test would silently accept.
+ */
+export function missingContext(stack: Stack): string[] {
+  const stage = Stage.of(stack);
+  if (!stage) return [];
+  return (stage.synth().manifest.missing ?? []).map(m => m.key);
+}
+
+/** Synthesize a stack, fail the test on any validator finding or missing context, and return the Template. */
 export function validatedTemplate(stack: Stack): Template {
   const template = Template.fromStack(stack);
+  expect(missingContext(stack)).toEqual([]);
   expect(validateTemplateJson(template.toJSON())).toEqual([]);
   return template;
 }
