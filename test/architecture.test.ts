@@ -9,7 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { validatedTemplate } from './cfn-validate';
-import { errorOf } from './util';
+import { errorOf, testApp, testStack } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService } from '../src';
 
 const BUILD_APP = path.join(__dirname, 'fixtures', 'build-app');
@@ -38,23 +38,23 @@ const ARM64 = { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' };
 
 describe('ComposeFargateService', () => {
   test('without platform: built for linux/amd64, and the task says X86_64', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S');
+    const app = testApp();
+    const stack = testStack('S', {}, app);
     new ComposeFargateService(stack, 'App', { compose: compose('services:\n  app:\n    build: ./app\n  proxy:\n    image: nginx\n') });
     expect(runtimePlatforms(validatedTemplate(stack))).toEqual({ App: AMD64 });
     expect(assetPlatforms(app, stack)).toEqual(['linux/amd64']);
   });
 
   test('platform: linux/arm64: built for linux/arm64, and the task says ARM64', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S');
+    const app = testApp();
+    const stack = testStack('S', {}, app);
     new ComposeFargateService(stack, 'App', { compose: compose('services:\n  app:\n    build: ./app\n    platform: linux/arm64\n  proxy:\n    image: nginx\n') });
     expect(runtimePlatforms(validatedTemplate(stack))).toEqual({ App: ARM64 });
     expect(assetPlatforms(app, stack)).toEqual(['linux/arm64']);
   });
 
   test('two services of the one task on different platforms: an error naming both', () => {
-    const message = errorOf(() => new ComposeFargateService(new Stack(new App(), 'S'), 'App', {
+    const message = errorOf(() => new ComposeFargateService(testStack(), 'App', {
       compose: compose('services:\n  app:\n    build: ./app\n    platform: linux/arm64\n  proxy:\n    image: nginx\n    platform: linux/amd64\n'),
     }));
     expect(message).toMatch(/services\.proxy\.platform: proxy runs on linux\/amd64 and app on linux\/arm64 \(services\.app\.platform\): a Fargate task runs on one CPU architecture/);
@@ -63,8 +63,8 @@ describe('ComposeFargateService', () => {
 
 describe('ComposeFargateProject', () => {
   test('each ECS service on its own platform; mounted project files are built into an image for it too', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S');
+    const app = testApp();
+    const stack = testStack('S', {}, app);
     new ComposeFargateProject(stack, 'App', {
       compose: compose('services:\n  app:\n    build: ./app\n    platform: linux/arm64\n  web:\n    image: nginx\n    volumes: ["./app/server.js:/srv/server.js:ro"]\n'),
     });
@@ -73,7 +73,7 @@ describe('ComposeFargateProject', () => {
   });
 
   test('a one-shot in the task of a service on another platform: an error naming both', () => {
-    const message = errorOf(() => new ComposeFargateProject(new Stack(new App(), 'S'), 'App', {
+    const message = errorOf(() => new ComposeFargateProject(testStack(), 'App', {
       compose: compose([
         'services:',
         '  app:',

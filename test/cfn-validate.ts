@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RegoEngine, StandardDiagnostic, TemplateFile } from '@aws/cloudformation-validate';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { deployReadinessProblems } from './deploy-readiness';
 
@@ -36,13 +36,26 @@ export function validateTemplateJson(template: unknown): string[] {
 }
 
 /**
- * Synthesize a stack, fail the test on any validator finding or deploy-readiness problem
- * (deploy-readiness.ts: the ECS requests against the API model, the order of creation, the
+/**
+ * The context the cloud assembly of a stack's app reports missing (`availability-zones:account=...`):
+ * a stack with an explicit account and region and no such context gets placeholders (subnets in
+ * `dummy1a` and `dummy1b`), which `cdk deploy` would look up but a test would silently accept.
+ */
+export function missingContext(stack: Stack): string[] {
+  const stage = Stage.of(stack);
+  if (!stage) return [];
+  return (stage.synth().manifest.missing ?? []).map(m => m.key);
+}
+
+/**
+ * Synthesize a stack, fail the test on any validator finding, missing context or deploy-readiness
+ * problem (deploy-readiness.ts: the ECS requests against the API model, the order of creation, the
  * containers' permissions), and return the Template.
  */
 export function validatedTemplate(stack: Stack): Template {
   const template = Template.fromStack(stack);
   const json = template.toJSON();
+  expect(missingContext(stack)).toEqual([]);
   expect(validateTemplateJson(json)).toEqual([]);
   expect(deployReadinessProblems(json)).toEqual([]);
   return template;

@@ -415,7 +415,8 @@ describe('task-definition', () => {
     const r = results.taskDefinition;
     expect(r.code).toBe(0);
     const td = JSON.parse(r.stdout);
-    expect(Object.keys(td)).toEqual(['family', 'taskRoleArn', 'executionRoleArn', 'networkMode', 'containerDefinitions', 'requiresCompatibilities', 'cpu', 'memory']);
+    expect(Object.keys(td)).toEqual(['family', 'taskRoleArn', 'executionRoleArn', 'networkMode', 'containerDefinitions', 'requiresCompatibilities', 'cpu', 'memory', 'runtimePlatform']);
+    expect(td.runtimePlatform).toEqual({ cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' });
     expect(td).toMatchObject({
       family: 'tutorial',
       networkMode: 'awsvpc',

@@ -5,10 +5,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { validatedTemplate } from './cfn-validate';
-import { warningsWithId, writeFiles } from './util';
+import { testStack, warningsWithId, writeFiles } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateProjectProps, ComposeFargateService, ComposeFargateServiceProps, VolumeStorage } from '../src';
 import { KNOWN_IMAGES } from '../src/private/plan/known-ports';
 import { STATEFUL_IMAGES, statefulImage } from '../src/private/plan/stateful';
@@ -39,13 +38,13 @@ function percents(template: Template): Record<string, [number, number]> {
 }
 
 function project(yaml: string, props: Partial<ComposeFargateProjectProps> = {}) {
-  const stack = new Stack(new App(), 'S');
+  const stack = testStack();
   new ComposeFargateProject(stack, 'App', { compose: compose(yaml), ...props });
   return { stack, template: validatedTemplate(stack) };
 }
 
 function single(yaml: string, props: Partial<ComposeFargateServiceProps> = {}) {
-  const stack = new Stack(new App(), 'S');
+  const stack = testStack();
   new ComposeFargateService(stack, 'App', { compose: compose(yaml), ...props });
   return { stack, template: validatedTemplate(stack) };
 }
@@ -108,7 +107,7 @@ describe('ComposeFargateProject', () => {
       'db/Dockerfile': 'FROM mariadb:11\nCOPY init.sql /docker-entrypoint-initdb.d/\n',
       'db/init.sql': 'create table t (id int);\n',
     });
-    const stack = new Stack(new App(), 'S');
+    const stack = testStack();
     new ComposeFargateProject(stack, 'App', {
       compose: compose('services:\n  db:\n    build: ./db\n    volumes: ["data:/var/lib/mysql"]\nvolumes:\n  data: {}\n', dir),
     });

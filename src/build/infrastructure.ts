@@ -2,7 +2,7 @@
  * What every ECS service of a deployment shares: the VPC, the cluster, the subnets, the task
  * execution role; and the security group of one ECS service. Only resources here.
  */
-import { Annotations, Arn, ArnFormat, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -42,7 +42,11 @@ export function buildInfrastructure(scope: Construct, input: InfrastructureInput
   const createVpc = !input.vpc && !input.cluster && paramSubnets.length === 0;
   const vpc = createVpc
     ? new ec2.Vpc(scope, 'Vpc', {
-      maxAzs: 2,
+      // The region's first two zones, chosen at deploy time (Fn::GetAZs), as in a stack without an
+      // account and region: the template needs no availability-zones context, which a stack with an
+      // account and region would otherwise look up, and without which it gets placeholder subnets in
+      // dummy1a and dummy1b.
+      availabilityZones: [0, 1].map(i => Fn.select(i, Fn.getAzs())),
       natGateways: 0,
       subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
     })
