@@ -93,6 +93,34 @@ describe('the order of creation', () => {
   });
 });
 
+describe('the order of creation: Service Connect endpoints and log groups', () => {
+  const project = (dependsOn: boolean, cycle = false) => ({
+    Api: {
+      Type: 'AWS::ECS::Service',
+      Properties: { TaskDefinition: { Ref: 'ApiTask' }, ServiceConnectConfiguration: { Enabled: true, Services: [{ PortName: 'api', ClientAliases: [{ DnsName: 'api', Port: 8080 }] }] } },
+      ...(cycle ? { DependsOn: ['Web'] } : {}),
+    },
+    ApiTask: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Name: 'api', Environment: [{ Name: 'PEER', Value: 'http://web/' }] }] } },
+    Web: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: { Ref: 'WebTask' } }, ...(dependsOn ? { DependsOn: ['Api'] } : {}) },
+    WebTask: {
+      Type: 'AWS::ECS::TaskDefinition',
+      Properties: { ContainerDefinitions: [{ Name: 'web', Command: ['serve', '--upstream', 'api:8080'], Environment: [{ Name: 'DOCS', Value: 'the api is at http://api.example.com' }] }] },
+    },
+  });
+
+  test('a service that names another\'s endpoint (host:port, a URL\'s host) is created after it', () => {
+    expect(creationOrderProblems(project(false))).toEqual(['Web: names api:8080 of Api ("api:8080") but is not created after it: its first tasks cannot reach it']);
+    expect(creationOrderProblems(project(true))).toEqual([]);
+    // two services that name each other: one is first whatever the order
+    expect(creationOrderProblems(project(false, true))).toEqual([]);
+  });
+
+  test('a log group of a fixed name is named; one CloudFormation names is not', () => {
+    const t = { Named: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: 'tutorial' }, DeletionPolicy: 'Retain' }, Generated: { Type: 'AWS::Logs::LogGroup', Properties: {} } };
+    expect(creationOrderProblems(t)).toEqual(['Named: the log group "tutorial" has a fixed name: a deploy into an account that has it, or after a destroy that kept it, fails with "already exists"']);
+  });
+});
+
 describe('the permissions of each container', () => {
   test('the awslogs writes, the image pulls and the secret the container reads are each needed', () => {
     const t = madeTemplate();

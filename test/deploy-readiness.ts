@@ -209,12 +209,34 @@ export function creationOrderProblems(resources: Resources): string[] {
     for (const v of taskDefinition?.Properties?.Volumes ?? []) {
       for (const fsId of referencedIds(v.EFSVolumeConfiguration?.FilesystemId)) if (resources[fsId]?.Type === 'AWS::EFS::FileSystem') fileSystems.add(fsId);
     }
+    // Service Connect: a task cannot reach an endpoint created after it started (ECS's docs). A service whose
+    // containers name another's endpoint (host:port, or a URL's host) in their environment or command waits for
+    // it, unless the two name each other (a cycle: one of them is first whatever the order).
+    const texts = (taskDefinition?.Properties?.ContainerDefinitions ?? []).flatMap((c: Json) => [
+      ...(c.Environment ?? []).map((e: Json) => e.Value), ...asList(c.Command), ...asList(c.EntryPoint),
+    ]).filter((t: Json) => typeof t === 'string') as string[];
+    for (const [otherId, other] of of('AWS::ECS::Service')) {
+      if (otherId === id || before.has(otherId) || waitsFor(resources, otherId).has(id)) continue;
+      for (const endpoint of (other.Properties?.ServiceConnectConfiguration?.Services ?? []).flatMap((x: Json) => x.ClientAliases ?? [])) {
+        const host = String(endpoint.DnsName).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const named = new RegExp(`(^|[^A-Za-z0-9._-])${host}:${endpoint.Port}(?![0-9])|://([^/@\\s]*@)?${host}(?=[:/?#\\s]|$)`);
+        const text = texts.find(t => named.test(t));
+        if (text !== undefined) out.push(`${id}: names ${endpoint.DnsName}:${endpoint.Port} of ${otherId} (${JSON.stringify(text)}) but is not created after it: its first tasks cannot reach it`);
+      }
+    }
     for (const fsId of fileSystems) {
       for (const [mt, target] of of('AWS::EFS::MountTarget')) {
         if (referencedIds(target.Properties?.FileSystemId).has(fsId) && !before.has(mt)) {
           out.push(`${id}: mounts ${fsId} but is not created after its mount target ${mt}: the first tasks cannot resolve the file system`);
         }
       }
+    }
+  }
+  // A log group of a fixed name cannot be created where it exists: in an account that has it, or after a destroy
+  // that kept it (the stack's groups stay, for their logs) the deploy fails with "already exists".
+  for (const [id, group] of of('AWS::Logs::LogGroup')) {
+    if (typeof group.Properties?.LogGroupName === 'string') {
+      out.push(`${id}: the log group ${JSON.stringify(group.Properties.LogGroupName)} has a fixed name: a deploy into an account that has it, or after a destroy that kept it, fails with "already exists"`);
     }
   }
   return out;
