@@ -66,7 +66,7 @@ function inBoth(dir: string, id = 'App') {
 }
 
 describe('an nginx proxy with a mounted config file, a database and a backend sharing a file secret', () => {
-  const { single, singleTemplate, project, projectTemplate } = inBoth('real/nginx-golang-postgres');
+  const { singleTemplate, project, projectTemplate } = inBoth('real/nginx-golang-postgres');
 
   test.each([['one task', singleTemplate], ['one service each', projectTemplate]])('%s: the proxy runs an image built on nginx with the file in it', (_name, template) => {
     const proxy = containersOf(template as Template).find(c => c.Name === 'proxy');
