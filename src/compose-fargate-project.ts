@@ -184,7 +184,11 @@ export class ComposeFargateProject extends Construct {
     // One execution role per ECS service (unless ecs-params names one): each reads only its own secrets.
     const sharedExecutionRole = params?.taskExecutionRole ? buildExecutionRole(this, params.taskExecutionRole, this.cluster) : undefined;
     const storage = new DeploymentStorage(this, {
-      vpc: this.vpc, subnets: infra.vpcSubnets, fileSystems: props.fileSystems, secrets: props.secrets, projectName: this.projectName,
+      vpc: this.vpc,
+      subnets: infra.vpcSubnets,
+      fileSystems: props.fileSystems,
+      secrets: props.secrets,
+      projectName: this.projectName,
       volumeOwners: project.volumeOwners,
     });
     const taskRole = params?.taskRole ? importRole(this, 'TaskRole', params.taskRole, this.cluster) : undefined;

@@ -175,7 +175,12 @@ export class ComposeFargateService extends Construct {
     const retention = props.logRetention ?? (task.logRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const logGroups = new LogGroupRegistry(this, retention, props.createLogGroups !== false);
     const storage = new DeploymentStorage(this, {
-      vpc: this.vpc, subnets: infra.vpcSubnets, fileSystems: props.fileSystems, secrets: props.secrets, projectName: this.projectName, volumeOwners: task.volumeOwners,
+      vpc: this.vpc,
+      subnets: infra.vpcSubnets,
+      fileSystems: props.fileSystems,
+      secrets: props.secrets,
+      projectName: this.projectName,
+      volumeOwners: task.volumeOwners,
     });
     const built = new BuiltTask(this, task, {
       executionRole: this.executionRole, taskRole, logGroups, namePorts: props.serviceConnect !== undefined, storage,

@@ -20,11 +20,14 @@ function of(template: Template, type: string): any[] {
   return Object.values(template.findResources(type));
 }
 
+/** An App with eu-west-1's availability zones, as cdk.context.json holds them after a first synth. */
+const irelandApp = () => new App({ context: { 'availability-zones:account=123456789012:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } });
+
 const NAMED = (group: string, extra = '') =>
   `services:\n  web:\n    image: nginx\n    logging:\n      driver: awslogs\n      options: {awslogs-group: ${group}, awslogs-stream-prefix: web${extra}}\n  worker:\n    image: busybox\n`;
 
 describe('a log group the compose file names', () => {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new Stack(irelandApp(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
   const svc = new ComposeFargateService(stack, 'App', { compose: ComposeDefinition.fromYaml(NAMED('/ecs/shop'), { variables: {} }) });
   const template = validatedTemplate(stack);
 
@@ -82,7 +85,7 @@ describe('a log group the compose file names', () => {
 
 describe('where the named group is and how long it keeps events', () => {
   test('awslogs-region elsewhere: the group is still made in the stack\'s region, where the containers log (warned, as before)', () => {
-    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new Stack(irelandApp(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
     new ComposeFargateService(stack, 'App', { compose: ComposeDefinition.fromYaml(NAMED('shop', ', awslogs-region: us-east-1'), { variables: {} }) });
     const template = validatedTemplate(stack);
     expect(sdkCall(of(template, 'Custom::LogGroup')[0]).region).toBeUndefined();
