@@ -157,11 +157,13 @@ describe('the permissions of each container', () => {
 
   test('a statement on "*" for an action AWS authorizes on a resource is named; what AWS allows on "*" only is not', () => {
     const t = madeTemplate((stack, service) => {
-      service.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 'ssmmessages:CreateControlChannel'], resources: ['*'] }));
+      service.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 'ssmmessages:CreateControlChannel', 'ssmmessages:*'], resources: ['*'] }));
+      service.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
       void stack;
     });
     expect(permissionProblems(t.Resources)).toEqual([
       expect.stringMatching(/^AppTaskDefinitionTaskRoleDefaultPolicy[0-9A-F]+: allows s3:GetObject on "\*"; AWS authorizes it on a resource: name it$/),
+      expect.stringMatching(/^AppTaskDefinitionTaskRoleDefaultPolicy[0-9A-F]+: allows \* on "\*"; AWS authorizes it on a resource: name it$/),
     ]);
   });
 });

@@ -264,6 +264,16 @@ const STAR_ONLY_ACTIONS = [
   'xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:GetSamplingStatisticSummaries', 'ec2:DescribeAvailabilityZones',
 ];
 
+/** Services all of whose actions AWS authorizes on `*` only: a wildcard of theirs (`ssmmessages:*`) is fine on `*`. */
+const STAR_ONLY_SERVICES = ['ssmmessages'];
+
+/** An action (or wildcard) that may stand on `*`: one of the list, or any of a service that has no resources. */
+function starOnly(action: string): boolean {
+  const [service, name] = action.toLowerCase().split(':');
+  if (name === undefined) return false; // "*": everything
+  return STAR_ONLY_SERVICES.includes(service) || (!name.includes('*') && STAR_ONLY_ACTIONS.some(a => a.toLowerCase() === action.toLowerCase()));
+}
+
 function asList<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
@@ -372,7 +382,7 @@ export function permissionProblems(resources: Resources): string[] {
     for (const doc of docs) {
       for (const s of asList(doc?.Statement)) {
         if (s.Effect !== 'Allow' || !asList(s.Resource).includes('*')) continue;
-        const wide = asList(s.Action).map(String).filter(a => !STAR_ONLY_ACTIONS.some(p => actionMatches(a, p) || actionMatches(p, a) && !a.includes('*')));
+        const wide = asList(s.Action).map(String).filter(a => !starOnly(a));
         if (wide.length > 0) out.push(`${id}: allows ${wide.join(', ')} on "*"; AWS authorizes ${wide.length === 1 ? 'it' : 'them'} on a resource: name it`);
       }
     }
