@@ -311,6 +311,8 @@ describe('--per-service', () => {
     expect(validateTemplateJson(template)).toEqual([]);
     expect(r.stdout).toContain('Task definition blog-db:');
     expect(r.stdout).toContain('Task definition blog-wordpress:');
+    // what cdk destroy keeps, said at synth
+    expect(r.stdout).toMatch(/\nEFS file systems created \(kept on cdk destroy; a deploy after a destroy makes new, empty ones: to keep the data,\npass the old ones with the fileSystems prop, README "Deploying the first time, and again after cdk destroy"\):\n  \S+\n  \S+\n/);
   });
 
   test('task-definition: one request per task definition', () => {

@@ -84,6 +84,18 @@ export function summarize(assembly: cxapi.CloudAssembly, shownDir: string, ackno
       }
     }
 
+    // The file systems the stack makes stay on `cdk destroy`, and a deploy after it makes new, empty ones.
+    const fileSystems = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::EFS::FileSystem');
+    if (fileSystems.length > 0) {
+      lines.push('', 'EFS file systems created (kept on cdk destroy; a deploy after a destroy makes new, empty ones: to keep the data,');
+      lines.push('pass the old ones with the fileSystems prop, README "Deploying the first time, and again after cdk destroy"):');
+      for (const [id, f] of fileSystems) {
+        const tags: { Key: string; Value: unknown }[] = Array.isArray(f.Properties?.FileSystemTags) ? f.Properties.FileSystemTags : [];
+        const name = tags.find(t => t.Key === 'Name')?.Value;
+        lines.push(`  ${name === undefined ? id : render.text(name)}${(f as any).DeletionPolicy === 'Retain' ? '' : ' (deleted on destroy)'}`);
+      }
+    }
+
     const warnings = stack.messages.filter(m => m.level === cxapi.SynthesisMessageLevel.WARNING);
     lines.push('', warnings.length === 0 ? 'Warnings: none' : `Warnings (${warnings.length}):`);
     for (const w of warnings) lines.push(`  ${String(w.entry.data)}`);
