@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { validateTemplateJson } from './cfn-validate';
 import { creationOrderProblems, deployReadinessProblems, ecsRequestProblems, permissionProblems } from './deploy-readiness';
-import { ComposeDefinition, ComposeFargateService } from '../src';
+import { ComposeDefinition, ComposeFargateProject, ComposeFargateService } from '../src';
 
 /** A template the construct makes: one web container with a secret, logging to a group the stack makes. */
 function madeTemplate(configure?: (stack: Stack, service: ComposeFargateService) => void): any {
@@ -153,6 +153,24 @@ describe('the permissions of each container', () => {
       expect.stringMatching(/: container \S+ \(an image from ECR\) needs ecr:GetAuthorizationToken on the execution role$/),
       expect.stringMatching(/: container \S+ \(an image from ECR\) needs ecr:BatchGetImage on the execution role$/),
     ]));
+  });
+
+  test('a container that runs as a user and writes an EFS volume can write the folder its access point creates', () => {
+    const stack = new Stack(new App(), 'S');
+    new ComposeFargateProject(stack, 'App', {
+      compose: ComposeDefinition.fromYaml('services:\n  db:\n    image: postgres:16\n    user: "999:999"\n    volumes: ["pgdata:/var/lib/postgresql/data"]\nvolumes:\n  pgdata:\n', { variables: {} }),
+    });
+    const t = Template.fromStack(stack).toJSON();
+    expect(permissionProblems(t.Resources)).toEqual([]);
+    const [[, ap]] = byType(t, 'AWS::EFS::AccessPoint');
+    expect(ap.Properties.RootDirectory.CreationInfo).toEqual({ OwnerUid: '999', OwnerGid: '999', Permissions: '755' });
+    // the folder as EFS makes it without an owner: root's, 755
+    ap.Properties.RootDirectory.CreationInfo = { OwnerUid: '0', OwnerGid: '0', Permissions: '755' };
+    expect(permissionProblems(t.Resources)).toEqual([
+      expect.stringMatching(/: container db runs as 999:999 and writes volume \S+, whose access point creates its folder as 0:0 mode 755: it cannot write there$/),
+    ]);
+    ap.Properties.RootDirectory.CreationInfo = { OwnerUid: '0', OwnerGid: '999', Permissions: '775' };
+    expect(permissionProblems(t.Resources)).toEqual([]);
   });
 
   test('a statement on "*" for an action AWS authorizes on a resource is named; what AWS allows on "*" only is not', () => {

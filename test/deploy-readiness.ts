@@ -369,6 +369,7 @@ export function permissionProblems(resources: Resources): string[] {
     }
     for (const v of props.Volumes ?? []) {
       const efs = v.EFSVolumeConfiguration;
+      for (const problem of accessPointWriteProblems(resources, props.ContainerDefinitions ?? [], v)) out.push(`${id}: ${problem}`);
       if (efs?.AuthorizationConfig?.IAM !== 'ENABLED') continue;
       const target = { ids: referencedIds(efs.FilesystemId), names: typeof efs.FilesystemId === 'string' ? [efs.FilesystemId] : [] };
       const mounts = (props.ContainerDefinitions ?? []).flatMap((c: Json) => (c.MountPoints ?? []).filter((m: Json) => m.SourceVolume === v.Name));
@@ -385,6 +386,31 @@ export function permissionProblems(resources: Resources): string[] {
         const wide = asList(s.Action).map(String).filter(a => !starOnly(a));
         if (wide.length > 0) out.push(`${id}: allows ${wide.join(', ')} on "*"; AWS authorizes ${wide.length === 1 ? 'it' : 'them'} on a resource: name it`);
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * A container that writes an EFS volume through an access point of the stack, as a numeric user (`User:
+ * "999"`, `"472:0"`), can write the folder the access point creates: its owner, group or others have write
+ * permission for that user (root writes anything; an access point's PosixUser is who writes instead).
+ */
+function accessPointWriteProblems(resources: Resources, containers: Json[], volume: Json): string[] {
+  const out: string[] = [];
+  const ap = [...referencedIds(volume.EFSVolumeConfiguration?.AuthorizationConfig?.AccessPointId)].map(x => resources[x]).find(r => r?.Type === 'AWS::EFS::AccessPoint');
+  const creation = ap?.Properties?.RootDirectory?.CreationInfo;
+  if (!creation || ap?.Properties?.PosixUser) return out;
+  const mode = parseInt(String(creation.Permissions), 8);
+  for (const c of containers) {
+    if (!(c.MountPoints ?? []).some((m: Json) => m.SourceVolume === volume.Name && m.ReadOnly !== true)) continue;
+    const user = typeof c.User === 'string' ? /^(\d+)(?::(\d+))?$/.exec(c.User) : null;
+    if (!user) continue; // a user by name, or the image's own user: not known from the template
+    const [uid, gid] = [Number(user[1]), user[2] === undefined ? undefined : Number(user[2])];
+    const writes = uid === 0 || (uid === Number(creation.OwnerUid) && (mode & 0o200) !== 0)
+      || (gid !== undefined && gid === Number(creation.OwnerGid) && (mode & 0o020) !== 0) || (mode & 0o002) !== 0;
+    if (!writes) {
+      out.push(`container ${c.Name} runs as ${c.User} and writes volume ${volume.Name}, whose access point creates its folder as ${creation.OwnerUid}:${creation.OwnerGid} mode ${creation.Permissions}: it cannot write there`);
     }
   }
   return out;
