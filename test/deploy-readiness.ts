@@ -401,14 +401,14 @@ function accessPointWriteProblems(resources: Resources, containers: Json[], volu
   const ap = [...referencedIds(volume.EFSVolumeConfiguration?.AuthorizationConfig?.AccessPointId)].map(x => resources[x]).find(r => r?.Type === 'AWS::EFS::AccessPoint');
   const creation = ap?.Properties?.RootDirectory?.CreationInfo;
   if (!creation || ap?.Properties?.PosixUser) return out;
-  const mode = parseInt(String(creation.Permissions), 8);
+  // the permission digits: owner, group, others (w is 2 in each)
+  const [ownerW, groupW, othersW] = String(creation.Permissions).padStart(3, '0').slice(-3).split('').map(d => [2, 3, 6, 7].includes(Number(d)));
   for (const c of containers) {
     if (!(c.MountPoints ?? []).some((m: Json) => m.SourceVolume === volume.Name && m.ReadOnly !== true)) continue;
     const user = typeof c.User === 'string' ? /^(\d+)(?::(\d+))?$/.exec(c.User) : null;
     if (!user) continue; // a user by name, or the image's own user: not known from the template
     const [uid, gid] = [Number(user[1]), user[2] === undefined ? undefined : Number(user[2])];
-    const writes = uid === 0 || (uid === Number(creation.OwnerUid) && (mode & 0o200) !== 0)
-      || (gid !== undefined && gid === Number(creation.OwnerGid) && (mode & 0o020) !== 0) || (mode & 0o002) !== 0;
+    const writes = uid === 0 || (uid === Number(creation.OwnerUid) && ownerW) || (gid !== undefined && gid === Number(creation.OwnerGid) && groupW) || othersW;
     if (!writes) {
       out.push(`container ${c.Name} runs as ${c.User} and writes volume ${volume.Name}, whose access point creates its folder as ${creation.OwnerUid}:${creation.OwnerGid} mode ${creation.Permissions}: it cannot write there`);
     }
