@@ -408,7 +408,9 @@ function accessPointWriteProblems(resources: Resources, containers: Json[], volu
     const user = typeof c.User === 'string' ? /^(\d+)(?::(\d+))?$/.exec(c.User) : null;
     if (!user) continue; // a user by name, or the image's own user: not known from the template
     const [uid, gid] = [Number(user[1]), user[2] === undefined ? undefined : Number(user[2])];
-    const writes = uid === 0 || (uid === Number(creation.OwnerUid) && ownerW) || (gid !== undefined && gid === Number(creation.OwnerGid) && groupW) || othersW;
+    const asOwner = uid === Number(creation.OwnerUid) && ownerW;
+    const asGroup = gid !== undefined && gid === Number(creation.OwnerGid) && groupW;
+    const writes = uid === 0 || asOwner || asGroup || othersW;
     if (!writes) {
       out.push(`container ${c.Name} runs as ${c.User} and writes volume ${volume.Name}, whose access point creates its folder as ${creation.OwnerUid}:${creation.OwnerGid} mode ${creation.Permissions}: it cannot write there`);
     }
