@@ -79,7 +79,14 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
     if (!volumes.some(x => x.name === v.name)) volumes.push(v);
   };
   const dataVolume = (name: string, at: MountModel['path'], why: string): VolumePlan => {
-    if (efsMode) return { name, managedEfs: { volume: name, existing: false } };
+    if (efsMode) {
+      if (!warned.has(name)) {
+        warned.add(name);
+        problems.warn('retained-volume', at, `${name}: an EFS file system the stack makes and keeps on cdk destroy; a deploy after a destroy makes a new, empty one `
+          + '(docker compose up finds its volume again): to go on with the data, pass the old file system in the fileSystems prop (README: deploying again after cdk destroy)');
+      }
+      return { name, managedEfs: { volume: name, existing: false } };
+    }
     if (!warned.has(name)) {
       warned.add(name);
       problems.warn('ephemeral-volume', at, `${why}task storage on Fargate: its data lives only as long as the task; define it in ecs-params efs_volumes to keep it`);
