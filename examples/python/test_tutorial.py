@@ -91,9 +91,24 @@ def test_creates_an_execution_role_with_the_ecs_task_execution_policy(new_networ
     })
 
 
-def test_creates_the_log_group_tutorial(new_network):
-    new_network.resource_count_is("AWS::Logs::LogGroup", 1)
-    new_network.has_resource_properties("AWS::Logs::LogGroup", {"LogGroupName": "tutorial", "RetentionInDays": 30})
+def sdk_call(value):
+    """The SDK call a custom resource's Create property holds (JSON text, joined when it holds references)."""
+    if not isinstance(value, str):
+        value = "".join(x for x in value["Fn::Join"][1] if isinstance(x, str))
+    return json.loads(value)
+
+
+def test_creates_the_log_group_tutorial_when_missing_and_keeps_it(new_network):
+    # No AWS::Logs::LogGroup: one with a fixed name fails the next deploy after `cdk destroy` ("already exists").
+    new_network.resource_count_is("AWS::Logs::LogGroup", 0)
+    [create] = resources(new_network, "Custom::LogGroup")
+    call = sdk_call(create["Properties"]["Create"])
+    assert call["action"] == "CreateLogGroup"
+    assert call["parameters"] == {"logGroupName": "tutorial"}
+    assert call["ignoreErrorCodesMatching"] == "ResourceAlreadyExistsException"
+    assert "Delete" not in create["Properties"]
+    [retention] = resources(new_network, "Custom::LogGroupRetention")
+    assert sdk_call(retention["Properties"]["Create"])["parameters"] == {"logGroupName": "tutorial", "retentionInDays": 30}
 
 
 def test_creates_one_fargate_task_definition_with_the_container_web(new_network):
@@ -157,13 +172,17 @@ def test_uses_the_existing_ecs_task_execution_role_and_creates_none(existing):
     [task] = resources(existing, "AWS::ECS::TaskDefinition")
     arn = json.dumps(task["Properties"]["ExecutionRoleArn"])
     assert ":role/ecsTaskExecutionRole" in arn
-    # the only role is the task role CDK creates for the task definition
-    existing.resource_count_is("AWS::IAM::Role", 1)
-    existing.has_resource_properties("AWS::IAM::Role", {"ManagedPolicyArns": Match.absent()})
+    # the roles: the task role CDK creates for the task definition, and the role of the custom resources that
+    # make the log group (the imported execution role is not changed)
+    existing.resource_count_is("AWS::IAM::Role", 2)
+    existing.has_resource_properties("AWS::IAM::Role", {
+        "AssumeRolePolicyDocument": Match.object_like({"Statement": [Match.object_like({"Principal": {"Service": "ecs-tasks.amazonaws.com"}})]}),
+        "ManagedPolicyArns": Match.absent(),
+    })
 
 
 def test_still_creates_the_cluster_log_group_task_definition_and_service(existing):
-    for type_ in ("AWS::ECS::Cluster", "AWS::Logs::LogGroup", "AWS::ECS::TaskDefinition", "AWS::ECS::Service"):
+    for type_ in ("AWS::ECS::Cluster", "Custom::LogGroup", "AWS::ECS::TaskDefinition", "AWS::ECS::Service"):
         existing.resource_count_is(type_, 1)
     existing.has_resource_properties("AWS::ECS::TaskDefinition", {"Cpu": "256", "Memory": "512"})
 

@@ -100,10 +100,20 @@ class TutorialAppTest {
         }
 
         @Test
-        void createsTheLogGroupTutorial() {
-            newNetwork.resourceCountIs("AWS::Logs::LogGroup", 1);
-            newNetwork.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
-                    "LogGroupName", "tutorial", "RetentionInDays", 30));
+        void createsTheLogGroupTutorialWhenMissingAndKeepsIt() {
+            // No AWS::Logs::LogGroup: one with a fixed name fails the next deploy after `cdk destroy`.
+            newNetwork.resourceCountIs("AWS::Logs::LogGroup", 0);
+            List<Map<String, Object>> create = propertiesOf(newNetwork, "Custom::LogGroup");
+            assertEquals(1, create.size());
+            // the SDK call, as JSON text
+            String call = String.valueOf(create.get(0).get("Create"));
+            assertTrue(call.contains("\"action\":\"CreateLogGroup\""), call);
+            assertTrue(call.contains("\"parameters\":{\"logGroupName\":\"tutorial\"}"), call);
+            assertTrue(call.contains("\"ignoreErrorCodesMatching\":\"ResourceAlreadyExistsException\""), call);
+            // nothing on delete: the group and its logs stay
+            assertTrue(!create.get(0).containsKey("Delete"), String.valueOf(create.get(0)));
+            String retention = String.valueOf(propertiesOf(newNetwork, "Custom::LogGroupRetention").get(0).get("Create"));
+            assertTrue(retention.contains("\"logGroupName\":\"tutorial\",\"retentionInDays\":30"), retention);
         }
 
         @Test
@@ -172,14 +182,18 @@ class TutorialAppTest {
         void usesTheExistingEcsTaskExecutionRoleAndCreatesNone() {
             Object arn = propertiesOf(existing, "AWS::ECS::TaskDefinition").get(0).get("ExecutionRoleArn");
             assertTrue(String.valueOf(arn).contains(":role/ecsTaskExecutionRole"), String.valueOf(arn));
-            // the only role is the task role CDK creates for the task definition
-            existing.resourceCountIs("AWS::IAM::Role", 1);
-            existing.hasResourceProperties("AWS::IAM::Role", Map.of("ManagedPolicyArns", Match.absent()));
+            // the roles: the task role CDK creates for the task definition, and the role of the custom
+            // resources that make the log group (the imported execution role is not changed)
+            existing.resourceCountIs("AWS::IAM::Role", 2);
+            existing.hasResourceProperties("AWS::IAM::Role", Map.of(
+                    "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
+                            "Principal", Map.of("Service", "ecs-tasks.amazonaws.com")))))),
+                    "ManagedPolicyArns", Match.absent()));
         }
 
         @Test
         void stillCreatesTheClusterLogGroupTaskDefinitionAndService() {
-            for (String type : List.of("AWS::ECS::Cluster", "AWS::Logs::LogGroup", "AWS::ECS::TaskDefinition",
+            for (String type : List.of("AWS::ECS::Cluster", "Custom::LogGroup", "AWS::ECS::TaskDefinition",
                     "AWS::ECS::Service")) {
                 existing.resourceCountIs(type, 1);
             }
