@@ -191,9 +191,12 @@ function waitsFor(resources: Resources, id: string): Set<string> {
 export function creationOrderProblems(resources: Resources): string[] {
   const out: string[] = [];
   const of = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-  for (const [id, service] of of('AWS::ECS::Service')) {
+  const services = of('AWS::ECS::Service');
+  // What each service waits for, found once: the Service Connect rule asks it of every pair.
+  const waits = new Map(services.map(([id]) => [id, waitsFor(resources, id)]));
+  for (const [id, service] of services) {
     const props = service.Properties ?? {};
-    const before = waitsFor(resources, id);
+    const before = waits.get(id)!;
     if (Array.isArray(props.CapacityProviderStrategy) && props.CapacityProviderStrategy.length > 0) {
       const cluster = referencedIds(props.Cluster);
       const associations = of('AWS::ECS::ClusterCapacityProviderAssociations').filter(([, a]) => [...referencedIds(a.Properties?.Cluster)].some(c => cluster.has(c)));
@@ -215,8 +218,8 @@ export function creationOrderProblems(resources: Resources): string[] {
     const texts = (taskDefinition?.Properties?.ContainerDefinitions ?? []).flatMap((c: Json) => [
       ...(c.Environment ?? []).map((e: Json) => e.Value), ...asList(c.Command), ...asList(c.EntryPoint),
     ]).filter((t: Json) => typeof t === 'string') as string[];
-    for (const [otherId, other] of of('AWS::ECS::Service')) {
-      if (otherId === id || before.has(otherId) || waitsFor(resources, otherId).has(id)) continue;
+    for (const [otherId, other] of services) {
+      if (otherId === id || before.has(otherId) || waits.get(otherId)!.has(id)) continue;
       for (const endpoint of (other.Properties?.ServiceConnectConfiguration?.Services ?? []).flatMap((x: Json) => x.ClientAliases ?? [])) {
         const host = String(endpoint.DnsName).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
         const named = new RegExp(`(^|[^A-Za-z0-9._-])${host}:${endpoint.Port}(?![0-9])|://([^/@\\s]*@)?${host}(?=[:/?#\\s]|$)`);

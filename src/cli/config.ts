@@ -23,7 +23,8 @@ export interface ConfigOutput {
 export function renderConfig(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: string): ConfigOutput {
   const inputs = resolveInputs(args, env, cwd);
   const { sources, problems } = readComposeFiles(inputs.composeFiles, cwd);
-  const projectDirectory = path.resolve(cwd, args.projectDirectory ?? path.dirname(path.resolve(cwd, inputs.composeFiles[0])));
+  const firstFile = path.resolve(cwd, inputs.composeFiles[0]);
+  const projectDirectory = path.resolve(cwd, args.projectDirectory ?? path.dirname(firstFile));
   const variables = dict<string>();
   for (const [k, v] of Object.entries(env)) if (v !== undefined) variables[k] = v;
   const loaded = loadComposeProject(sources, {
@@ -38,7 +39,7 @@ export function renderConfig(args: ParsedArgs, env: NodeJS.ProcessEnv, cwd: stri
   if (declared !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(declared)) {
     problems.error(['name'], `project name ${JSON.stringify(declared)} must be lowercase letters, digits, dashes and underscores, starting with a letter or digit`);
   }
-  const projectName = inputs.projectName ?? nonEmpty(loaded!.variables.get('COMPOSE_PROJECT_NAME')) ?? declared ?? projectNameFromFolder(path.resolve(cwd, inputs.composeFiles[0]));
+  const projectName = inputs.projectName ?? nonEmpty(loaded!.variables.get('COMPOSE_PROJECT_NAME')) ?? declared ?? projectNameFromFolder(firstFile);
   const home = nonEmpty(loaded!.variables.get('HOME')) ?? os.homedir();
   const model = canonicalCompose(doc, { projectName, projectDirectory, legacy: loaded!.legacy, home }, problems);
   problems.throwIfAny();
