@@ -16,8 +16,9 @@ import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteComma
 import { addAutoScaling, addLoadBalancing } from './load-balancing';
 import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeStorage } from './options';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
+import { portMappingName, TaskPlan } from './private/plan/model';
 import { warnHostReferences } from './private/plan/names';
-import { planTask, portMappingName, TaskPlan } from './private/plan/task';
+import { planTask } from './private/plan/task';
 import { ComposeFargateError, formatProblem, Problems } from './private/problems';
 
 /**

@@ -12,7 +12,7 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget, LoadBalancerType } from './options';
 import { ECS_QUOTAS } from './private/plan/limits';
-import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan/task';
+import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan/model';
 import { DocPath, Problems } from './private/problems';
 
 /** An ECS service a load balancer may send traffic to. */

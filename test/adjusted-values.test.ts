@@ -11,7 +11,8 @@ import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams } from '../src';
 import { ECS_HEALTHCHECK_BOUNDS, FARGATE_STOP_TIMEOUT_BOUNDS } from '../src/private/plan/limits';
-import { planTask, TaskPlan } from '../src/private/plan/task';
+import { TaskPlan } from '../src/private/plan/model';
+import { planTask } from '../src/private/plan/task';
 import { formatProblem, Problems } from '../src/private/problems';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'healthcheck-bounds');

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { ComposeDefinition, EcsParams } from '../src';
 import { errorOf } from './util';
 import { smallestTaskSize } from '../src/private/fargate';
-import { planTask, TaskPlan } from '../src/private/plan/task';
+import { TaskPlan } from '../src/private/plan/model';
+import { planTask } from '../src/private/plan/task';
 import { Problems } from '../src/private/problems';
 
 

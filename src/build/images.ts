@@ -16,7 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { appendToBuiltStage, copyInstruction } from '../private/dockerfile';
 import { BuildModel } from '../private/model';
-import { ContainerPlan, ProjectFilePlan } from '../private/plan/task';
+import { ContainerPlan, ProjectFilePlan } from '../private/plan/model';
 import { within } from '../private/plan/volumes';
 
 /** The folder of the project files in a generated build context, and the Dockerfile written next to it. */

@@ -11,7 +11,7 @@ import { ComposeFargateBaseProps } from '../base-props';
 import { VolumeStorage } from '../options';
 import { NetworkParamsModel } from '../private/model';
 import { ECS_QUOTAS, tooMany } from '../private/plan/limits';
-import { holdsSensitivePort, IngressPlan, PlanSettings } from '../private/plan/task';
+import { holdsSensitivePort, IngressPlan, PlanSettings } from '../private/plan/model';
 import { formatProblem, Problems, throwAll, Warning } from '../private/problems';
 
 export const WARNING_PREFIX = 'cdk-compose-fargate';

@@ -15,7 +15,7 @@ import { containerImage } from './images';
 import { NamedLogGroup } from './log-groups';
 import { DeploymentStorage } from './storage';
 import { constructId, dict } from '../private/dict';
-import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/task';
+import { ContainerPlan, FILE_INIT_IMAGE, LogGroupPlan, portMappingName, TaskPlan } from '../private/plan/model';
 import { ValueFromSecret } from '../private/value-from-secret';
 
 /**

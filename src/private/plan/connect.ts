@@ -7,8 +7,8 @@ import { builtImage } from '../dockerfile';
 import { ServiceModel } from '../model';
 import { DocPath, formatPath, Problems, quote } from '../problems';
 import { imageNamePorts, knownImagePorts, NamedImagePorts } from './known-ports';
+import { IngressPlan, shortHash } from './model';
 import { HostReference, ServiceName } from './names';
-import { IngressPlan, shortHash } from './task';
 
 /** What a service serves to the others. */
 export interface ServedPorts {

@@ -5,8 +5,8 @@
  * secrets. Pure data and text, no CDK.
  */
 import { ComposeModel } from '../model';
+import { TaskPlan } from './model';
 import { HostReference } from './names';
-import { TaskPlan } from './task';
 
 export interface DiagramContainer {
   readonly name: string;

@@ -5,7 +5,7 @@
  */
 import { NetworkParamsModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
-import type { ContainerPlan, FileInitPlan, VolumePlan } from './task';
+import type { ContainerPlan, FileInitPlan, VolumePlan } from './model';
 
 /**
  * A container health check (ECS API HealthCheck): interval 5-300 s, timeout 2-60 s, retries 1-10,

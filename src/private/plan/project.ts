@@ -8,8 +8,9 @@
 import { ComposeModel, EcsParamsModel, ServiceModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
 import { creationOrder, planEndpoints, servedPorts } from './connect';
+import { IngressPlan, PlanSettings, portMappingName, PortMappingPlan, TaskPlan } from './model';
 import { findHostReferences, HostReference, isOneShot, serviceNames } from './names';
-import { IngressPlan, PlanSettings, planTask, portMappingName, PortMappingPlan, TaskPlan } from './task';
+import { planTask } from './task';
 import { planVolumeOwners, VolumeOwnerPlan } from './volume-owners';
 
 /** One Service Connect endpoint: clients reach `dnsName:port`. */

@@ -16,7 +16,7 @@ import { builtImage } from '../dockerfile';
 import { ServiceModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
 import { imageNamePorts, knownImagePorts } from './known-ports';
-import { ContainerPlan, VolumePlan } from './task';
+import { ContainerPlan, VolumePlan } from './model';
 
 /** One row: an image of the known-ports table (by its first repository name) and what it keeps. */
 export interface StatefulImage {

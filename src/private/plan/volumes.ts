@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { builtImage, containerPath } from '../dockerfile';
-import type { ContainerPlan, FileInitPlan, InitFilePlan, PlanInput, ProjectFilePlan, VolumePlan } from './task';
+import type { ContainerPlan, FileInitPlan, InitFilePlan, PlanInput, ProjectFilePlan, VolumePlan } from './model';
 import { EfsMountPlan, runAsUser } from './volume-owners';
 import { MountModel, ServiceModel } from '../model';
 import { Problems, quote } from '../problems';
