@@ -134,7 +134,9 @@ export interface ComposeFargateBaseProps {
   readonly maxHealthyPercent?: number;
 
   /**
-   * How long ECS ignores failing load balancer health checks of a new task. Needs a load balancer.
+   * How long ECS ignores failing load balancer health checks of a new task. Needs a load balancer
+   * (ECS refuses it for a service without one): in a ComposeFargateProject it applies to the services
+   * the load balancer sends traffic to.
    *
    * @default - 60 seconds with a load balancer
    */

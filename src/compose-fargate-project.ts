@@ -17,6 +17,9 @@ import { constructId, ownValue } from './private/dict';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { ECS_QUOTAS } from './private/plan/limits';
 import { EcsServicePlan, honouredByProject, planProject } from './private/plan/project';
+import {
+  autoScalingOf, balancedContainers, balancesNetwork, checkAutoScaling, checkGracePeriod, requestCountsFor, warnExecWithGivenTaskRole,
+} from './private/plan/service-options';
 import { Problems } from './private/problems';
 
 /** Properties of a ComposeFargateProject. */
@@ -172,6 +175,8 @@ export class ComposeFargateProject extends Construct {
         propProblems.error(['services', name], `no long-running compose service named ${JSON.stringify(name)}: the ECS services are ${plan.services.map(s => s.name).join(', ')}`);
       }
     }
+    const givenTaskRole = params?.taskRole !== undefined;
+    const balancedNames = plan ? checkProjectProps(props, plan.services, propProblems, paramsProblems, givenTaskRole) : new Set<string>();
     const documentWarnings = [...compose.warnings.filter(x => !honouredByProject(x.path)), ...(params?.warnings ?? [])];
     reportProblems(this, documentWarnings, composeProblems, paramsProblems, propProblems);
     const project = plan!;
@@ -244,7 +249,7 @@ export class ComposeFargateProject extends Construct {
             maxHealthyPercent: options.maxHealthyPercent ?? props.maxHealthyPercent ?? s.task.maxHealthyPercent ?? 200,
             capacityProviderStrategies: options.capacityProviderStrategies ?? props.capacityProviderStrategies,
             platformVersion: props.platformVersion,
-            healthCheckGracePeriod: options.healthCheckGracePeriod ?? props.healthCheckGracePeriod,
+            healthCheckGracePeriod: options.healthCheckGracePeriod ?? (balancedNames.has(s.name) ? props.healthCheckGracePeriod : undefined),
             deploymentAlarms: options.deploymentAlarms ?? props.deploymentAlarms,
             enableExecuteCommand: options.enableExecuteCommand ?? props.enableExecuteCommand,
           });
@@ -312,12 +317,7 @@ export class ComposeFargateProject extends Construct {
     for (const s of project.services) {
       const child = this.byName.get(s.name)!;
       const options = ownValue(props.services, s.name) ?? {};
-      const scaling = options.autoScaling ?? props.autoScaling ?? (s.task.autoscaling ? {
-        minCapacity: s.task.autoscaling.min,
-        maxCapacity: s.task.autoscaling.max,
-        targetCpuUtilizationPercent: s.task.autoscaling.cpu,
-        targetMemoryUtilizationPercent: s.task.autoscaling.memory,
-      } : undefined);
+      const scaling = autoScalingOf(options.autoScaling ?? props.autoScaling, s.task);
       if (scaling) child.scalableTaskCount = addAutoScaling(child.service, scaling, balancing.applicationTargetGroups.get(child.service)?.[0]);
       if (props.loadBalancer && s.task.ingress.length > 0 && !balancing.targetServices.has(child.service)) {
         Annotations.of(child).addWarningV2(`${WARNING_PREFIX}:not-published`, `${s.task.ingress[0]?.at ? `${s.task.ingress[0].at}: ` : ''}${s.name} publishes ${s.task.ingress.map(i => `${i.fromPort}/${i.protocol}`).join(', ')}, which stay closed: with loadBalancer the load balancer is the only way in; add a target for it, or reach it from the other services by name`);
@@ -409,4 +409,40 @@ export class ComposeFargateProject extends Construct {
       }
     }
   }
+}
+
+/**
+ * The props of each ECS service, checked before any resource exists, each problem at the path of the
+ * prop that holds it: `services.<name>.autoScaling...` for an option of one service, `autoScaling...`
+ * (once, naming the services it fails for) for a project-wide one.
+ */
+function checkProjectProps(
+  props: ComposeFargateProjectProps, services: EcsServicePlan[], problems: Problems, paramsProblems: Problems, givenTaskRole: boolean,
+): Set<string> {
+  const tasks = services.map(s => s.task);
+  const names = new Set(services.map(s => s.name));
+  const balanced = balancedContainers(props.loadBalancer, tasks, name => names.has(name));
+  const network = props.loadBalancer !== undefined && balancesNetwork(props.loadBalancer, [...new Set(tasks.flatMap(t => t.portProtocols))]);
+  const shared = new Problems();
+  for (const s of services) {
+    const own = ownValue(props.services, s.name);
+    const at = own?.autoScaling ? ['services', s.name, 'autoScaling'] : ['autoScaling'];
+    const scaling = autoScalingOf(own?.autoScaling ?? props.autoScaling, s.task);
+    const requests = requestCountsFor(s.name, balanced.has(s.name), props.loadBalancer, network);
+    if (scaling) checkAutoScaling(scaling, at, requests, own?.autoScaling ? problems : shared);
+    if (own?.healthCheckGracePeriod) checkGracePeriod(['services', s.name, 'healthCheckGracePeriod'], s.name, balanced.has(s.name), problems);
+  }
+  // Project-wide, it is for the services behind the load balancer (ECS refuses it for the others).
+  if (props.healthCheckGracePeriod) checkGracePeriod(['healthCheckGracePeriod'], undefined, props.loadBalancer !== undefined, problems);
+  // A project-wide prop wrong for several services is one problem: the first service's words.
+  const seen = new Set<string>();
+  for (const e of shared.errors) {
+    const key = e.path.join('.');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.error(e.path, e.message);
+  }
+  const exec = props.enableExecuteCommand === true || Object.values(props.services ?? {}).some(o => o.enableExecuteCommand === true);
+  if (exec && givenTaskRole) warnExecWithGivenTaskRole(paramsProblems);
+  return balanced;
 }

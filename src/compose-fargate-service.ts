@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
 import {
   buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, dependOnCapacityProviders, importRole, planSettings,
-  reportProblems, resolveProjectName, WARNING_PREFIX,
+  reportProblems, resolveProjectName,
 } from './build/infrastructure';
 import { DeploymentStorage } from './build/storage';
 import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
@@ -18,8 +18,11 @@ import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeS
 import { diagramOf, DiagramModel } from './private/plan/diagram';
 import { portMappingName, TaskPlan } from './private/plan/model';
 import { warnHostReferences } from './private/plan/names';
+import {
+  autoScalingOf, balancedContainers, balancesNetwork, checkAutoScaling, checkGracePeriod, requestCountsFor, warnExecWithGivenTaskRole,
+} from './private/plan/service-options';
 import { planTask } from './private/plan/task';
-import { ComposeFargateError, formatProblem, Problems } from './private/problems';
+import { ComposeFargateError, Problems } from './private/problems';
 
 /**
  * Properties of a ComposeFargateService. Everything not in the two files is a prop; props beat
@@ -152,14 +155,16 @@ export class ComposeFargateService extends Construct {
     const settings = planSettings(this, props, VolumeStorage.TASK);
     const plan = planTask({ compose, ecsParams: params, family: this.projectName, ...settings }, composeProblems, paramsProblems);
     const references = warnHostReferences(compose, composeProblems);
-    reportProblems(this, [...compose.warnings, ...(params?.warnings ?? [])], composeProblems, paramsProblems);
+    const propProblems = new Problems();
+    const behindLoadBalancer = props.loadBalancer !== undefined || (props.existingTargetGroups?.length ?? 0) > 0;
+    if (plan) checkServiceProps(props, plan, behindLoadBalancer, propProblems, paramsProblems);
+    reportProblems(this, [...compose.warnings, ...(params?.warnings ?? [])], composeProblems, paramsProblems, propProblems);
     const task = plan!;
 
     checkSecurityGroupCount(props.securityGroups);
     const infra = buildInfrastructure(this, { ...props, network: task.network });
     this.vpc = infra.vpc;
     this.cluster = infra.cluster;
-    const behindLoadBalancer = props.loadBalancer !== undefined || (props.existingTargetGroups?.length ?? 0) > 0;
     const groups = buildSecurityGroups(this, {
       given: props.securityGroups,
       network: task.network,
@@ -192,9 +197,6 @@ export class ComposeFargateService extends Construct {
     this.logGroups = logGroups.created;
 
     if (props.capacityProviderStrategies && infra.createdCluster) (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
-    if (props.healthCheckGracePeriod && !behindLoadBalancer) {
-      throw propError(['healthCheckGracePeriod'], 'ECS uses a health check grace period only with a load balancer: add loadBalancer or existingTargetGroups, or leave it out');
-    }
     this.service = new ecs.FargateService(this, 'Service', {
       serviceName: this.projectName,
       cluster: this.cluster,
@@ -214,13 +216,6 @@ export class ComposeFargateService extends Construct {
     });
     if ((props.capacityProviderStrategies?.length ?? 0) > 0) dependOnCapacityProviders(this.service, this.cluster);
     if (props.enableExecuteCommand && !task.taskRole) grantExecuteCommandLogs(built);
-    if (props.enableExecuteCommand && task.taskRole) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:exec-task-role`, formatProblem({
-        file: params?.file,
-        path: ['task_definition', 'task_role_arn'],
-        message: 'enableExecuteCommand: the task role comes from ecs-params task_role_arn and is not changed: it must allow ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel',
-      }));
-    }
     if (task.serviceDiscovery) this.enableServiceDiscovery(task, params?.file);
     if (props.serviceConnect) this.enableServiceConnect(task, props.serviceConnect, infra.createdCluster);
 
@@ -238,12 +233,7 @@ export class ComposeFargateService extends Construct {
     this.targetGroups = balancing.targetGroups;
     this.url = balancing.url;
 
-    const scaling = props.autoScaling ?? (task.autoscaling ? {
-      minCapacity: task.autoscaling.min,
-      maxCapacity: task.autoscaling.max,
-      targetCpuUtilizationPercent: task.autoscaling.cpu,
-      targetMemoryUtilizationPercent: task.autoscaling.memory,
-    } : undefined);
+    const scaling = autoScalingOf(props.autoScaling, task);
     this._diagram = diagramOf({
       model: 'task',
       services: [{ name: this.projectName, serviceName: this.projectName, task }],
@@ -331,6 +321,23 @@ export class ComposeFargateService extends Construct {
     if (sd.description !== undefined) (cloudMap.node.defaultChild as servicediscovery.CfnService).description = sd.description;
   }
 
+}
+
+/**
+ * The props checked before any resource exists: auto scaling (request counts need an Application
+ * Load Balancer target), the grace period (needs a load balancer), ECS Exec with ecs-params' role.
+ */
+function checkServiceProps(
+  props: ComposeFargateServiceProps, task: TaskPlan, behindLoadBalancer: boolean, problems: Problems, paramsProblems: Problems,
+): void {
+  const scaling = autoScalingOf(props.autoScaling, task);
+  if (scaling) {
+    const network = props.loadBalancer !== undefined && balancesNetwork(props.loadBalancer, task.portProtocols);
+    const balanced = balancedContainers(props.loadBalancer, [task], () => true).size > 0;
+    checkAutoScaling(scaling, ['autoScaling'], requestCountsFor(task.family, balanced, props.loadBalancer, network), problems);
+  }
+  if (props.healthCheckGracePeriod) checkGracePeriod(['healthCheckGracePeriod'], undefined, behindLoadBalancer, problems);
+  if (props.enableExecuteCommand && task.taskRole) warnExecWithGivenTaskRole(paramsProblems);
 }
 
 /** An error about a prop (not a document): the path names the prop. */

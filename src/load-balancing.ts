@@ -350,37 +350,11 @@ export function addLoadBalancing(scope: Construct, input: LoadBalancingInput): L
   };
 }
 
-/** Service auto scaling: targets and schedules. */
+/** Service auto scaling: targets and schedules (checked in the plan: see checkAutoScaling). */
 export function addAutoScaling(
   service: ecs.FargateService, options: AutoScalingOptions, requestTargetGroup?: elbv2.ApplicationTargetGroup,
 ): ecs.ScalableTaskCount {
-  const problems = new Problems();
-  const at = ['autoScaling'];
   const min = options.minCapacity ?? 1;
-  if (!Number.isInteger(min) || min < 0) problems.error([...at, 'minCapacity'], `expected a whole number of tasks, 0 or more, got ${min}`);
-  if (!Number.isInteger(options.maxCapacity) || options.maxCapacity < Math.max(1, min)) {
-    problems.error([...at, 'maxCapacity'], `expected a whole number of tasks, at least 1 and at least minCapacity (${min}), got ${options.maxCapacity}`);
-  }
-  for (const key of ['targetCpuUtilizationPercent', 'targetMemoryUtilizationPercent'] as const) {
-    const v = options[key];
-    if (v !== undefined && !(v > 0 && v <= 100)) problems.error([...at, key], `expected a percentage above 0 and at most 100, got ${v}`);
-  }
-  if (options.requestsPerTarget !== undefined) {
-    if (!requestTargetGroup) problems.error([...at, 'requestsPerTarget'], 'request counts come from an Application Load Balancer: add loadBalancer (type APPLICATION)');
-    else if (!(options.requestsPerTarget > 0)) problems.error([...at, 'requestsPerTarget'], `expected a number above 0, got ${options.requestsPerTarget}`);
-  }
-  (options.schedules ?? []).forEach((s, i) => {
-    if (s.minCapacity === undefined && s.maxCapacity === undefined) {
-      problems.error([...at, 'schedules', i], 'a schedule changes minCapacity, maxCapacity or both: give at least one');
-    } else if (s.minCapacity !== undefined && s.maxCapacity !== undefined && s.minCapacity > s.maxCapacity) {
-      problems.error([...at, 'schedules', i], `minCapacity (${s.minCapacity}) is above maxCapacity (${s.maxCapacity})`);
-    }
-    for (const key of ['minCapacity', 'maxCapacity'] as const) {
-      const v = s[key];
-      if (v !== undefined && (!Number.isInteger(v) || v < 0)) problems.error([...at, 'schedules', i, key], `expected a whole number of tasks, 0 or more, got ${v}`);
-    }
-  });
-  problems.throwIfAny();
   const scaling = service.autoScaleTaskCount({ minCapacity: min, maxCapacity: options.maxCapacity });
   const cooldowns = {
     scaleInCooldown: options.scaleInCooldown ?? Duration.minutes(5),

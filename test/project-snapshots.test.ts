@@ -151,8 +151,11 @@ describe('props through both constructs', () => {
       loadBalancer: { targets: [{ service: 'proxy', containerPort: 80 }] },
       desiredCount: 2,
       services: {
-        proxy: { desiredCount: 3, autoScaling: { maxCapacity: 5, requestsPerTarget: 50 }, enableExecuteCommand: true },
-        backend: { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }], minHealthyPercent: 0, healthCheckGracePeriod: Duration.seconds(30) },
+        proxy: {
+          desiredCount: 3, autoScaling: { maxCapacity: 5, requestsPerTarget: 50 },
+          enableExecuteCommand: true, healthCheckGracePeriod: Duration.seconds(30),
+        },
+        backend: { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }], minHealthyPercent: 0 },
       },
     }))).toMatchSnapshot();
   });

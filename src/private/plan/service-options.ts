@@ -1,0 +1,92 @@
+/**
+ * The props of an ECS service, checked in the plan, before any resource exists, the same way for
+ * both constructs: auto scaling, the health check grace period, ECS Exec with a role from
+ * ecs-params. Every problem is collected with the path of the prop that holds it
+ * (`services.web.autoScaling.maxCapacity` for a project's per-service options). Pure: the props
+ * are read through their types only.
+ */
+import type { AutoScalingOptions, LoadBalancerOptions, LoadBalancerTarget } from '../../options';
+import { DocPath, Problems } from '../problems';
+import { TaskPlan } from './model';
+
+/** The load balancer type the props and the compose file choose: the prop, else Docker's x-aws-protocol, else Application. */
+export function balancesNetwork(options: LoadBalancerOptions, protocols: string[]): boolean {
+  // LoadBalancerType is an enum of the public API (not imported here: the plan has no CDK at run time).
+  if (options.loadBalancerType !== undefined) return String(options.loadBalancerType) === 'NETWORK';
+  return protocols.length > 0 && protocols.every(p => p === 'tcp' || p === 'udp' || p === 'tls');
+}
+
+/**
+ * The containers a load balancer sends traffic to: its targets, else every port published over
+ * TCP (any protocol for a Network Load Balancer), as the load balancer builds them.
+ */
+export function balancedContainers(options: LoadBalancerOptions | undefined, tasks: TaskPlan[], targetable: (name: string) => boolean): Set<string> {
+  if (!options) return new Set();
+  const network = balancesNetwork(options, [...new Set(tasks.flatMap(t => t.portProtocols))]);
+  const given: Pick<LoadBalancerTarget, 'service'>[] = options.targets ?? tasks.flatMap(t => t.containers)
+    .filter(c => targetable(c.name) && c.portMappings.some(p => !p.exposed && p.containerPort === p.containerPortEnd && (network || p.protocol === 'tcp')))
+    .map(c => ({ service: c.name }));
+  return new Set(given.map(t => t.service));
+}
+
+/** Auto scaling: capacities, utilization targets, request counts (they need an Application Load Balancer target) and schedules. */
+export function checkAutoScaling(
+  options: AutoScalingOptions, at: DocPath, requestCounts: { readonly ok: boolean; readonly why: string }, problems: Problems,
+): void {
+  const min = options.minCapacity ?? 1;
+  if (!Number.isInteger(min) || min < 0) problems.error([...at, 'minCapacity'], `expected a whole number of tasks, 0 or more, got ${min}`);
+  if (!Number.isInteger(options.maxCapacity) || options.maxCapacity < Math.max(1, min)) {
+    problems.error([...at, 'maxCapacity'], `expected a whole number of tasks, at least 1 and at least minCapacity (${min}), got ${options.maxCapacity}`);
+  }
+  for (const key of ['targetCpuUtilizationPercent', 'targetMemoryUtilizationPercent'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(v > 0 && v <= 100)) problems.error([...at, key], `expected a percentage above 0 and at most 100, got ${v}`);
+  }
+  if (options.requestsPerTarget !== undefined) {
+    if (!requestCounts.ok) problems.error([...at, 'requestsPerTarget'], requestCounts.why);
+    else if (!(options.requestsPerTarget > 0)) problems.error([...at, 'requestsPerTarget'], `expected a number above 0, got ${options.requestsPerTarget}`);
+  }
+  (options.schedules ?? []).forEach((s, i) => {
+    if (s.minCapacity === undefined && s.maxCapacity === undefined) {
+      problems.error([...at, 'schedules', i], 'a schedule changes minCapacity, maxCapacity or both: give at least one');
+    } else if (s.minCapacity !== undefined && s.maxCapacity !== undefined && s.minCapacity > s.maxCapacity) {
+      problems.error([...at, 'schedules', i], `minCapacity (${s.minCapacity}) is above maxCapacity (${s.maxCapacity})`);
+    }
+    for (const key of ['minCapacity', 'maxCapacity'] as const) {
+      const v = s[key];
+      if (v !== undefined && (!Number.isInteger(v) || v < 0)) problems.error([...at, 'schedules', i, key], `expected a whole number of tasks, 0 or more, got ${v}`);
+    }
+  });
+}
+
+/** The request-count rule of an ECS service: it needs a target group of an Application Load Balancer. */
+export function requestCountsFor(
+  service: string, balanced: boolean, loadBalancer: LoadBalancerOptions | undefined, network: boolean,
+): { ok: boolean; why: string } {
+  if (!loadBalancer || network) return { ok: false, why: 'request counts come from an Application Load Balancer: add loadBalancer (type APPLICATION)' };
+  return { ok: balanced, why: `request counts come from an Application Load Balancer target: ${service} is not one of loadBalancer's targets; add it, or scale ${service} on CPU or memory` };
+}
+
+/** ECS uses a health check grace period only for a service behind a load balancer. */
+export function checkGracePeriod(at: DocPath, service: string | undefined, behindLoadBalancer: boolean, problems: Problems): void {
+  if (behindLoadBalancer) return;
+  problems.error(at, `ECS uses a health check grace period only with a load balancer${service !== undefined ? `, and ${service} is not one of its targets` : ''}: add loadBalancer or existingTargetGroups${service !== undefined ? ' (a target for it)' : ''}, or leave it out`);
+}
+
+/** ECS Exec with the task role of ecs-params: the role is not changed, so it must allow the SSM channels itself. */
+export function warnExecWithGivenTaskRole(problems: Problems): void {
+  problems.warn('exec-task-role', ['task_definition', 'task_role_arn'],
+    'enableExecuteCommand: the task role comes from ecs-params task_role_arn and is not changed: it must allow ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel');
+}
+
+/** The auto scaling of an ECS service: the props', else the compose file's `deploy.x-aws-autoscaling`. */
+export function autoScalingOf(given: AutoScalingOptions | undefined, task: TaskPlan): AutoScalingOptions | undefined {
+  if (given) return given;
+  const fromFile = task.autoscaling;
+  return fromFile ? {
+    minCapacity: fromFile.min,
+    maxCapacity: fromFile.max,
+    targetCpuUtilizationPercent: fromFile.cpu,
+    targetMemoryUtilizationPercent: fromFile.memory,
+  } : undefined;
+}
