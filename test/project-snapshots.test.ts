@@ -152,8 +152,10 @@ describe('props through both constructs', () => {
       desiredCount: 2,
       services: {
         proxy: {
-          desiredCount: 3, autoScaling: { maxCapacity: 5, requestsPerTarget: 50 },
-          enableExecuteCommand: true, healthCheckGracePeriod: Duration.seconds(30),
+          desiredCount: 3,
+          autoScaling: { maxCapacity: 5, requestsPerTarget: 50 },
+          enableExecuteCommand: true,
+          healthCheckGracePeriod: Duration.seconds(30),
         },
         backend: { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }], minHealthyPercent: 0 },
       },
