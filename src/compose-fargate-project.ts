@@ -428,8 +428,10 @@ function checkProjectProps(
     const own = ownValue(props.services, s.name);
     const at = own?.autoScaling ? ['services', s.name, 'autoScaling'] : ['autoScaling'];
     const scaling = autoScalingOf(own?.autoScaling ?? props.autoScaling, s.task);
-    const requests = requestCountsFor(s.name, balanced.has(s.name), props.loadBalancer, network);
-    if (scaling) checkAutoScaling(scaling, at, requests, own?.autoScaling ? problems : shared);
+    if (scaling) {
+      const requests = requestCountsFor(s.name, balanced.has(s.name), props.loadBalancer, network);
+      checkAutoScaling(scaling, at, requests, own?.autoScaling ? problems : shared);
+    }
     if (own?.healthCheckGracePeriod) checkGracePeriod(['services', s.name, 'healthCheckGracePeriod'], s.name, balanced.has(s.name), problems);
   }
   // Project-wide, it is for the services behind the load balancer (ECS refuses it for the others).

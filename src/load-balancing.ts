@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget, LoadBalancerType } from './options';
 import { ECS_QUOTAS } from './private/plan/limits';
 import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan/model';
+import { balancesNetwork, defaultTargets } from './private/plan/service-options';
 import { DocPath, Problems } from './private/problems';
 
 /** An ECS service a load balancer may send traffic to. */
@@ -72,9 +73,7 @@ function endpointUrl(e: Endpoint, host: string): string {
 
 /** The load balancer type: the prop, else Docker's x-aws-protocol, else Application. */
 function balancerType(options: LoadBalancerOptions, protocols: string[]): LoadBalancerType {
-  if (options.loadBalancerType) return options.loadBalancerType;
-  if (protocols.length > 0 && protocols.every(p => p === 'tcp' || p === 'udp' || p === 'tls')) return LoadBalancerType.NETWORK;
-  return LoadBalancerType.APPLICATION;
+  return balancesNetwork(options, protocols) ? LoadBalancerType.NETWORK : LoadBalancerType.APPLICATION;
 }
 
 /** Check a target against the containers: it must name a compose service that publishes the port. */
@@ -101,10 +100,8 @@ function resolveTargets(
     if (hostPort !== undefined) return tls && hostPort === 80 && type === LoadBalancerType.APPLICATION ? 443 : hostPort;
     return type === LoadBalancerType.NETWORK ? containerPort : tls ? 443 : 80;
   };
-  const given: LoadBalancerTarget[] = options.targets ?? services.flatMap(s => s.task.containers.filter(c => s.targetable.includes(c.name)))
-    .flatMap(c => c.portMappings
-      .filter(p => !p.exposed && p.containerPort === p.containerPortEnd && (type === LoadBalancerType.NETWORK || p.protocol === 'tcp'))
-      .map(p => ({ service: c.name, containerPort: p.containerPort })));
+  const given: LoadBalancerTarget[] = options.targets ??
+    defaultTargets(services.flatMap(s => s.task.containers.filter(c => s.targetable.includes(c.name))), type === LoadBalancerType.NETWORK);
   if (given.length === 0) {
     problems.error(['loadBalancer', 'targets'], 'nothing to balance: the compose file publishes no port; list targets or publish one under a service\'s ports');
   }

@@ -7,7 +7,7 @@
  */
 import type { AutoScalingOptions, LoadBalancerOptions, LoadBalancerTarget } from '../../options';
 import { DocPath, Problems } from '../problems';
-import { TaskPlan } from './model';
+import { ContainerPlan, TaskPlan } from './model';
 
 /** The load balancer type the props and the compose file choose: the prop, else Docker's x-aws-protocol, else Application. */
 export function balancesNetwork(options: LoadBalancerOptions, protocols: string[]): boolean {
@@ -17,15 +17,20 @@ export function balancesNetwork(options: LoadBalancerOptions, protocols: string[
 }
 
 /**
- * The containers a load balancer sends traffic to: its targets, else every port published over
- * TCP (any protocol for a Network Load Balancer), as the load balancer builds them.
+ * The targets a load balancer without a `targets` list gets: every single port published over TCP
+ * (any protocol for a Network Load Balancer) by the containers it may name.
  */
+export function defaultTargets(containers: ContainerPlan[], network: boolean): Pick<LoadBalancerTarget, 'service' | 'containerPort'>[] {
+  return containers.flatMap(c => c.portMappings
+    .filter(p => !p.exposed && p.containerPort === p.containerPortEnd && (network || p.protocol === 'tcp'))
+    .map(p => ({ service: c.name, containerPort: p.containerPort })));
+}
+
+/** The containers a load balancer sends traffic to: its targets, else the default ones (defaultTargets). */
 export function balancedContainers(options: LoadBalancerOptions | undefined, tasks: TaskPlan[], targetable: (name: string) => boolean): Set<string> {
   if (!options) return new Set();
   const network = balancesNetwork(options, [...new Set(tasks.flatMap(t => t.portProtocols))]);
-  const given: Pick<LoadBalancerTarget, 'service'>[] = options.targets ?? tasks.flatMap(t => t.containers)
-    .filter(c => targetable(c.name) && c.portMappings.some(p => !p.exposed && p.containerPort === p.containerPortEnd && (network || p.protocol === 'tcp')))
-    .map(c => ({ service: c.name }));
+  const given = options.targets ?? defaultTargets(tasks.flatMap(t => t.containers).filter(c => targetable(c.name)), network);
   return new Set(given.map(t => t.service));
 }
 
