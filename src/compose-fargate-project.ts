@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,20 +7,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
-import { buildExecutionRole, buildInfrastructure, buildSecurityGroups, dependOnCapacityProviders, importRole, planSettings, portOf, reportProblems, resolveProjectName, WARNING_PREFIX } from './build/infrastructure';
-import { DeploymentStorage } from './build/storage';
-import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
 import { ComposeServiceOptions, IComposeProjectService } from './compose-project-service';
-import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
 import { AutoScalingOptions, VolumeStorage } from './options';
-import { constructId, ownValue } from './private/dict';
+import { constructId } from './private/dict';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
+import { EcsServicePlan, planEcsServices } from './private/plan/ecs-service';
 import { ECS_QUOTAS } from './private/plan/limits';
-import { EcsServicePlan, honouredByProject, planProject } from './private/plan/project';
-import {
-  autoScalingOf, balancedContainers, balancesNetwork, checkAutoScaling, checkGracePeriod, requestCountsFor, warnExecWithGivenTaskRole,
-} from './private/plan/service-options';
+import { balancerPicture } from './private/plan/load-balancing';
+import { dnsLabel, projectNameOf } from './private/plan/names';
+import { honouredByProject, planProject, ProjectServicePlan } from './private/plan/project';
+import { checkDeployment } from './private/plan/service-options';
 import { Problems } from './private/problems';
+import { buildEcsService, DeploymentResources } from './resources/ecs-service';
+import { buildExecutionRole, buildInfrastructure, hasVpc, importRole, planSettings, portOf, reportProblems } from './resources/infrastructure';
+import { addAutoScaling, buildLoadBalancing } from './resources/load-balancer';
+import { DeploymentStorage } from './resources/storage';
+import { BuiltTask, LogGroupRegistry, scopeExecuteCommandLogs } from './resources/task';
 
 /** Properties of a ComposeFargateProject. */
 export interface ComposeFargateProjectProps extends ComposeFargateBaseProps {
@@ -55,7 +57,7 @@ export interface ComposeFargateProjectProps extends ComposeFargateBaseProps {
   readonly serviceConnectNamespace?: servicediscovery.INamespace;
 }
 
-/** The construct behind IComposeProjectService: made by the project only. */
+/** The construct behind IComposeProjectService: made by the project only, from its plan. */
 class ProjectService extends Construct implements IComposeProjectService {
   public readonly composeServiceName: string;
   public readonly service: ecs.FargateService;
@@ -66,27 +68,21 @@ class ProjectService extends Construct implements IComposeProjectService {
   public scalableTaskCount?: ecs.ScalableTaskCount;
   private readonly containers: Map<string, ecs.ContainerDefinition>;
 
-  constructor(scope: Construct, composeServiceName: string, parts: ProjectServiceParts) {
-    super(scope, constructId(composeServiceName));
-    this.composeServiceName = composeServiceName;
-    this.taskDefinition = parts.build(this).taskDefinition;
+  constructor(scope: Construct, plan: EcsServicePlan, shared: DeploymentResources) {
+    super(scope, constructId(plan.key));
+    this.composeServiceName = plan.key;
+    const built = buildEcsService(this, plan, shared);
+    this.taskDefinition = built.task.taskDefinition;
     this.taskRole = this.taskDefinition.taskRole;
     this.executionRole = this.taskDefinition.executionRole!;
-    this.containers = parts.containers;
-    const made = parts.service(this);
-    this.service = made.service;
-    this.securityGroup = made.securityGroup;
+    this.containers = built.task.containers;
+    this.service = built.service;
+    this.securityGroup = built.securityGroup;
   }
 
   public findContainer(name: string): ecs.ContainerDefinition | undefined {
     return this.containers.get(name);
   }
-}
-
-interface ProjectServiceParts {
-  readonly containers: Map<string, ecs.ContainerDefinition>;
-  readonly build: (scope: Construct) => BuiltTask;
-  readonly service: (scope: Construct) => { service: ecs.FargateService; securityGroup?: ec2.ISecurityGroup };
 }
 
 /**
@@ -160,29 +156,38 @@ export class ComposeFargateProject extends Construct {
     scopeExecuteCommandLogs(this);
     const compose = props.compose._model;
     const params = props.ecsParams?._model;
-    this.projectName = resolveProjectName(props.projectName, compose.name, id);
+    const network = params?.network;
 
+    // The plan: every problem of the files and the props, at once, before any resource exists.
     const composeProblems = new Problems(compose.file);
     const paramsProblems = new Problems(params?.file);
     const propProblems = new Problems();
+    this.projectName = projectNameOf(props.projectName, Token.isUnresolved(props.projectName), compose.name, id, propProblems);
     const settings = planSettings(this, props, VolumeStorage.EFS);
     const percentsGivenFor = Object.entries(props.services ?? {})
       .filter(([, o]) => o.minHealthyPercent !== undefined || o.maxHealthyPercent !== undefined).map(([name]) => name);
-    const input = { compose, ecsParams: params, projectName: this.projectName, ...settings, percentsGivenFor };
-    const plan = planProject(input, composeProblems, paramsProblems);
-    for (const name of Object.keys(props.services ?? {})) {
-      if (plan && !plan.services.some(s => s.name === name)) {
-        propProblems.error(['services', name], `no long-running compose service named ${JSON.stringify(name)}: the ECS services are ${plan.services.map(s => s.name).join(', ')}`);
-      }
-    }
-    const givenTaskRole = params?.taskRole !== undefined;
-    const balancedNames = plan ? checkProjectProps(props, plan.services, propProblems, paramsProblems, givenTaskRole) : new Set<string>();
+    const projectInput = { compose, ecsParams: params, projectName: this.projectName, ...settings, percentsGivenFor };
+    const project = planProject(projectInput, composeProblems, paramsProblems);
+    const vpcKnown = hasVpc({ ...props, network });
+    const collectors = { compose: composeProblems, params: paramsProblems, props: propProblems };
+    const plan = project && planEcsServices(project.services.map(s => ({
+      key: s.name,
+      serviceName: s.serviceName,
+      task: s.task,
+      desiredCount: s.desiredCount,
+      targetable: [s.name],
+      securityGroupDescription: `${this.projectName}/${s.name}: published ports and the project services that reach it`,
+      // Every service is a Service Connect client; one that answers on ports is a server too, under each of its names.
+      serviceConnect: { endpoints: s.endpoints.length > 0 ? s.endpoints : undefined },
+    })), { props, perService: props.services, hasVpc: vpcKnown }, collectors);
+    const tasks = [...project?.services ?? [], ...project?.standaloneTasks ?? []].map(s => s.task);
+    checkDeployment({ hasVpc: vpcKnown }, tasks, propProblems, paramsProblems);
     const documentWarnings = [...compose.warnings.filter(x => !honouredByProject(x.path)), ...(params?.warnings ?? [])];
     reportProblems(this, documentWarnings, composeProblems, paramsProblems, propProblems);
-    const project = plan!;
-    const network = params?.network;
-    this.serviceNames = project.services.map(s => s.name);
+    const { services, loadBalancing } = plan!;
+    this.serviceNames = services.map(s => s.key);
 
+    // The resources, as planned.
     const infra = buildInfrastructure(this, { ...props, network });
     this.vpc = infra.vpc;
     this.cluster = infra.cluster;
@@ -194,134 +199,72 @@ export class ComposeFargateProject extends Construct {
       fileSystems: props.fileSystems,
       secrets: props.secrets,
       projectName: this.projectName,
-      volumeOwners: project.volumeOwners,
+      volumeOwners: project!.volumeOwners,
     });
     const taskRole = params?.taskRole ? importRole(this, 'TaskRole', params.taskRole, this.cluster) : undefined;
     const retention = props.logRetention ?? (compose.logsRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const logGroups = new LogGroupRegistry(this, retention, props.createLogGroups !== false);
     this.logGroups = logGroups.created;
+    const namespaceName = `${dnsLabel(this.projectName)}.local`;
     this.namespace = props.serviceConnectNamespace ?? (infra.createdCluster
       ? (this.cluster as ecs.Cluster).addDefaultCloudMapNamespace({
-        name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.local`,
+        name: namespaceName,
         type: servicediscovery.NamespaceType.HTTP,
         useForServiceConnect: true,
       })
       // A given cluster may hold other projects: this one gets a namespace of its own, so names do not collide.
-      : new servicediscovery.HttpNamespace(this, 'Namespace', {
-        name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.local`,
-      }));
-    const usesSpot = (props.capacityProviderStrategies?.length ?? 0) > 0 ||
-      Object.values(props.services ?? {}).some(o => (o.capacityProviderStrategies?.length ?? 0) > 0);
-    if (usesSpot && infra.createdCluster) (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
-    const taskOptions = (scope: Construct) => ({
-      executionRole: sharedExecutionRole ?? buildExecutionRole(scope, undefined, this.cluster), taskRole, logGroups, namePorts: true, storage,
-    });
-    const behindLoadBalancer = props.loadBalancer !== undefined;
-
-    for (const s of project.services) {
-      const options = ownValue(props.services, s.name) ?? {};
-      let built: BuiltTask | undefined;
-      const containers = new Map<string, ecs.ContainerDefinition>();
-      const child = new ProjectService(this, s.name, {
-        containers,
-        build: scope => {
-          built = new BuiltTask(scope, s.task, taskOptions(scope));
-          built.containers.forEach((c, k) => containers.set(k, c));
-          return built;
-        },
-        service: scope => {
-          const groups = buildSecurityGroups(scope, {
-            network,
-            vpc: this.vpc,
-            description: `${this.projectName}/${s.name}: published ports and the project services that reach it`,
-            ingress: behindLoadBalancer ? [] : s.task.ingress,
-          });
-          const service = new ecs.FargateService(scope, 'Service', {
-            serviceName: s.serviceName,
-            cluster: this.cluster,
-            taskDefinition: built!.taskDefinition,
-            desiredCount: options.desiredCount ?? props.desiredCount ?? s.desiredCount ?? 1,
-            assignPublicIp: infra.assignPublicIp,
-            vpcSubnets: infra.vpcSubnets,
-            securityGroups: groups.securityGroups,
-            circuitBreaker: props.circuitBreaker ?? { enable: true, rollback: true },
-            minHealthyPercent: options.minHealthyPercent ?? props.minHealthyPercent ?? s.task.minHealthyPercent ?? 100,
-            maxHealthyPercent: options.maxHealthyPercent ?? props.maxHealthyPercent ?? s.task.maxHealthyPercent ?? 200,
-            capacityProviderStrategies: options.capacityProviderStrategies ?? props.capacityProviderStrategies,
-            platformVersion: props.platformVersion,
-            healthCheckGracePeriod: options.healthCheckGracePeriod ?? (balancedNames.has(s.name) ? props.healthCheckGracePeriod : undefined),
-            deploymentAlarms: options.deploymentAlarms ?? props.deploymentAlarms,
-            enableExecuteCommand: options.enableExecuteCommand ?? props.enableExecuteCommand,
-          });
-          const strategies = options.capacityProviderStrategies ?? props.capacityProviderStrategies ?? [];
-          if (strategies.length > 0) dependOnCapacityProviders(service, this.cluster);
-          if ((options.enableExecuteCommand ?? props.enableExecuteCommand) && !params?.taskRole) grantExecuteCommandLogs(built!);
-          // Every service is a Service Connect client; one that answers on ports is a server too, under each of its names.
-          service.enableServiceConnect({
-            namespace: this.namespace.namespaceArn,
-            services: s.endpoints.length > 0 ? s.endpoints.map(e => ({
-              portMappingName: e.portMappingName, dnsName: e.dnsName, port: e.port, discoveryName: e.discoveryName,
-            })) : undefined,
-          });
-          if (groups.useVpcDefault) {
-            (service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
-          }
-          storage.admit(service, s.task.managedEfsGrants.map(g => g.volume));
-          return { service, securityGroup: groups.created };
-        },
-      });
-      this.byName.set(s.name, child);
+      : new servicediscovery.HttpNamespace(this, 'Namespace', { name: namespaceName }));
+    if (infra.createdCluster && services.some(s => (s.capacityProviderStrategies?.length ?? 0) > 0)) {
+      (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
     }
-    for (const s of project.services) {
+    const shared: DeploymentResources = {
+      infrastructure: infra,
+      logGroups,
+      storage,
+      executionRole: sharedExecutionRole,
+      taskRole,
+      network,
+      circuitBreaker: props.circuitBreaker,
+      platformVersion: props.platformVersion,
+      serviceConnectNamespace: this.namespace.namespaceArn,
+    };
+    for (const s of services) this.byName.set(s.key, new ProjectService(this, s, shared));
+    for (const s of project!.services) {
       const child = this.byName.get(s.name)!;
       // depends_on: the ECS service is created after the services it needs are stable.
       for (const other of s.after) child.service.node.addDependency(this.byName.get(other)!.service);
     }
-    this.connectNetworks(project.services);
-    for (const s of project.services) {
+    this.connectNetworks(project!.services);
+    for (const s of project!.services) {
       for (const c of s.task.containers) {
-        const oneShot = !c.addedLogRouter && c.name !== s.name && project.services.every(x => x.name !== c.name);
+        const oneShot = !c.addedLogRouter && c.name !== s.name && project!.services.every(x => x.name !== c.name);
         if (oneShot) this.hosts.set(c.name, [...(this.hosts.get(c.name) ?? []), s.name]);
       }
     }
-    for (const t of project.standaloneTasks) {
+    for (const t of project!.standaloneTasks) {
       const scope = new Construct(this, constructId(t.name));
-      this.oneShots.set(t.name, new BuiltTask(scope, t.task, taskOptions(scope)).taskDefinition);
+      this.oneShots.set(t.name, new BuiltTask(scope, t.task, {
+        executionRole: sharedExecutionRole ?? buildExecutionRole(scope, undefined, this.cluster), taskRole, logGroups, namePorts: true, storage,
+      }).taskDefinition);
     }
 
-    const balanced: BalancedService[] = project.services.map(s => ({
-      service: this.byName.get(s.name)!.service,
-      task: s.task,
-      targetable: [s.name],
-      securityGroup: this.byName.get(s.name)!.securityGroup,
-    }));
-    const balancing = addLoadBalancing(this, {
-      vpc: this.vpc,
-      services: balanced,
-      loadBalancer: props.loadBalancer,
-      existingTargetGroups: [],
-      portProtocols: [...new Set(project.services.flatMap(s => s.task.portProtocols))],
-    });
+    const balancing = buildLoadBalancing(this, loadBalancing!, props.loadBalancer,
+      new Map([...this.byName].map(([name, child]) => [name, { service: child.service, securityGroup: child.securityGroup }])), this.vpc);
     this._diagram = diagramOf({
       model: 'project',
-      services: project.services,
+      services: project!.services,
       compose,
-      references: project.references,
-      balancer: balancing.picture,
+      references: project!.references,
+      balancer: balancerPicture(loadBalancing),
       closed: (network?.securityGroups.length ?? 0) > 0,
     });
     this.applicationLoadBalancer = balancing.applicationLoadBalancer;
     this.networkLoadBalancer = balancing.networkLoadBalancer;
     this.targetGroups = balancing.targetGroups;
     this.url = balancing.url;
-    for (const s of project.services) {
-      const child = this.byName.get(s.name)!;
-      const options = ownValue(props.services, s.name) ?? {};
-      const scaling = autoScalingOf(options.autoScaling ?? props.autoScaling, s.task);
-      if (scaling) child.scalableTaskCount = addAutoScaling(child.service, scaling, balancing.applicationTargetGroups.get(child.service)?.[0]);
-      if (props.loadBalancer && s.task.ingress.length > 0 && !balancing.targetServices.has(child.service)) {
-        Annotations.of(child).addWarningV2(`${WARNING_PREFIX}:not-published`, `${s.task.ingress[0]?.at ? `${s.task.ingress[0].at}: ` : ''}${s.name} publishes ${s.task.ingress.map(i => `${i.fromPort}/${i.protocol}`).join(', ')}, which stay closed: with loadBalancer the load balancer is the only way in; add a target for it, or reach it from the other services by name`);
-      }
+    for (const s of services) {
+      const child = this.byName.get(s.key)!;
+      if (s.autoScaling) child.scalableTaskCount = addAutoScaling(child.service, s.autoScaling, balancing.requestTargetGroups.get(s.key));
     }
   }
 
@@ -358,7 +301,7 @@ export class ComposeFargateProject extends Construct {
    * services on one network would otherwise need 380 rules). A service on more networks than ECS
    * lets it carry groups for is admitted by its own group instead.
    */
-  private connectNetworks(services: EcsServicePlan[]): void {
+  private connectNetworks(services: ProjectServicePlan[]): void {
     const own = (name: string) => this.byName.get(name)!.securityGroup as ec2.SecurityGroup | undefined;
     const created = services.filter(s => own(s.name) !== undefined);
     const shared = new Map<string, string[]>();
@@ -409,42 +352,4 @@ export class ComposeFargateProject extends Construct {
       }
     }
   }
-}
-
-/**
- * The props of each ECS service, checked before any resource exists, each problem at the path of the
- * prop that holds it: `services.<name>.autoScaling...` for an option of one service, `autoScaling...`
- * (once, naming the services it fails for) for a project-wide one.
- */
-function checkProjectProps(
-  props: ComposeFargateProjectProps, services: EcsServicePlan[], problems: Problems, paramsProblems: Problems, givenTaskRole: boolean,
-): Set<string> {
-  const tasks = services.map(s => s.task);
-  const names = new Set(services.map(s => s.name));
-  const balanced = balancedContainers(props.loadBalancer, tasks, name => names.has(name));
-  const network = props.loadBalancer !== undefined && balancesNetwork(props.loadBalancer, [...new Set(tasks.flatMap(t => t.portProtocols))]);
-  const shared = new Problems();
-  for (const s of services) {
-    const own = ownValue(props.services, s.name);
-    const at = own?.autoScaling ? ['services', s.name, 'autoScaling'] : ['autoScaling'];
-    const scaling = autoScalingOf(own?.autoScaling ?? props.autoScaling, s.task);
-    if (scaling) {
-      const requests = requestCountsFor(s.name, balanced.has(s.name), props.loadBalancer, network);
-      checkAutoScaling(scaling, at, requests, own?.autoScaling ? problems : shared);
-    }
-    if (own?.healthCheckGracePeriod) checkGracePeriod(['services', s.name, 'healthCheckGracePeriod'], s.name, balanced.has(s.name), problems);
-  }
-  // Project-wide, it is for the services behind the load balancer (ECS refuses it for the others).
-  if (props.healthCheckGracePeriod) checkGracePeriod(['healthCheckGracePeriod'], undefined, props.loadBalancer !== undefined, problems);
-  // A project-wide prop wrong for several services is one problem: the first service's words.
-  const seen = new Set<string>();
-  for (const e of shared.errors) {
-    const key = e.path.join('.');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    problems.error(e.path, e.message);
-  }
-  const exec = props.enableExecuteCommand === true || Object.values(props.services ?? {}).some(o => o.enableExecuteCommand === true);
-  if (exec && givenTaskRole) warnExecWithGivenTaskRole(paramsProblems);
-  return balanced;
 }

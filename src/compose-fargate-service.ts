@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,22 +7,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ComposeFargateBaseProps } from './base-props';
-import {
-  buildExecutionRole, buildInfrastructure, buildSecurityGroups, checkSecurityGroupCount, dependOnCapacityProviders, importRole, planSettings,
-  reportProblems, resolveProjectName,
-} from './build/infrastructure';
-import { DeploymentStorage } from './build/storage';
-import { BuiltTask, grantExecuteCommandLogs, LogGroupRegistry, scopeExecuteCommandLogs } from './build/task';
-import { addAutoScaling, addLoadBalancing } from './load-balancing';
 import { AutoScalingOptions, ExistingTargetGroup, ServiceConnectOptions, VolumeStorage } from './options';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
-import { portMappingName, TaskPlan } from './private/plan/model';
-import { warnHostReferences } from './private/plan/names';
-import {
-  autoScalingOf, balancedContainers, balancesNetwork, checkAutoScaling, checkGracePeriod, requestCountsFor, warnExecWithGivenTaskRole,
-} from './private/plan/service-options';
+import { planEcsServices } from './private/plan/ecs-service';
+import { balancerPicture } from './private/plan/load-balancing';
+import { portMappingName } from './private/plan/model';
+import { dnsLabel, projectNameOf, warnHostReferences } from './private/plan/names';
+import { checkDeployment, checkServiceConnectNamespace } from './private/plan/service-options';
 import { planTask } from './private/plan/task';
-import { ComposeFargateError, Problems } from './private/problems';
+import { Problems } from './private/problems';
+import { buildEcsService } from './resources/ecs-service';
+import { buildInfrastructure, hasVpc, importRole, planSettings, reportProblems } from './resources/infrastructure';
+import { addAutoScaling, buildLoadBalancing } from './resources/load-balancer';
+import { DeploymentStorage } from './resources/storage';
+import { LogGroupRegistry, scopeExecuteCommandLogs } from './resources/task';
 
 /**
  * Properties of a ComposeFargateService. Everything not in the two files is a prop; props beat
@@ -148,37 +146,49 @@ export class ComposeFargateService extends Construct {
     const compose = props.compose._model;
     const params = props.ecsParams?._model;
 
-    this.projectName = resolveProjectName(props.projectName, compose.name, id);
-
+    // The plan: every problem of the files and the props, at once, before any resource exists.
     const composeProblems = new Problems(compose.file);
     const paramsProblems = new Problems(params?.file);
-    const settings = planSettings(this, props, VolumeStorage.TASK);
-    const plan = planTask({ compose, ecsParams: params, family: this.projectName, ...settings }, composeProblems, paramsProblems);
-    const references = warnHostReferences(compose, composeProblems);
     const propProblems = new Problems();
-    const behindLoadBalancer = props.loadBalancer !== undefined || (props.existingTargetGroups?.length ?? 0) > 0;
-    if (plan) checkServiceProps(props, plan, behindLoadBalancer, propProblems, paramsProblems);
+    this.projectName = projectNameOf(props.projectName, Token.isUnresolved(props.projectName), compose.name, id, propProblems);
+    const settings = planSettings(this, props, VolumeStorage.TASK);
+    const task = planTask({ compose, ecsParams: params, family: this.projectName, ...settings }, composeProblems, paramsProblems);
+    const references = warnHostReferences(compose, composeProblems);
+    const vpcKnown = hasVpc({ ...props, network: params?.network });
+    const connectEndpoints = task?.containers.flatMap(c => c.portMappings
+      .filter(p => p.containerPort === p.containerPortEnd)
+      .map(p => ({ portMappingName: portMappingName(c.name, p), dnsName: c.name, port: p.containerPort })));
+    const plan = task && planEcsServices([{
+      key: this.projectName,
+      serviceName: this.projectName,
+      task,
+      desiredCount: task.desiredCount,
+      targetable: task.containers.filter(c => !c.addedLogRouter).map(c => c.name),
+      securityGroupDescription: `${this.projectName}: published ports of the compose file`,
+      serviceConnect: props.serviceConnect ? { endpoints: connectEndpoints } : undefined,
+    }], { props, hasVpc: vpcKnown }, { compose: composeProblems, params: paramsProblems, props: propProblems });
+    if (task) checkDeployment({ hasVpc: vpcKnown, securityGroupCount: props.securityGroups?.length }, [task], propProblems, paramsProblems);
+    if (props.serviceConnect) {
+      checkServiceConnectNamespace(props.serviceConnect.namespaceName !== undefined, props.cluster === undefined,
+        props.cluster?.defaultCloudMapNamespace !== undefined, propProblems);
+    }
     reportProblems(this, [...compose.warnings, ...(params?.warnings ?? [])], composeProblems, paramsProblems, propProblems);
-    const task = plan!;
+    const [service] = plan!.services;
+    const loadBalancing = plan!.loadBalancing!;
 
-    checkSecurityGroupCount(props.securityGroups);
-    const infra = buildInfrastructure(this, { ...props, network: task.network });
+    // The resources, as planned.
+    const infra = buildInfrastructure(this, { ...props, network: params?.network });
     this.vpc = infra.vpc;
     this.cluster = infra.cluster;
-    const groups = buildSecurityGroups(this, {
-      given: props.securityGroups,
-      network: task.network,
-      vpc: this.vpc,
-      description: `${this.projectName}: published ports of the compose file`,
-      // With a load balancer, the tasks accept traffic only from it (rules added with the targets).
-      ingress: behindLoadBalancer ? [] : task.ingress,
-    });
-    this.securityGroup = groups.created;
-
-    // IAM: roles named in ecs-params are imported, never modified.
-    this.executionRole = buildExecutionRole(this, task.executionRole, this.cluster);
-    const taskRole = task.taskRole ? importRole(this, 'TaskRole', task.taskRole, this.cluster) : undefined;
-    const retention = props.logRetention ?? (task.logRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
+    if (props.capacityProviderStrategies && infra.createdCluster) (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
+    if (props.serviceConnect && props.serviceConnect.namespaceName === undefined && infra.createdCluster) {
+      (this.cluster as ecs.Cluster).addDefaultCloudMapNamespace({
+        name: `${dnsLabel(this.projectName)}.internal`,
+        type: servicediscovery.NamespaceType.HTTP,
+        useForServiceConnect: true,
+      });
+    }
+    const retention = props.logRetention ?? (service.task.logRetentionDays as logs.RetentionDays | undefined) ?? logs.RetentionDays.ONE_MONTH;
     const logGroups = new LogGroupRegistry(this, retention, props.createLogGroups !== false);
     const storage = new DeploymentStorage(this, {
       vpc: this.vpc,
@@ -186,67 +196,47 @@ export class ComposeFargateService extends Construct {
       fileSystems: props.fileSystems,
       secrets: props.secrets,
       projectName: this.projectName,
-      volumeOwners: task.volumeOwners,
+      volumeOwners: service.task.volumeOwners,
     });
-    const built = new BuiltTask(this, task, {
-      executionRole: this.executionRole, taskRole, logGroups, namePorts: props.serviceConnect !== undefined, storage,
+    // IAM: roles named in ecs-params are imported, never modified.
+    const built = buildEcsService(this, service, {
+      infrastructure: infra,
+      logGroups,
+      storage,
+      taskRole: service.task.taskRole ? importRole(this, 'TaskRole', service.task.taskRole, this.cluster) : undefined,
+      securityGroups: props.securityGroups,
+      network: params?.network,
+      circuitBreaker: props.circuitBreaker,
+      platformVersion: props.platformVersion,
+      serviceConnectNamespace: props.serviceConnect?.namespaceName,
     });
-    this.taskDefinition = built.taskDefinition;
+    this.service = built.service;
+    this.securityGroup = built.securityGroup;
+    this.taskDefinition = built.task.taskDefinition;
+    this.executionRole = this.taskDefinition.executionRole!;
     this.taskRole = this.taskDefinition.taskRole;
-    this.containers = built.containers;
+    this.containers = built.task.containers;
     this.logGroups = logGroups.created;
 
-    if (props.capacityProviderStrategies && infra.createdCluster) (this.cluster as ecs.Cluster).enableFargateCapacityProviders();
-    this.service = new ecs.FargateService(this, 'Service', {
-      serviceName: this.projectName,
-      cluster: this.cluster,
-      taskDefinition: this.taskDefinition,
-      desiredCount: props.desiredCount ?? task.desiredCount ?? 1,
-      assignPublicIp: infra.assignPublicIp,
-      vpcSubnets: infra.vpcSubnets,
-      securityGroups: groups.securityGroups,
-      circuitBreaker: props.circuitBreaker ?? { enable: true, rollback: true },
-      minHealthyPercent: props.minHealthyPercent ?? task.minHealthyPercent ?? 100,
-      maxHealthyPercent: props.maxHealthyPercent ?? task.maxHealthyPercent ?? 200,
-      capacityProviderStrategies: props.capacityProviderStrategies,
-      platformVersion: props.platformVersion,
-      healthCheckGracePeriod: props.healthCheckGracePeriod,
-      deploymentAlarms: props.deploymentAlarms,
-      enableExecuteCommand: props.enableExecuteCommand,
-    });
-    if ((props.capacityProviderStrategies?.length ?? 0) > 0) dependOnCapacityProviders(this.service, this.cluster);
-    if (props.enableExecuteCommand && !task.taskRole) grantExecuteCommandLogs(built);
-    if (task.serviceDiscovery) this.enableServiceDiscovery(task, params?.file);
-    if (props.serviceConnect) this.enableServiceConnect(task, props.serviceConnect, infra.createdCluster);
-
-    const balancing = addLoadBalancing(this, {
-      vpc: this.vpc,
-      services: [{
-        service: this.service, task, targetable: task.containers.filter(c => !c.addedLogRouter).map(c => c.name), securityGroup: this.securityGroup,
-      }],
-      loadBalancer: props.loadBalancer,
-      existingTargetGroups: props.existingTargetGroups ?? [],
-      portProtocols: task.portProtocols,
-    });
+    const balancing = buildLoadBalancing(this, loadBalancing, props.loadBalancer,
+      new Map([[service.key, { service: this.service, securityGroup: this.securityGroup }]]), this.vpc);
     this.applicationLoadBalancer = balancing.applicationLoadBalancer;
     this.networkLoadBalancer = balancing.networkLoadBalancer;
     this.targetGroups = balancing.targetGroups;
     this.url = balancing.url;
+    if (service.autoScaling) {
+      this.scalableTaskCount = addAutoScaling(this.service, service.autoScaling, balancing.requestTargetGroups.get(service.key));
+    }
 
-    const scaling = autoScalingOf(props.autoScaling, task);
+    const behindLoadBalancer = props.loadBalancer !== undefined || (props.existingTargetGroups?.length ?? 0) > 0;
     this._diagram = diagramOf({
       model: 'task',
-      services: [{ name: this.projectName, serviceName: this.projectName, task }],
+      services: [{ name: this.projectName, serviceName: this.projectName, task: service.task }],
       compose,
       references,
-      balancer: balancing.picture,
-      closed: props.securityGroups !== undefined || (task.network?.securityGroups.length ?? 0) > 0 || behindLoadBalancer,
+      balancer: balancerPicture(loadBalancing),
+      closed: props.securityGroups !== undefined || (params?.network?.securityGroups.length ?? 0) > 0 || behindLoadBalancer,
     });
-    if (scaling) this.scalableTaskCount = addAutoScaling(this.service, scaling, balancing.applicationTargetGroups.get(this.service)?.[0]);
-    if (groups.useVpcDefault) {
-      (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups');
-    }
-    storage.admit(this.service, task.managedEfsGrants.map(g => g.volume));
   }
 
   /**
@@ -258,91 +248,4 @@ export class ComposeFargateService extends Construct {
   public findContainer(name: string): ecs.ContainerDefinition | undefined {
     return this.containers.get(name);
   }
-
-  /** Service Connect: each published port is reachable in the namespace as <compose service>:<port>. */
-  private enableServiceConnect(task: TaskPlan, options: ServiceConnectOptions, createdCluster: boolean) {
-    let namespace = options.namespaceName;
-    if (namespace === undefined) {
-      if (createdCluster) {
-        (this.cluster as ecs.Cluster).addDefaultCloudMapNamespace({
-          name: `${this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.internal`,
-          type: servicediscovery.NamespaceType.HTTP,
-          useForServiceConnect: true,
-        });
-      } else if (!this.cluster.defaultCloudMapNamespace) {
-        throw propError(['serviceConnect', 'namespaceName'], 'the given cluster has no default Cloud Map namespace: name the namespace');
-      }
-    }
-    const services = task.containers.flatMap(c => c.portMappings
-      .filter(p => p.containerPort === p.containerPortEnd)
-      .map(p => ({ portMappingName: portMappingName(c.name, p), dnsName: c.name, port: p.containerPort })));
-    this.service.enableServiceConnect({ namespace, services });
-  }
-
-  /** ecs-params run_params.service_discovery: a Cloud Map service in a new or existing namespace. */
-  private enableServiceDiscovery(task: TaskPlan, file: string | undefined) {
-    const sd = task.serviceDiscovery!;
-    const stack = Stack.of(this);
-    let namespace: servicediscovery.INamespace;
-    const priv = sd.privateNamespace;
-    const pub = sd.publicNamespace;
-    if (priv?.id !== undefined || pub?.id !== undefined) {
-      const id = (priv?.id ?? pub?.id)!;
-      const attrs = {
-        namespaceId: id,
-        namespaceName: (priv ?? pub)!.name ?? id,
-        namespaceArn: stack.formatArn({ service: 'servicediscovery', resource: 'namespace', resourceName: id }),
-      };
-      namespace = priv
-        ? servicediscovery.PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, 'Namespace', attrs)
-        : servicediscovery.PublicDnsNamespace.fromPublicDnsNamespaceAttributes(this, 'Namespace', attrs);
-    } else if (priv) {
-      const vpc = priv.vpc !== undefined
-        ? ec2.Vpc.fromVpcAttributes(this, 'NamespaceVpc', { vpcId: priv.vpc, availabilityZones: ['az-of-the-namespace-vpc'] })
-        : this.vpc;
-      if (!vpc) {
-        const problems = new Problems(file);
-        problems.error([...sd.path, 'private_dns_namespace', 'vpc'], 'a new private namespace needs its VPC: give the VPC ID of the ecs-params subnets here, or pass the vpc prop');
-        problems.throwIfAny();
-      }
-      namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: priv.name!, vpc: vpc!, description: priv.description });
-    } else {
-      namespace = new servicediscovery.PublicDnsNamespace(this, 'Namespace', { name: pub!.name! });
-    }
-    const cloudMap = this.service.enableCloudMap({
-      cloudMapNamespace: namespace,
-      name: sd.serviceName ?? this.projectName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63),
-      dnsRecordType: sd.dnsType === 'SRV' ? servicediscovery.DnsRecordType.SRV : servicediscovery.DnsRecordType.A,
-      dnsTtl: Duration.seconds(sd.dnsTtl ?? 60),
-      failureThreshold: sd.failureThreshold ?? 1,
-      container: sd.containerName !== undefined ? this.containers.get(sd.containerName) : undefined,
-      containerPort: sd.containerPort,
-    });
-    if (sd.description !== undefined) (cloudMap.node.defaultChild as servicediscovery.CfnService).description = sd.description;
-  }
-
-}
-
-/**
- * The props checked before any resource exists: auto scaling (request counts need an Application
- * Load Balancer target), the grace period (needs a load balancer), ECS Exec with ecs-params' role.
- */
-function checkServiceProps(
-  props: ComposeFargateServiceProps, task: TaskPlan, behindLoadBalancer: boolean, problems: Problems, paramsProblems: Problems,
-): void {
-  const scaling = autoScalingOf(props.autoScaling, task);
-  if (scaling) {
-    const network = props.loadBalancer !== undefined && balancesNetwork(props.loadBalancer, task.portProtocols);
-    const balanced = balancedContainers(props.loadBalancer, [task], () => true).size > 0;
-    checkAutoScaling(scaling, ['autoScaling'], requestCountsFor(task.family, balanced, props.loadBalancer, network), problems);
-  }
-  if (props.healthCheckGracePeriod) checkGracePeriod(['healthCheckGracePeriod'], undefined, behindLoadBalancer, problems);
-  if (props.enableExecuteCommand && task.taskRole) warnExecWithGivenTaskRole(paramsProblems);
-}
-
-/** An error about a prop (not a document): the path names the prop. */
-function propError(at: (string | number)[], message: string): Error {
-  const problems = new Problems();
-  problems.error(at, message);
-  return new ComposeFargateError(problems.errors);
 }

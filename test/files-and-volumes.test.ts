@@ -15,7 +15,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf, writeFiles } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams, VolumeStorage } from '../src';
-import { projectFilesImageFolder } from '../src/build/images';
+import { projectFilesImageFolder } from '../src/resources/images';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -195,13 +195,19 @@ describe('ComposeFargateService: task storage by default, EFS when asked', () =>
     expect(td.Properties.Volumes[0].EFSVolumeConfiguration.FilesystemId).toEqual({ Ref: expect.stringMatching(/^Existing/) });
   });
 
-  test('EFS without a VPC (ecs-params subnets only) is an error naming the volume', () => {
+  test('EFS without a VPC (ecs-params subnets only) is an error naming each volume, before any resource exists', () => {
     const ecsParams = EcsParams.fromObject({
       version: 1,
       run_params: { network_configuration: { awsvpc_configuration: { subnets: ['subnet-0123456789abcdef0'], security_groups: ['sg-0123456789abcdef0'] } } },
     });
-    expect(errorOf(() => new ComposeFargateService(new Stack(new App(), 'S'), 'App', { compose: load('project-wordpress'), ecsParams, volumeStorage: VolumeStorage.EFS })))
-      .toBe('volumes.wordpress: an EFS file system needs its VPC, and the ecs-params subnets do not name it: pass the vpc prop, or map the volume to a file system in ecs-params efs_volumes or the fileSystems prop');
+    const needsVpc = 'an EFS file system needs its VPC, and the ecs-params subnets do not name it: pass the vpc prop, or map the volume to a file system in ecs-params efs_volumes or the fileSystems prop';
+    for (const kind of [ComposeFargateService, ComposeFargateProject]) {
+      const stack = new Stack(new App(), 'S');
+      expect(errorOf(() => new kind(stack, 'App', { compose: load('project-wordpress'), ecsParams, volumeStorage: VolumeStorage.EFS })))
+        .toBe(`volumes.wordpress: ${needsVpc}\nvolumes.db: ${needsVpc}`);
+      // The construct itself, nothing in it.
+      expect(stack.node.findAll().map(c => c.node.path)).toEqual(['S', 'S/App']);
+    }
   });
 });
 

@@ -37,9 +37,9 @@ describe('the plan', () => {
     const mappings = Object.fromEntries(p.plan!.containers.map(c => [c.name, c.portMappings.map(m => [m.containerPort, m.hostPort])]));
     expect(mappings).toEqual({ db: [], pgadmin: [[80, 5050]], api: [[8000, 8080], [9000, 9100], [9001, 9101]] });
     expect(p.plan!.ingress).toEqual([
-      { fromPort: 80, toPort: 80, protocol: 'tcp', at: 'docker-compose.yml: services.pgadmin.ports[0]' },
-      { fromPort: 8000, toPort: 8000, protocol: 'tcp', at: 'docker-compose.yml: services.api.ports[0]' },
-      { fromPort: 9000, toPort: 9001, protocol: 'tcp', at: 'docker-compose.yml: services.api.ports[1]' },
+      { fromPort: 80, toPort: 80, protocol: 'tcp', at: 'docker-compose.yml: services.pgadmin.ports[0]', path: ['services', 'pgadmin', 'ports', 0] },
+      { fromPort: 8000, toPort: 8000, protocol: 'tcp', at: 'docker-compose.yml: services.api.ports[0]', path: ['services', 'api', 'ports', 0] },
+      { fromPort: 9000, toPort: 9001, protocol: 'tcp', at: 'docker-compose.yml: services.api.ports[1]', path: ['services', 'api', 'ports', 1] },
     ]);
     expect(p.warnings).toEqual(HOST_PORT_WARNINGS);
   });

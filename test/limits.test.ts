@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
@@ -127,7 +128,7 @@ describe('a service\'s network configuration: 16 subnets, 5 security groups', ()
       .toBe('securityGroups: 6 security groups: ECS takes at most 5 security groups in a service\'s network configuration (awsvpcConfiguration)');
   });
 
-  test('a VPC whose public subnets number 18: refused at vpc, fine with taskSubnets selecting fewer', () => {
+  test('a VPC whose public subnets number 18: refused at vpc when the app is synthesized, fine with taskSubnets selecting fewer', () => {
     const make = (taskSubnets?: ec2.SubnetSelection) => {
       const stack = new Stack(new App(), 'S');
       const vpc = new ec2.Vpc(stack, 'Vpc', {
@@ -139,9 +140,11 @@ describe('a service\'s network configuration: 16 subnets, 5 security groups', ()
       }
       return stack;
     };
-    expect(errorOf(() => make())).toBe(
-      'vpc: 18 subnets: ECS takes at most 16 subnets in a service\'s network configuration (awsvpcConfiguration): the VPC has that many of the kind the service uses; select some with taskSubnets (subnetGroupName, availabilityZones, or onePerAz: true)');
-    expect(errorOf(() => make({ subnetType: ec2.SubnetType.PUBLIC }))).toMatch(/^taskSubnets: 18 subnets: .*: select fewer/);
+    const refusal = 'vpc: 18 subnets: ECS takes at most 16 subnets in a service\'s network configuration (awsvpcConfiguration): the VPC has that many of the kind the service uses; select some with taskSubnets (subnetGroupName, availabilityZones, or onePerAz: true)';
+    // Each construct, at its path.
+    expect(errorOf(() => Template.fromStack(make()))).toBe(
+      `Validation failed with the following errors:\n  [S/ComposeFargateService] ${refusal}\n  [S/ComposeFargateProject] ${refusal}`);
+    expect(errorOf(() => Template.fromStack(make({ subnetType: ec2.SubnetType.PUBLIC })))).toMatch(/\[S\/ComposeFargateService\] taskSubnets: 18 subnets: .*: select fewer/);
     validatedTemplate(make({ subnetGroupName: 'Public0' }));
   });
 });

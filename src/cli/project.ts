@@ -8,11 +8,11 @@ import { Annotations, App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { IConstruct } from 'constructs';
 import { ParsedArgs, PROGRAM } from './args';
-import { WARNING_PREFIX } from '../build/infrastructure';
 import { ComposeDefinition } from '../compose/compose-definition';
 import { ComposeFargateProject } from '../compose-fargate-project';
 import { ComposeFargateService } from '../compose-fargate-service';
 import { EcsParams } from '../ecs-params/ecs-params';
+import { WARNING_PREFIX } from '../resources/infrastructure';
 
 /** The compose file names looked for when none is given: ecs-cli's first, then compose's. */
 const DEFAULT_COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yaml', 'compose.yml'];

@@ -66,7 +66,7 @@ export function summarize(assembly: cxapi.CloudAssembly, shownDir: string, ackno
     }
 
     const groups = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
-    // The groups a compose file names, made by a custom resource (build/log-groups.ts): its SDK calls say the name and retention.
+    // The groups a compose file names, made by a custom resource (resources/log-groups.ts): its SDK calls say the name and retention.
     const calls = (type: string) => resources.filter(r => r.Type === type).map(r => sdkCallOf(r.Properties?.Create)).filter(c => c !== undefined);
     const retentions = calls('Custom::LogGroupRetention');
     const named = calls('Custom::LogGroup');

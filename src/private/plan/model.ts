@@ -9,6 +9,7 @@ import {
   ServiceDiscoveryModel, UlimitModel,
 } from '../model';
 import { Protocol } from '../ports';
+import { DocPath } from '../problems';
 import type { EfsMountPlan, VolumeOwnerPlan } from './volume-owners';
 
 export interface HealthCheckPlan {
@@ -118,6 +119,8 @@ export interface IngressPlan {
   readonly protocol: Protocol;
   /** Where the file opens it (`docker-compose.yml: services.db.ports[0]`), for the warnings that name it. */
   readonly at?: string;
+  /** Its path in the compose file. */
+  readonly path?: DocPath;
 }
 
 export interface VolumePlan {

@@ -175,3 +175,28 @@ export function isOneShot(svc: ServiceModel, compose: ComposeModel): boolean {
   if (svc.restartCondition !== undefined ? svc.restartCondition === 'none' : svc.restart === 'no' || svc.restart === 'false') return true;
   return compose.services.some(x => x.dependsOn.some(d => d.container === svc.name && d.condition === 'SUCCESS'));
 }
+
+/** A name as DNS spells it: lower case letters, digits and dashes (a Cloud Map namespace or service name). */
+export function dnsLabel(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+}
+
+const FAMILY_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+/**
+ * The project name: the prop (checked: it names a task definition family and an ECS service), else
+ * the compose file's `name:`, else the construct id made into one.
+ */
+export function projectNameOf(
+  fromProps: string | undefined, isToken: boolean, fromCompose: string | undefined, id: string, problems: Problems,
+): string {
+  if (fromProps !== undefined) {
+    if (!isToken && !FAMILY_NAME.test(fromProps)) {
+      problems.error(['projectName'], `${JSON.stringify(fromProps)} cannot name a task definition family and an ECS service: use up to 255 letters, digits, dashes and underscores`);
+    }
+    return fromProps;
+  }
+  if (fromCompose !== undefined) return fromCompose;
+  const fromId = id.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
+  return fromId === '' ? 'compose' : fromId;
+}

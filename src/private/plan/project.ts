@@ -24,7 +24,7 @@ export interface ConnectEndpointPlan {
 }
 
 /** One ECS service of the project: a long-running compose service and the one-shots it waits for. */
-export interface EcsServicePlan {
+export interface ProjectServicePlan {
   /** The compose service. */
   readonly name: string;
   /** `<project>-<service>`. */
@@ -51,7 +51,7 @@ export interface StandaloneTaskPlan {
 }
 
 export interface ProjectPlan {
-  readonly services: EcsServicePlan[];
+  readonly services: ProjectServicePlan[];
   readonly standaloneTasks: StandaloneTaskPlan[];
   /** Where services use each other's names (for warnings and pictures). */
   readonly references: HostReference[];
@@ -135,7 +135,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
     }
   }
 
-  const services: EcsServicePlan[] = [];
+  const services: ProjectServicePlan[] = [];
   const standaloneTasks: StandaloneTaskPlan[] = [];
   const mains = compose.services.filter(s => !oneShots.has(s.name));
   const waitedFor = new Set(mains.flatMap(m => groupOf(m, compose, oneShots).slice(1).map(s => s.name)));

@@ -7,6 +7,7 @@
  */
 import type { AutoScalingOptions, LoadBalancerOptions, LoadBalancerTarget } from '../../options';
 import { DocPath, Problems } from '../problems';
+import { ECS_QUOTAS, tooMany } from './limits';
 import { ContainerPlan, TaskPlan } from './model';
 
 /** The load balancer type the props and the compose file choose: the prop, else Docker's x-aws-protocol, else Application. */
@@ -94,4 +95,41 @@ export function autoScalingOf(given: AutoScalingOptions | undefined, task: TaskP
     targetCpuUtilizationPercent: fromFile.cpu,
     targetMemoryUtilizationPercent: fromFile.memory,
   } : undefined;
+}
+
+/** What the props of a deployment need from the resources they name, known before any is made. */
+export interface DeploymentFacts {
+  /** Whether the deployment has a VPC object (a new one, the vpc prop or the cluster's): not only ecs-params subnet IDs. */
+  readonly hasVpc: boolean;
+  /** How many groups the securityGroups prop lists. */
+  readonly securityGroupCount?: number;
+}
+
+/**
+ * The checks of a deployment's props against its tasks: the security groups a service carries, and
+ * the resources that need the VPC (EFS file systems for named volumes, a new private Cloud Map
+ * namespace).
+ */
+export function checkDeployment(facts: DeploymentFacts, tasks: TaskPlan[], problems: Problems, paramsProblems: Problems): void {
+  const max = ECS_QUOTAS.securityGroupsPerNetworkConfiguration;
+  if (facts.securityGroupCount !== undefined && facts.securityGroupCount > max) {
+    problems.error(['securityGroups'], tooMany(facts.securityGroupCount, 'security groups', max));
+  }
+  if (facts.hasVpc) return;
+  for (const volume of new Set(tasks.flatMap(t => t.volumes.flatMap(v => (v.managedEfs && !v.managedEfs.existing ? [v.managedEfs.volume] : []))))) {
+    problems.error(['volumes', volume], 'an EFS file system needs its VPC, and the ecs-params subnets do not name it: pass the vpc prop, or map the volume to a file system in ecs-params efs_volumes or the fileSystems prop');
+  }
+  for (const sd of new Set(tasks.map(t => t.serviceDiscovery))) {
+    const priv = sd?.privateNamespace;
+    if (sd && priv && priv.id === undefined && priv.vpc === undefined) {
+      paramsProblems.error([...sd.path, 'private_dns_namespace', 'vpc'], 'a new private namespace needs its VPC: give the VPC ID of the ecs-params subnets here, or pass the vpc prop');
+    }
+  }
+}
+
+/** Service Connect in a given cluster needs a namespace: named, or the cluster's default. */
+export function checkServiceConnectNamespace(named: boolean, createsCluster: boolean, clusterHasNamespace: boolean, problems: Problems): void {
+  if (!named && !createsCluster && !clusterHasNamespace) {
+    problems.error(['serviceConnect', 'namespaceName'], 'the given cluster has no default Cloud Map namespace: name the namespace');
+  }
 }

@@ -480,7 +480,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       if (port.hostIp !== undefined && isLoopback(port.hostIp)) continue;
       if (!ingress.some(i => i.protocol === port.protocol && i.fromPort === port.containerPort && i.toPort === port.containerPortEnd)) {
         const at = placeOf(composeProblems, port.path);
-        ingress.push({ fromPort: port.containerPort, toPort: port.containerPortEnd, protocol: port.protocol, at });
+        ingress.push({ fromPort: port.containerPort, toPort: port.containerPortEnd, protocol: port.protocol, at, path: port.path });
       }
     }
   }

@@ -12,7 +12,6 @@ import { Construct } from 'constructs';
 import { ownValue } from '../private/dict';
 import { VolumeOwnerPlan } from '../private/plan/volume-owners';
 import { slug } from '../private/plan/volumes';
-import { Problems } from '../private/problems';
 
 export interface StorageInput {
   readonly vpc?: ec2.IVpc;
@@ -49,11 +48,7 @@ export class DeploymentStorage {
     if (given) {
       found = { fileSystem: given };
     } else {
-      if (!this.input.vpc) {
-        const problems = new Problems();
-        problems.error(['volumes', volume], 'an EFS file system needs its VPC, and the ecs-params subnets do not name it: pass the vpc prop, or map the volume to a file system in ecs-params efs_volumes or the fileSystems prop');
-        problems.throwIfAny();
-      }
+      // The plan made sure there is a VPC (checkDeployment).
       const id = `${slug(volume)}Volume`;
       const fileSystem = new efs.FileSystem(this.scope, id, {
         vpc: this.input.vpc!,

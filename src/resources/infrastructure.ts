@@ -36,10 +36,20 @@ export interface Infrastructure {
   readonly assignPublicIp: boolean;
 }
 
+/** Whether the construct makes a VPC: without the vpc and cluster props and ecs-params subnets. */
+function createsVpc(input: InfrastructureInput): boolean {
+  return !input.vpc && !input.cluster && (input.network?.subnets ?? []).length === 0;
+}
+
+/** Whether the deployment has a VPC object (made, given, or the cluster's), not only ecs-params subnet IDs. */
+export function hasVpc(input: InfrastructureInput): boolean {
+  return createsVpc(input) || input.vpc !== undefined || input.cluster !== undefined;
+}
+
 /** Network: props, then ecs-params, then a new VPC with two public subnets (what `ecs-cli up` made). */
 export function buildInfrastructure(scope: Construct, input: InfrastructureInput): Infrastructure {
   const paramSubnets = input.network?.subnets ?? [];
-  const createVpc = !input.vpc && !input.cluster && paramSubnets.length === 0;
+  const createVpc = createsVpc(input);
   const vpc = createVpc
     ? new ec2.Vpc(scope, 'Vpc', {
       // The region's first two zones, chosen at deploy time (Fn::GetAZs), as in a stack without an
@@ -76,21 +86,24 @@ export function buildInfrastructure(scope: Construct, input: InfrastructureInput
   }
   const assignPublicIp = input.assignPublicIp ?? input.network?.assignPublicIp ??
     (vpc ? vpc.selectSubnets(vpcSubnets).hasPublic : false);
-  if (vpc && paramSubnets.length === 0) checkSubnetCount(vpc, vpcSubnets, assignPublicIp, input.taskSubnets !== undefined);
+  if (vpc && paramSubnets.length === 0) {
+    scope.node.addValidation({ validate: () => subnetCountProblems(vpc, vpcSubnets, assignPublicIp, input.taskSubnets !== undefined) });
+  }
   return { vpc, cluster, createdCluster: !input.cluster, vpcSubnets, assignPublicIp };
 }
 
 /**
  * The subnets the service will be placed in, as the ECS service selects them (without a selection:
- * the public subnets with a public IP, else the private ones): ECS takes at most 16.
+ * the public subnets with a public IP, else the private ones): ECS takes at most 16. Checked when the
+ * app is synthesized, as the subnets of an imported VPC are known only then.
  */
-function checkSubnetCount(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, publicIp: boolean, given: boolean) {
+function subnetCountProblems(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, publicIp: boolean, given: boolean): string[] {
   const count = vpc.selectSubnets(selection ?? (publicIp ? { subnetType: ec2.SubnetType.PUBLIC } : {})).subnetIds.length;
   const max = ECS_QUOTAS.subnetsPerNetworkConfiguration;
-  if (count <= max) return;
+  if (count <= max) return [];
   const problems = new Problems();
   problems.error([given ? 'taskSubnets' : 'vpc'], `${tooMany(count, 'subnets', max)}: ${given ? 'select fewer' : 'the VPC has that many of the kind the service uses; select some with taskSubnets'} (subnetGroupName, availabilityZones, or onePerAz: true)`);
-  problems.throwIfAny();
+  return problems.errors.map(formatProblem);
 }
 
 /**
@@ -110,15 +123,6 @@ export function dependOnCapacityProviders(service: ecs.FargateService, cluster: 
     },
   });
   resource.node.addDependency(associations);
-}
-
-/** ECS takes at most 5 security groups in a service's network configuration. */
-export function checkSecurityGroupCount(groups: ec2.ISecurityGroup[] | undefined): void {
-  const max = ECS_QUOTAS.securityGroupsPerNetworkConfiguration;
-  if (groups === undefined || groups.length <= max) return;
-  const problems = new Problems();
-  problems.error(['securityGroups'], tooMany(groups.length, 'security groups', max));
-  problems.throwIfAny();
 }
 
 export interface SecurityGroupsInput {
@@ -206,21 +210,6 @@ export function importRole(scope: Construct, id: string, nameOrArn: string, clus
     resourceName: nameOrArn,
   });
   return iam.Role.fromRoleArn(scope, id, arn, { mutable: false });
-}
-
-const FAMILY_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-
-/** The project name: the prop, else the compose file's `name:`, else the construct id. */
-export function resolveProjectName(fromProps: string | undefined, fromCompose: string | undefined, id: string): string {
-  if (fromProps !== undefined) {
-    if (!Token.isUnresolved(fromProps) && !FAMILY_NAME.test(fromProps)) {
-      throw new Error(`projectName: ${JSON.stringify(fromProps)} cannot name a task definition family and an ECS service: use up to 255 letters, digits, dashes and underscores`);
-    }
-    return fromProps;
-  }
-  if (fromCompose !== undefined) return fromCompose;
-  const fromId = id.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
-  return fromId === '' ? 'compose' : fromId;
 }
 
 /** What planning takes from the props and the stack: the same for both constructs but the storage default. */
