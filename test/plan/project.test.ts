@@ -62,6 +62,11 @@ describe('what runs as an ECS service, what runs once', () => {
     expect(ecsService(plan, 'api').task.containers.flatMap(c => c.dependsOn.map(d => d.container))).not.toContain('db');
     expect(ecsService(plan, 'db').after).toEqual([]);
   });
+
+  test('a one-shot that two services wait for orders neither after the other: each runs its own copy', () => {
+    // worker waits for migrate and seed, never for api; migrate, in worker's task too, names db.
+    expect(ecsService(plan, 'worker').after).toEqual(['db']);
+  });
 });
 
 describe('a project of three tiers on two networks', () => {
