@@ -1,19 +1,21 @@
 /**
- * The synthesis benchmark (issue 7): what ComposeFargateService costs in a `cdk synth` beyond the
- * resources it creates, against a hand-written aws-cdk-lib app that synthesizes the same template.
+ * The synthesis benchmark (issues 7 and 20): what ComposeFargateService and ComposeFargateProject
+ * cost in a `cdk synth` beyond the resources they create, against a hand-written aws-cdk-lib app that
+ * synthesizes the same template.
  *
  *   npm run bench                      # or: npx ts-node --project bench/tsconfig.json bench/run.ts
  *   npm run bench -- --reps 25         # more samples per app and scenario (default 15)
  *   npm run bench -- --ref HEAD        # benchmark src/ as committed at a revision, not the working tree
- *   npm run bench -- --profile         # also take one CPU profile per app (tutorial, n=100) and say where the time goes
+ *   npm run bench -- --profile         # also take one CPU profile per app (tutorial, n=10, project) and say where the time goes
  *   npm run bench -- --what-if         # also time the construct with js-yaml in place of yaml (see BENCHMARKS.md)
  *   npm run bench -- --write           # put the results into BENCHMARKS.md (between its markers)
- *   npm run bench -- --only tutorial,n=100
+ *   npm run bench -- --only tutorial,n=10
  *
  * Steps: compile src/ and bench/ with tsc into .tmp/bench/js (not timed); write the generated
  * compose files; one untimed warm-up run per app and scenario; then `--reps` rounds, each running
  * every scenario's two apps once in fresh `node` processes, in alternating order; then the
- * load/normalize/plan stage alone, in process, on the 100-service file. Medians, ratios of
+ * load/normalize/plan stage alone, in process (ComposeDefinition.fromYaml, then planTask on the
+ * 10-service file and planProject on the project's). Medians, ratios of
  * medians, resource counts by type and a check that both apps' templates are the same.
  *
  * Nothing here calls AWS: the apps are environment-agnostic and only synthesize.
@@ -27,7 +29,7 @@ import type { PipelineReport } from './apps/pipeline';
 import { summarizeProfile, ProfileSummary } from './lib/profile';
 import { renderReport, Results, ScenarioResult, Sample, TemplateComparison, AppName } from './lib/report';
 import { childEnv, compile, jsDir, log, machineBasics, npmVersion, REPO, tutorialDir, writeResults } from './lib/setup';
-import { GENERATED_SIZES, generatedComposeYaml, STACK_NAME } from './lib/spec';
+import { GENERATED_SIZES, generatedComposeYaml, PROJECT_SERVICES, STACK_NAME } from './lib/spec';
 
 const WORK = path.join(REPO, '.tmp', 'bench');
 const JS = jsDir(WORK);
@@ -84,12 +86,23 @@ function scenarios(only: string[] | undefined): Scenario[] {
     input: tutorialDir(WORK),
     containers: 1,
   }];
-  for (const n of GENERATED_SIZES) {
-    const file = path.join(WORK, 'compose', `n${String(n).padStart(3, '0')}`, 'docker-compose.yml');
+  const write = (name: string, yaml: string) => {
+    const file = path.join(WORK, 'compose', name, 'docker-compose.yml');
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, generatedComposeYaml(n));
+    fs.writeFileSync(file, yaml);
+    return file;
+  };
+  for (const n of GENERATED_SIZES) {
+    const file = write(`n${String(n).padStart(3, '0')}`, generatedComposeYaml(n));
     all.push({ id: `n=${n}`, label: `${n} generated container${n === 1 ? '' : 's'}`, arg: `n=${n}`, input: file, containers: n });
   }
+  all.push({
+    id: 'project',
+    label: `${PROJECT_SERVICES} generated services, one ComposeFargateProject`,
+    arg: `project=${PROJECT_SERVICES}`,
+    input: write(`project${PROJECT_SERVICES}`, generatedComposeYaml(PROJECT_SERVICES, true)),
+    containers: PROJECT_SERVICES,
+  });
   const chosen = only ? all.filter(s => only.includes(s.id)) : all;
   if (chosen.length === 0) throw new Error(`--only: no such scenario; the scenarios are ${all.map(s => s.id).join(', ')}`);
   return chosen;
@@ -218,13 +231,13 @@ function main() {
     templates: compareTemplates(s, options.whatIf),
   }));
 
-  const n100 = scenarios(['n=100'])[0];
-  log(`load/normalize/plan alone on ${path.relative(REPO, n100.input)} (${options.pipelineSeconds} s of warm calls) ...`);
-  const pipelineArgs = [path.join(JS, 'bench', 'apps', 'pipeline.js'), n100.input, String(options.pipelineSeconds)];
+  const [task, projectScenario] = scenarios([`n=${Math.max(...GENERATED_SIZES)}`, 'project']);
+  log(`load/normalize/plan alone on ${path.relative(REPO, task.input)} and ${path.relative(REPO, projectScenario.input)} (${options.pipelineSeconds} s of warm calls each) ...`);
+  const pipelineArgs = [path.join(JS, 'bench', 'apps', 'pipeline.js'), task.input, projectScenario.input, String(options.pipelineSeconds)];
   const pipeline = runNode(pipelineArgs, env).report as PipelineReport;
   const pipelineWhatIf = options.whatIf ? runNode([...JS_YAML_SHIM(), ...pipelineArgs], env).report as PipelineReport : undefined;
 
-  const profiles = options.profile ? profileApps(list.filter(s => s.id === 'tutorial' || s.id === 'n=100'), env) : undefined;
+  const profiles = options.profile ? profileApps(list.filter(s => ['tutorial', 'n=10', 'project'].includes(s.id)), env) : undefined;
   info.loadAfter = os.loadavg()[0];
   const all: Results = { machine: info, scenarios: results, pipeline, pipelineWhatIf, profiles, totalSeconds: (Date.now() - started) / 1000 };
   fs.writeFileSync(path.join(WORK, 'results.json'), JSON.stringify(all, null, 2));

@@ -1,5 +1,6 @@
 /**
- * The app under test: the tutorial, or N generated services, through ComposeFargateService.
+ * The app under test: the tutorial, or N generated services, through ComposeFargateService; or
+ * the generated services as a ComposeFargateProject.
  * Everything (reading and checking the two files included) happens in the timed process.
  */
 import * as path from 'path';
@@ -13,7 +14,7 @@ const args = parseArgs();
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const cdk: typeof cdkLib = require('aws-cdk-lib');
-const { ComposeDefinition, ComposeFargateService, EcsParams }: typeof composeLib = require('../../src');
+const { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams }: typeof composeLib = require('../../src');
 /* eslint-enable @typescript-eslint/no-require-imports */
 marks.markLoaded();
 
@@ -27,7 +28,8 @@ marks.markRead();
 
 const app = new cdk.App({ outdir: args.outdir });
 const stack = new cdk.Stack(app, STACK_NAME);
-new ComposeFargateService(stack, tutorial ? TUTORIAL_SCOPE : GENERATED_SCOPE, {
+const construct = args.scenario === 'project' ? ComposeFargateProject : ComposeFargateService;
+new construct(stack, tutorial ? TUTORIAL_SCOPE : GENERATED_SCOPE, {
   projectName: tutorial ? 'tutorial' : GENERATED_PROJECT,
   compose,
   ecsParams,

@@ -1,15 +1,16 @@
 /**
  * What both benchmark apps share: how they are called, when they take their time marks, and the
  * one line they report. An app is run as `node <app>.js <scenario> <outdir> [input]`, once
- * per sample, in a fresh process; `scenario` is `tutorial` or `n=<containers>`.
+ * per sample, in a fresh process; `scenario` is `tutorial`, `n=<containers>` (one task) or
+ * `project=<services>` (one ECS service per compose service, each on a network of its own).
  *
  * Time marks are `performance.now()`: milliseconds since the process started.
  */
 import { performance } from 'perf_hooks';
 
 export interface AppArgs {
-  readonly scenario: 'tutorial' | 'generated';
-  /** Containers, for `generated`. */
+  readonly scenario: 'tutorial' | 'generated' | 'project';
+  /** Containers (`generated`) or services (`project`). */
   readonly n: number;
   readonly outdir: string;
   /** Construct app: the folder of the tutorial's files, or the generated compose file. */
@@ -39,11 +40,11 @@ export const REPORT_PREFIX = 'BENCH_REPORT ';
 
 export function parseArgs(argv: string[] = process.argv.slice(2)): AppArgs {
   const [scenario, outdir, input] = argv;
-  if (!scenario || !outdir) throw new Error('usage: node <app>.js tutorial|n=<containers> <outdir> [input]');
+  if (!scenario || !outdir) throw new Error('usage: node <app>.js tutorial|n=<containers>|project=<services> <outdir> [input]');
   if (scenario === 'tutorial') return { scenario: 'tutorial', n: 1, outdir, input };
-  const m = /^n=(\d+)$/.exec(scenario);
+  const m = /^(n|project)=(\d+)$/.exec(scenario);
   if (!m) throw new Error(`unknown scenario ${JSON.stringify(scenario)}`);
-  return { scenario: 'generated', n: Number(m[1]), outdir, input };
+  return { scenario: m[1] === 'n' ? 'generated' : 'project', n: Number(m[2]), outdir, input };
 }
 
 /** Time marks, taken by the app as it goes. */

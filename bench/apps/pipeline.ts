@@ -1,27 +1,27 @@
 /**
- * The load / normalize / plan stage alone, in process, no construct created: the pipeline
- * ComposeDefinition.fromYaml and ComposeFargateService run before any CDK resource exists
- * (YAML parse, variables, interpolation, normalization, then planTask).
+ * The load / normalize / plan stage alone, in process, no construct created: the route the
+ * constructs take before any CDK resource exists. `ComposeDefinition.fromYaml` (YAML parse,
+ * variables and interpolation, the load stage's merge, profiles and env_file, normalization), then
+ * `planTask` as ComposeFargateService calls it, or `planProject` as ComposeFargateProject does.
  *
- * Run as `node pipeline.js <compose-file> <seconds>`; prints one `BENCH_REPORT` line: the time to
- * require the stage's modules, the first (cold) call, then the median of many warm calls, per stage.
+ * Run as `node pipeline.js <task-compose-file> <project-compose-file> <seconds>`; prints one
+ * `BENCH_REPORT` line: the time to require the stage's modules, then for each file the first (cold)
+ * call and the median of warm calls, per stage.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { REPORT_PREFIX } from './harness';
-import type * as loadLib from '../../src/private/load';
-import type * as normalizeLib from '../../src/private/normalize-compose';
+import type * as definitionLib from '../../src/compose/compose-definition';
+import type * as projectLib from '../../src/private/plan/project';
 import type * as planLib from '../../src/private/plan/task';
 import type * as problemsLib from '../../src/private/problems';
 
-const STAGES = ['parse', 'interpolate', 'normalize', 'plan'] as const;
-type Stage = typeof STAGES[number];
+export const STAGES = ['read', 'plan'] as const;
+export type Stage = typeof STAGES[number];
 
-export interface PipelineReport {
+export interface StageTimes {
   readonly services: number;
-  /** ms to require load, normalize-compose, plan and problems (load.ts pulls in aws-cdk-lib's core for Token). */
-  readonly requireMs: number;
   /** The first call in the process, ms per stage (what one `cdk synth` pays). */
   readonly cold: Record<Stage | 'total', number>;
   /** Warm calls: how many, and the median ms per stage and in total. */
@@ -32,41 +32,44 @@ export interface PipelineReport {
   readonly warmP90: number;
 }
 
-const [file, secondsArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: node pipeline.js <compose-file> [seconds]');
+export interface PipelineReport {
+  /** ms to require ComposeDefinition, planTask, planProject and Problems. */
+  readonly requireMs: number;
+  /** One task (planTask). */
+  readonly task: StageTimes;
+  /** One ECS service per compose service (planProject); its cold call follows the task's. */
+  readonly project: StageTimes;
+}
+
+const [taskFile, projectFile, secondsArg] = process.argv.slice(2);
+if (!taskFile || !projectFile) throw new Error('usage: node pipeline.js <task-compose-file> <project-compose-file> [seconds]');
 const budgetMs = Number(secondsArg ?? '3') * 1000;
 
 const t0 = performance.now();
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { buildVariables, interpolateTree, parseYaml }: typeof loadLib = require('../../src/private/load');
-const { normalizeCompose }: typeof normalizeLib = require('../../src/private/normalize-compose');
+const { ComposeDefinition }: typeof definitionLib = require('../../src/compose/compose-definition');
+const { planProject }: typeof projectLib = require('../../src/private/plan/project');
 const { planTask }: typeof planLib = require('../../src/private/plan/task');
 const { Problems }: typeof problemsLib = require('../../src/private/problems');
 /* eslint-enable @typescript-eslint/no-require-imports */
 const requireMs = performance.now() - t0;
 
-const text = fs.readFileSync(file, 'utf-8');
-const projectDirectory = path.dirname(path.resolve(file));
-let services = 0;
-
-/** One pass of the stage; returns ms per stage. */
-function once(): Record<Stage, number> {
-  const problems = new Problems('docker-compose.yml');
+/** One pass over a file; returns ms per stage and the services planned. */
+function once(file: string, text: string, kind: 'task' | 'project'): { times: Record<Stage, number>; services: number } {
+  const options = { variables: {}, projectDirectory: path.dirname(path.resolve(file)) };
   const a = performance.now();
-  const raw = parseYaml(text, problems);
+  const compose = ComposeDefinition.fromYaml(text, options)._model;
   const b = performance.now();
-  const variables = buildVariables({ variables: {}, projectDirectory }, problems);
-  const doc = interpolateTree(raw, variables, problems);
-  const c = performance.now();
-  const model = normalizeCompose(doc, { variables, projectDirectory }, problems);
-  const d = performance.now();
-  if (!model || !problems.ok) throw new Error(`the document has problems: ${JSON.stringify(problems.errors.slice(0, 3))}`);
+  const composeProblems = new Problems('docker-compose.yml');
   const paramsProblems = new Problems('ecs-params.yml');
-  const plan = planTask({ compose: model, family: 'bench' }, problems, paramsProblems);
-  const e = performance.now();
-  if (!plan || !problems.ok || !paramsProblems.ok) throw new Error('the plan has problems');
-  services = plan.containers.length;
-  return { parse: b - a, interpolate: c - b, normalize: d - c, plan: e - d };
+  const services = kind === 'task'
+    ? planTask({ compose, family: 'bench', volumeStorage: 'task' }, composeProblems, paramsProblems)?.containers.length
+    : planProject({ compose, projectName: 'bench', volumeStorage: 'efs' }, composeProblems, paramsProblems)?.services.length;
+  const c = performance.now();
+  if (services === undefined || !composeProblems.ok || !paramsProblems.ok) {
+    throw new Error(`${file}: the plan has problems: ${JSON.stringify([...composeProblems.errors, ...paramsProblems.errors].slice(0, 3))}`);
+  }
+  return { times: { read: b - a, plan: c - b }, services };
 }
 
 function withTotal(x: Record<Stage, number>): Record<Stage | 'total', number> {
@@ -80,25 +83,25 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
 }
 
-const cold = withTotal(once());
-for (let i = 0; i < 20; i++) once();
-const samples: Record<Stage | 'total', number[]> = { parse: [], interpolate: [], normalize: [], plan: [], total: [] };
-const start = performance.now();
-while (performance.now() - start < budgetMs || samples.total.length < 50) {
-  const s = withTotal(once());
-  for (const k of [...STAGES, 'total'] as const) samples[k].push(s[k]);
+function measure(file: string, kind: 'task' | 'project'): StageTimes {
+  const text = fs.readFileSync(file, 'utf-8');
+  const first = once(file, text, kind);
+  const cold = withTotal(first.times);
+  for (let i = 0; i < 20; i++) once(file, text, kind);
+  const samples: Record<Stage | 'total', number[]> = { read: [], plan: [], total: [] };
+  const start = performance.now();
+  while (performance.now() - start < budgetMs || samples.total.length < 50) {
+    const s = withTotal(once(file, text, kind).times);
+    for (const k of [...STAGES, 'total'] as const) samples[k].push(s[k]);
+  }
+  for (const k of Object.keys(samples) as (Stage | 'total')[]) samples[k].sort((x, y) => x - y);
+  const warm = {} as Record<Stage | 'total', number>;
+  for (const k of Object.keys(samples) as (Stage | 'total')[]) warm[k] = quantile(samples[k], 0.5);
+  const [warmP10, warmP90] = [quantile(samples.total, 0.1), quantile(samples.total, 0.9)];
+  return { services: first.services, cold, warmCalls: samples.total.length, warm, warmP10, warmP90 };
 }
-for (const k of Object.keys(samples) as (Stage | 'total')[]) samples[k].sort((x, y) => x - y);
-const warm = {} as Record<Stage | 'total', number>;
-for (const k of Object.keys(samples) as (Stage | 'total')[]) warm[k] = quantile(samples[k], 0.5);
 
-const report: PipelineReport = {
-  services,
-  requireMs,
-  cold,
-  warmCalls: samples.total.length,
-  warm,
-  warmP10: quantile(samples.total, 0.1),
-  warmP90: quantile(samples.total, 0.9),
-};
+const task = measure(taskFile, 'task');
+const project = measure(projectFile, 'project');
+const report: PipelineReport = { requireMs, task, project };
 process.stdout.write(REPORT_PREFIX + JSON.stringify(report) + '\n');

@@ -82,7 +82,7 @@ export function renderReport(r: Results): string {
     ['1-minute load average, start / end', `${m.loadBefore.toFixed(2)} / ${m.loadAfter.toFixed(2)}`],
   ]));
 
-  out.push('### Synthesis: ComposeFargateService against the hand-written app\n');
+  out.push('### Synthesis: the constructs against the hand-written app\n');
   out.push('Medians over fresh `node` processes, each building the app and running `app.synth()` into its own cdk.out. '
     + 'Wall: spawn to exit, as the parent saw it (min–max in brackets). Wall ratio: construct / hand-written, ratio of the medians, '
     + 'with a 90% bootstrap interval. CPU: user + system time of the process (less disturbed than wall time by other load on the machine). '
@@ -111,7 +111,7 @@ export function renderReport(r: Results): string {
 
   out.push('Where the time goes, medians (from marks the apps take with `performance.now()`; aws-cdk-lib loads its '
     + 'modules lazily, so part of its loading falls in the later phases; "read the files" is ComposeDefinition.fromFile and '
-    + 'EcsParams.fromFile: load and normalize; the plan is made in the ComposeFargateService constructor):\n');
+    + 'EcsParams.fromFile: load and normalize; the plan is made in the construct\'s constructor):\n');
   out.push(table(
     ['scenario', 'app', 'node start-up', 'require', 'read the files', 'build constructs', 'app.synth()', 'CPU (user+sys)'],
     r.scenarios.flatMap(s => (['construct', 'handwritten'] as const).map(app => {
@@ -164,16 +164,23 @@ export function renderReport(r: Results): string {
 
   const p = r.pipeline;
   if (p) {
-    out.push(`### Load / normalize / plan alone (${p.services} services, no construct)\n`);
-    out.push(`In one process: YAML parse, variables and interpolation, normalization, then \`planTask\`; the first call, then ${p.warmCalls} warm calls `
-      + `(median; 10th–90th percentile of the total ${ms1(p.warmP10)}–${ms1(p.warmP90)}). Requiring the stage's modules took ${ms(p.requireMs)}.\n`);
-    const stages = ['parse', 'interpolate', 'normalize', 'plan', 'total'] as const;
-    const names = { parse: 'YAML parse', interpolate: 'variables + interpolation', normalize: 'normalize', plan: 'plan', total: '**total per call**' };
     const w = r.pipelineWhatIf;
-    out.push(table(
-      ['stage', 'first call (cold)', 'warm, per call', ...(w ? ['first call, js-yaml (what-if)', 'warm, js-yaml (what-if)'] : [])],
-      stages.map(k => [names[k], ms1(p.cold[k]), ms1(p.warm[k]), ...(w ? [ms1(w.cold[k]), ms1(w.warm[k])] : [])]),
-    ));
+    out.push('### Load / normalize / plan alone (no construct)\n');
+    out.push('In one process, the route the constructs take before any resource exists: `ComposeDefinition.fromYaml` (YAML parse, variables and '
+      + 'interpolation, the load stage, normalization), then `planTask` (one task, as ComposeFargateService) or `planProject` (as ComposeFargateProject); '
+      + `the first call of each, then warm calls (median). Requiring the stage's modules took ${ms(p.requireMs)}; the project's first call follows the task's, `
+      + 'so its code is partly warm.\n');
+    const names = { read: 'ComposeDefinition.fromYaml', plan: 'plan', total: '**total per call**' };
+    const rows: string[][] = [];
+    for (const kind of ['task', 'project'] as const) {
+      const t = p[kind];
+      const label = kind === 'task' ? `${t.services} containers, planTask` : `${t.services} services, planProject`;
+      for (const k of ['read', 'plan', 'total'] as const) {
+        rows.push([label, k === 'plan' ? (kind === 'task' ? 'planTask' : 'planProject') : names[k], ms1(t.cold[k]), ms1(t.warm[k]),
+          ...(w ? [ms1(w[kind].cold[k]), ms1(w[kind].warm[k])] : [])]);
+      }
+    }
+    out.push(table(['file', 'stage', 'first call (cold)', 'warm, per call', ...(w ? ['first call, js-yaml (what-if)', 'warm, js-yaml (what-if)'] : [])], rows));
   }
 
   if (r.profiles) {

@@ -10,8 +10,11 @@
  * of its own, and the hand-written app does the same.
  */
 
-/** The sizes the benchmark synthesizes. */
-export const GENERATED_SIZES = [1, 10, 50, 100];
+/** The sizes the benchmark synthesizes as one task (ECS allows 10 containers in a task definition). */
+export const GENERATED_SIZES = [1, 10];
+
+/** The services of the project scenario: one ComposeFargateProject, an ECS service each. */
+export const PROJECT_SERVICES = 20;
 
 /** The project name (task family, service name) of the generated apps. */
 export const GENERATED_PROJECT = 'bench';

@@ -180,9 +180,9 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
   const endpoints = planEndpoints(mains.map(s => ({ name: s.name, path: s.path, ports: served.get(s.name)!.endpoints })), names, composeProblems);
   // depends_on (of the service and its one-shots), links, volumes_from and the names it uses order creation.
   const groups = new Map(mains.map(m => [m.name, groupOf(m, compose, oneShots)]));
-  const mainOf = (name: string) => mains.find(m => groups.get(m.name)!.some(g => g.name === name))?.name;
+  // A one-shot it waits for runs in its own task (groupOf takes them all in): no order for that.
   const edges = new Map(mains.map(m => [m.name, [
-    ...groups.get(m.name)!.flatMap(g => g.dependsOn.map(d => ({ target: mainOf(d.container) ?? d.container, hard: true }))),
+    ...groups.get(m.name)!.flatMap(g => g.dependsOn.map(d => ({ target: d.container, hard: true }))),
     ...groups.get(m.name)!.flatMap(g => [...(g.links ?? []).map(l => l.service), ...g.volumesFrom.map(v => v.container)])
       .map(t => ({ target: t, hard: false })),
     ...references.filter(r => groups.get(m.name)!.some(g => g.name === r.from)).map(r => ({ target: r.target, hard: false })),
