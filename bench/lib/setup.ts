@@ -81,6 +81,9 @@ export function compile(work: string, ref: string | undefined): { source: string
     const hint = ref ? '' : '\n(the working tree does not compile: `--ref HEAD` benchmarks the committed sources)';
     throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}${hint}`);
   }
+  // The entry point as the package ships it: one file (build-tools/bundle.js, a step of `compile`).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(path.join(REPO, 'build-tools', 'bundle.js')).bundle(path.join(js, 'src', 'index.js'));
   const compileMs = Date.now() - t0;
   // Keep only the tutorial's files (an input of the construct apps); the copied sources are compiled.
   fs.rmSync(path.join(tree, 'src'), { recursive: true, force: true });

@@ -142,7 +142,8 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
   const planGroup = (main: ServiceModel, group: ServiceModel[], standalone = false): TaskPlan | undefined => {
     const inGroup = new Set(group.map(s => s.name));
     const family = `${input.projectName}-${main.name}`;
-    if (!SERVICE_NAME.test(family)) {
+    // A project name that cannot be a family itself is refused at projectName (projectNameOf).
+    if (!SERVICE_NAME.test(family) && SERVICE_NAME.test(input.projectName)) {
       composeProblems.error(main.path, `the ECS service and task family ${quote(family)} (project name and service name) must be 1 to 255 letters, digits, dashes and underscores`);
     }
     const task = planTask({
