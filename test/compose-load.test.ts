@@ -12,9 +12,9 @@ import { parseDocument } from 'yaml';
 import { errorOf } from './util';
 import { ComposeDefinition } from '../src';
 import { renderConfig } from '../src/cli/config';
-import { goDuration } from '../src/private/canonical';
-import { goText, parseComposeYaml, reindentQuotedScalars, resolveGoNumber } from '../src/private/compose-yaml';
-import { mergeComposeDocuments } from '../src/private/merge';
+import { goDuration } from '../src/private/load/canonical';
+import { goText, parseComposeYaml, reindentQuotedScalars, resolveGoNumber } from '../src/private/load/compose-yaml';
+import { mergeComposeDocuments } from '../src/private/load/merge';
 import { Problems } from '../src/private/problems';
 
 let dir: string;

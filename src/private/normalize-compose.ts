@@ -5,11 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readServiceEnvFiles } from './compose-load';
 import { dict, dictOf, hasKey, ownValue } from './dict';
 import { builtImage, builtStage, dockerfileInstructions, dockerfileStages } from './dockerfile';
-import { parseEnvFile } from './dotenv';
-import { isPlainObject, isToken, readText } from './load';
+import { readServiceEnvFiles } from './load/compose-load';
+import { parseEnvFile } from './load/dotenv';
+import { isPlainObject, isToken, readText } from './load/load';
 import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
   PortModel, ProjectBindModel, ServiceModel, StoredFileModel, SysctlModel, TmpfsModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,

@@ -3,7 +3,7 @@
  * reported (ecs-cli ignored them silently: a typo must not pass unseen).
  */
 import { dict } from './dict';
-import { isToken } from './load';
+import { isToken } from './load/load';
 import {
   DependencyCondition, DependencyModel, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, NetworkParamsModel, SecretModel,
   ServiceDiscoveryModel,

@@ -8,11 +8,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeYaml, deleteAt, parseComposeYaml } from './compose-yaml';
-import { dict, dictOf, hasKey, ownValue } from './dict';
+import { dict, dictOf, hasKey, ownValue } from '../dict';
 import { parseEnvFile } from './dotenv';
 import { buildVariables, displayName, interpolateTree, isPlainObject, readText } from './load';
 import { enforceDocumentUnicity, mergeDocuments, mergeService, scalarText, toSequence } from './merge';
-import { DocPath, Problems, quote, throwAll } from './problems';
+import { DocPath, Problems, quote, throwAll } from '../problems';
 
 /** One compose document to load, in merge order. */
 export interface ComposeSource {

@@ -7,13 +7,13 @@
  */
 import * as path from 'path';
 import { goText } from './compose-yaml';
-import { dict, hasKey } from './dict';
+import { dict, hasKey } from '../dict';
 import { isPlainObject } from './load';
 import { toSequence } from './merge';
-import { parseShortPort } from './ports';
-import { DocPath, Problems, quote } from './problems';
-import { splitCommand } from './shell-split';
-import { parseBytes, parseGoDurationMs } from './units';
+import { parseShortPort } from '../ports';
+import { DocPath, Problems, quote } from '../problems';
+import { splitCommand } from '../shell-split';
+import { parseBytes, parseGoDurationMs } from '../units';
 
 export interface CanonicalOptions {
   /** The project name (`name:` in the output). */
