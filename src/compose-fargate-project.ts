@@ -14,8 +14,8 @@ import { ComposeServiceOptions, IComposeProjectService } from './compose-project
 import { addAutoScaling, addLoadBalancing, BalancedService } from './load-balancing';
 import { AutoScalingOptions, VolumeStorage } from './options';
 import { constructId, ownValue } from './private/dict';
+import { ECS_QUOTAS } from './private/facts/ecs-limits';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
-import { ECS_QUOTAS } from './private/plan/limits';
 import { EcsServicePlan, honouredByProject, planProject } from './private/plan/project';
 import {
   autoScalingOf, balancedContainers, balancesNetwork, checkAutoScaling, checkGracePeriod, requestCountsFor, warnExecWithGivenTaskRole,

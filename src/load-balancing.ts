@@ -11,7 +11,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { AutoScalingOptions, ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget, LoadBalancerType } from './options';
-import { ECS_QUOTAS } from './private/plan/limits';
+import { ECS_QUOTAS } from './private/facts/ecs-limits';
 import { ContainerPlan, holdsSensitivePort, TaskPlan } from './private/plan/model';
 import { balancesNetwork, defaultTargets } from './private/plan/service-options';
 import { DocPath, Problems } from './private/problems';

@@ -14,8 +14,8 @@
  */
 import * as path from 'path';
 import { ComposeDefinition } from '../src';
+import { knownImagePorts } from '../src/private/facts/known-ports';
 import { ServiceModel } from '../src/private/model';
-import { knownImagePorts } from '../src/private/plan/known-ports';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { dict, dictOf, hasKey, ownValue } from './dict';
 import { builtImage, builtStage, dockerfileInstructions, dockerfileStages } from './dockerfile';
+import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './facts/ecs-limits';
 import { readServiceEnvFiles } from './load/compose-load';
 import { parseEnvFile } from './load/dotenv';
 import { isPlainObject, isToken, readText } from './load/load';
@@ -15,7 +16,6 @@ import {
   PortModel, ProjectBindModel, ServiceModel, StoredFileModel, SysctlModel, TmpfsModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
   WatchModel,
 } from './model';
-import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './plan/limits';
 import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
 import { DocPath, formatPath, Problems, quote } from './problems';
 import { Reader } from './read';

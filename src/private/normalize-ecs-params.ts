@@ -3,13 +3,13 @@
  * reported (ecs-cli ignored them silently: a typo must not pass unseen).
  */
 import { dict } from './dict';
+import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory } from './facts/ecs-limits';
 import { isToken } from './load/load';
 import {
   DependencyCondition, DependencyModel, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, NetworkParamsModel, SecretModel,
   ServiceDiscoveryModel,
 } from './model';
 import { readHealthCheck } from './normalize-compose';
-import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory } from './plan/limits';
 import { DocPath, Problems, quote } from './problems';
 import { Reader } from './read';
 import { parseInteger, parseMemoryMiB, parseTaskCpuUnits, parseTaskMemoryMiB } from './units';
