@@ -11,7 +11,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { REPORT_PREFIX } from './harness';
 import type * as loadLib from '../../src/private/load/load';
-import type * as normalizeLib from '../../src/private/normalize-compose';
+import type * as normalizeLib from '../../src/private/normalize/normalize-compose';
 import type * as planLib from '../../src/private/plan/task';
 import type * as problemsLib from '../../src/private/problems';
 
@@ -39,7 +39,7 @@ const budgetMs = Number(secondsArg ?? '3') * 1000;
 const t0 = performance.now();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { buildVariables, interpolateTree, parseYaml }: typeof loadLib = require('../../src/private/load/load');
-const { normalizeCompose }: typeof normalizeLib = require('../../src/private/normalize-compose');
+const { normalizeCompose }: typeof normalizeLib = require('../../src/private/normalize/normalize-compose');
 const { planTask }: typeof planLib = require('../../src/private/plan/task');
 const { Problems }: typeof problemsLib = require('../../src/private/problems');
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -4,7 +4,7 @@ import { asData } from '../private/dict';
 import { ComposeSource, loadComposeProject, readComposeFiles } from '../private/load/compose-load';
 import { ComposeYaml, parseComposeYaml } from '../private/load/compose-yaml';
 import { ComposeModel } from '../private/model';
-import { normalizeCompose } from '../private/normalize-compose';
+import { normalizeCompose } from '../private/normalize/normalize-compose';
 import { DocPath, Problems } from '../private/problems';
 
 /**

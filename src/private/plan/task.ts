@@ -9,7 +9,7 @@ import {
 } from '../facts/ecs-limits';
 import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from '../facts/fargate';
 import { ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, HealthCheckModel, ServiceModel } from '../model';
-import { noServiceToDependOn } from '../normalize-compose';
+import { noServiceToDependOn } from '../normalize/normalize-compose';
 import { describePorts, isLoopback } from '../ports';
 import { DocPath, formatPath, formatProblem, Problems, quote } from '../problems';
 import { checkNetworkLimits, checkTaskDefinitionLimits } from './limits';

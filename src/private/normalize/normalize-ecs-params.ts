@@ -2,17 +2,17 @@
  * The normalize stage for ecs-params documents (ecs-cli's version 1 schema). Unknown keys are
  * reported (ecs-cli ignored them silently: a typo must not pass unseen).
  */
-import { dict } from './dict';
-import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory } from './facts/ecs-limits';
-import { isToken } from './load/load';
+import { dict } from '../dict';
+import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory } from '../facts/ecs-limits';
+import { isToken } from '../load/load';
 import {
   DependencyCondition, DependencyModel, EcsParamsModel, EcsServiceParamsModel, EfsVolumeModel, NetworkParamsModel, SecretModel,
   ServiceDiscoveryModel,
-} from './model';
+} from '../model';
 import { readHealthCheck } from './normalize-compose';
-import { DocPath, Problems, quote } from './problems';
+import { DocPath, Problems, quote } from '../problems';
 import { Reader } from './read';
-import { parseInteger, parseMemoryMiB, parseTaskCpuUnits, parseTaskMemoryMiB } from './units';
+import { parseInteger, parseMemoryMiB, parseTaskCpuUnits, parseTaskMemoryMiB } from '../units';
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;

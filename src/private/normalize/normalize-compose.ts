@@ -5,22 +5,22 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { dict, dictOf, hasKey, ownValue } from './dict';
-import { builtImage, builtStage, dockerfileInstructions, dockerfileStages } from './dockerfile';
-import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from './facts/ecs-limits';
-import { readServiceEnvFiles } from './load/compose-load';
-import { parseEnvFile } from './load/dotenv';
-import { isPlainObject, isToken, readText } from './load/load';
+import { dict, dictOf, hasKey, ownValue } from '../dict';
+import { builtImage, builtStage, dockerfileInstructions, dockerfileStages } from '../dockerfile';
+import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from '../facts/ecs-limits';
+import { readServiceEnvFiles } from '../load/compose-load';
+import { parseEnvFile } from '../load/dotenv';
+import { isPlainObject, isToken, readText } from '../load/load';
 import {
   ComposeModel, DependencyCondition, DependencyModel, EnvVar, FileMountModel, HealthCheckModel, LoggingModel, MountModel,
   PortModel, ProjectBindModel, ServiceModel, StoredFileModel, SysctlModel, TmpfsModel, UlimitModel, VolumeDeclarationModel, VolumesFromModel,
   WatchModel,
-} from './model';
-import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from './ports';
-import { DocPath, formatPath, Problems, quote } from './problems';
+} from '../model';
+import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from '../ports';
+import { DocPath, formatPath, Problems, quote } from '../problems';
 import { Reader } from './read';
-import { splitCommand } from './shell-split';
-import { MIB, Parsed, parseBytes, parseCpusAsUnits, parseDurationSeconds, parseInteger } from './units';
+import { splitCommand } from '../shell-split';
+import { MIB, Parsed, parseBytes, parseCpusAsUnits, parseDurationSeconds, parseInteger } from '../units';
 
 /** What the construct does with a compose key. */
 export type Support = 'converted' | 'warned' | 'refused';
