@@ -3,8 +3,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ComposeDefinition, ComposeFargateService } from '../src';
-import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS } from '../src/private/normalize/normalize-compose';
-import { ECS_PARAMS_KEYS } from '../src/private/normalize/normalize-ecs-params';
+import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS } from '../src/private/normalize/compose-keys';
+import { ECS_PARAMS_KEYS } from '../src/private/normalize/ecs-params-keys';
 import { renderSupportTable } from '../src/private/support-table';
 
 /** Every service key of the Compose Specification's JSON schema (definitions.service.properties). */

@@ -4,8 +4,10 @@
  */
 import { knownPortsRows } from './facts/known-ports';
 import { knownUsersRows } from './facts/known-users';
-import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, DOCKER_ECS_SERVICE_KEYS, DOCKER_ECS_TOP_LEVEL_KEYS, KeyRule } from './normalize/normalize-compose';
-import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize/normalize-ecs-params';
+import { KeyRule } from './normalize/builder';
+import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS } from './normalize/compose-keys';
+import { DOCKER_ECS_SERVICE_KEYS, DOCKER_ECS_TOP_LEVEL_KEYS } from './normalize/docker-ecs';
+import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize/ecs-params-keys';
 import { READING_DIFFERENCES } from './reading-differences';
 
 const SUPPORT_WORDS: Record<string, string> = {
@@ -26,7 +28,7 @@ export function renderSupportTable(): string {
   const header = ['| key | ECS field | on Fargate | notes |', '| --- | --- | --- | --- |'];
   const services = [...COMPOSE_SERVICE_KEYS].sort((a, b) => a.key.localeCompare(b.key));
   return [
-    '<!-- Generated from the tables in src/private/normalize/normalize-compose.ts, normalize-ecs-params.ts and reading-differences.ts by `npx projen docs:support`. Do not edit. -->',
+    '<!-- Generated from the tables in src/private/normalize/compose-keys.ts, docker-ecs.ts, ecs-params-keys.ts and src/private/reading-differences.ts by `npx projen docs:support`. Do not edit. -->',
     '# What cdk-compose-fargate does with each key',
     '',
     'Every key is converted, ignored with a CDK warning (`cdk-compose-fargate:<id>`, where dropping it is harmless',
