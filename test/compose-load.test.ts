@@ -12,8 +12,8 @@ import { parseDocument } from 'yaml';
 import { errorOf } from './util';
 import { ComposeDefinition } from '../src';
 import { renderConfig } from '../src/cli/config';
-import { goDuration } from '../src/private/load/canonical';
 import { goText, parseComposeYaml, reindentQuotedScalars, resolveGoNumber } from '../src/private/load/compose-yaml';
+import { goDuration } from '../src/private/load/go-values';
 import { mergeComposeDocuments } from '../src/private/load/merge';
 import { Problems } from '../src/private/problems';
 

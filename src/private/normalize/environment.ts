@@ -5,8 +5,8 @@
 import * as path from 'path';
 import { ServiceBuilder, set, setVar } from './builder';
 import { dict, dictOf } from '../dict';
-import { readServiceEnvFiles } from '../load/compose-load';
 import { parseEnvFile } from '../load/dotenv';
+import { readServiceEnvFiles } from '../load/env-files';
 import { isToken, readText } from '../load/load';
 import { DocPath } from '../problems';
 
