@@ -209,6 +209,16 @@ describe('merging files, extends, profiles', () => {
     expect(Object.keys(config(d, {}, { COMPOSE_PROFILES: '*' }).services)).toEqual(['app', 'debug']);
   });
 
+  test('profiles: [] is no profile: the service is kept, as `docker compose config` keeps it (issue 20)', () => {
+    const text = 'services:\n  app:\n    image: nginx\n    profiles: []\n  debug:\n    image: busybox\n    profiles: [debug]\n';
+    const m = ComposeDefinition.fromYaml(text, { variables: {} })._model;
+    expect(m.services.map(s => s.name)).toEqual(['app']);
+    expect(m.warnings.map(w => w.id)).toEqual(['inactive-profile']);
+    const only = ComposeDefinition.fromYaml('services:\n  app:\n    image: nginx\n    profiles: []\n', { variables: {} })._model;
+    expect(only.services.map(s => s.name)).toEqual(['app']);
+    expect(Object.keys(config(folder('empty-profiles', { 'compose.yml': text })).services)).toEqual(['app']);
+  });
+
   test('a top-level x- block is not read (as in Docker Compose, without a word) and never a service, in a version 1 file too (issue 11)', () => {
     const m = ComposeDefinition.fromYaml('x-common: &c\n  image: nginx\nweb:\n  <<: *c\n', { variables: {} })._model;
     expect(m.services.map(s => s.name)).toEqual(['web']);

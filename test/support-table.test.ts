@@ -153,6 +153,6 @@ describe('the table is what the code does', () => {
   });
 
   test('every converted key has a handler, except the ones read before conversion', () => {
-    expect(COMPOSE_SERVICE_KEYS.filter(k => k.support === 'converted' && !k.handle).map(k => k.key).sort()).toEqual(['extends', 'profiles']);
+    expect(COMPOSE_SERVICE_KEYS.filter(k => k.support === 'converted' && !k.handle).map(k => k.key).sort()).toEqual(['env_file', 'extends', 'label_file', 'profiles']);
   });
 });

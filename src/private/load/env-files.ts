@@ -18,7 +18,7 @@ const KEY_VALUE_KEYS = ['environment', 'labels', 'annotations', 'sysctls'];
  * compose, a value's `${VAR}` and a `KEY` statement look in the variables first, then in the
  * service's `environment`; a value's `${VAR}` then in what the files above (and the lines above) set.
  */
-export function readServiceEnvFiles(
+function readServiceEnvFiles(
   value: unknown, at: DocPath, vars: Map<string, string>, projectDirectory: string, problems: Problems,
   environment: ReadonlyMap<string, string> = new Map(),
 ): Map<string, string> {

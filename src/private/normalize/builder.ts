@@ -26,7 +26,6 @@ export interface ServiceBuilder {
   readonly r: Reader;
   readonly ctx: ComposeContext;
   fields: Partial<Mutable<ServiceModel>>;
-  envFileVars: EnvVar[];
   environment: EnvVar[];
   raw: Record<string, unknown>;
   /** Checks that need the whole service read (its environment, all its mounts). */

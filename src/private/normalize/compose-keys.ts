@@ -10,7 +10,7 @@ import {
   setSize,
 } from './container';
 import { readDeploy } from './deploy';
-import { readEnvFileKey, readEnvironment, readLabelFiles, readLabels } from './environment';
+import { readEnvironment, readLabels } from './environment';
 import { readFileMounts } from './files';
 import { ECS_HEALTHCHECK_BOUNDS as B, ECS_QUOTAS, FARGATE_STOP_TIMEOUT_BOUNDS as STOP } from '../facts/ecs-limits';
 import { ServiceModel } from '../model';
@@ -94,8 +94,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     support: 'converted',
     ecs: 'environment',
     note: 'read at synth time from the project directory; later files win; `environment` wins over them',
-    // Read at load (compose-load.ts); a document that still has it here is read the same way.
-    handle: readEnvFileKey,
+    // Read by the load stage (load/env-files.ts) into the service's environment: normalize does not see it.
   },
   {
     key: 'ports',
@@ -376,7 +375,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     support: 'converted',
     ecs: 'dockerLabels',
     note: 'KEY=VALUE files read at synth time; `labels` wins over them',
-    handle: readLabelFiles,
+    // Read by the load stage (load/env-files.ts) into the service's labels: normalize does not see it.
   },
   {
     key: 'tmpfs',

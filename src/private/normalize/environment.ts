@@ -2,12 +2,9 @@
  * A service's environment and labels, and the variables whose names or values say they hold a
  * secret written into the file.
  */
-import * as path from 'path';
 import { ServiceBuilder, set, setVar } from './builder';
-import { dict, dictOf } from '../dict';
-import { parseEnvFile } from '../load/dotenv';
-import { readServiceEnvFiles } from '../load/env-files';
-import { isToken, readText } from '../load/load';
+import { dict } from '../dict';
+import { isToken } from '../load/load';
 import { DocPath } from '../problems';
 
 /** Compose `environment`: later entries win; a key without a value is taken from the variables. */
@@ -15,21 +12,13 @@ export function readEnvironment(svc: ServiceBuilder, v: unknown, at: DocPath): v
   for (const kv of svc.r.keyValues(v, at) ?? []) {
     const value = kv.value ?? svc.ctx.variables.get(kv.name);
     if (value === undefined) {
-      // compose unsets it in the container (and an env_file value of that name does not count)
+      // compose unsets it in the container
       svc.r.problems.warn('unset-variable', kv.at, `${kv.name} has no value and is not set in the variables: left out of the container's environment, as compose leaves it out`);
       svc.environment = svc.environment.filter(e => e.name !== kv.name);
-      svc.envFileVars = svc.envFileVars.filter(e => e.name !== kv.name);
       continue;
     }
     svc.environment = setVar(svc.environment, kv.name, value);
     if (kv.value !== undefined) warnPlainSecret(svc, kv.name, kv.value, kv.at);
-  }
-}
-
-/** `env_file` read at load (compose-load.ts); a document that still has it here is read the same way. */
-export function readEnvFileKey(svc: ServiceBuilder, v: unknown, at: DocPath): void {
-  for (const [name, value] of readServiceEnvFiles(v, at, svc.ctx.variables, svc.ctx.projectDirectory, svc.r.problems)) {
-    svc.envFileVars = setVar(svc.envFileVars, name, value);
   }
 }
 
@@ -42,19 +31,6 @@ export function readLabels(svc: ServiceBuilder, v: unknown, at: DocPath): void {
     else labels[kv.name] = kv.value ?? '';
   }
   set(svc, 'labels', labels);
-}
-
-/** `label_file`: KEY=VALUE files; `labels` wins over them. */
-export function readLabelFiles(svc: ServiceBuilder, v: unknown, at: DocPath): void {
-  const labels = dict<string>();
-  for (const file of svc.r.stringOrList(v, at) ?? []) {
-    const text = readText(path.resolve(svc.ctx.projectDirectory, file), svc.r.problems, at, 'label_file', file);
-    if (text === undefined) continue;
-    const parsed = parseEnvFile(text);
-    for (const err of parsed.errors) svc.r.problems.error(at, `${file} line ${err.line}: ${err.message}`);
-    for (const e of parsed.entries) labels[e.name] = e.value ?? '';
-  }
-  set(svc, 'labels', dictOf(labels, svc.fields.labels));
 }
 
 /** The last word of a variable that holds a secret (`MYSQL_ROOT_PASSWORD`, `JWT_SECRET`, `GITHUB_TOKEN`, `DB_PASS`). */

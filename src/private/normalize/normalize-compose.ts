@@ -142,7 +142,7 @@ function checkDependsOn(services: ServiceModel[], names: string[], problems: Pro
 
 function readService(name: string, at: DocPath, body: Record<string, unknown>, ctx: ComposeContext, r: Reader): ServiceModel | undefined {
   const svc: ServiceBuilder = {
-    name, at, r, ctx, fields: {}, envFileVars: [], environment: [], raw: body, deferred: [],
+    name, at, r, ctx, fields: {}, environment: [], raw: body, deferred: [],
   };
   for (const [key, value] of Object.entries(body)) {
     const kAt = [...at, key];
@@ -167,12 +167,10 @@ function readService(name: string, at: DocPath, body: Record<string, unknown>, c
   if (svc.fields.image !== undefined && svc.fields.build !== undefined) {
     r.problems.warn('image-built', [...at, 'image'], `the image is built from build (a CDK image asset pushed to the CDK assets repository); the name ${quote(svc.fields.image)} is not used`);
   }
-  // environment beats env_file.
-  const env = [...svc.envFileVars.filter(e => !svc.environment.some(x => x.name === e.name)), ...svc.environment];
   return {
     name,
     path: at,
-    environment: env,
+    environment: svc.environment,
     ports: [],
     labels: {},
     ulimits: [],

@@ -284,7 +284,7 @@ function isHostTimeZone(source: string): boolean {
 /** A mount of the host's time zone: Fargate has no host to take it from; TZ says it instead. */
 function hostTimeZone(svc: ServiceBuilder, source: string, at: DocPath) {
   svc.deferred.push(() => {
-    const tz = [...svc.envFileVars, ...svc.environment].reverse().find(e => e.name === 'TZ');
+    const tz = [...svc.environment].reverse().find(e => e.name === 'TZ');
     svc.r.problems.warn('host-time-zone', at, `left out on Fargate (${source} is the time zone of the machine that runs compose, and a Fargate task has no host to take it from): `
       + (tz ? `the container takes its time zone from TZ (${quote(tz.value)})` : 'the container runs in UTC; to give it a time zone, set TZ in its environment (`TZ: Europe/Berlin`; the image needs its time-zone data, tzdata)'));
   });
