@@ -16,7 +16,7 @@ import { AutoScalingOptions, VolumeStorage } from './options';
 import { constructId, ownValue } from './private/dict';
 import { ECS_QUOTAS } from './private/facts/ecs-limits';
 import { diagramOf, DiagramModel } from './private/plan/diagram';
-import { EcsServicePlan, honouredByProject, planProject } from './private/plan/project';
+import { EcsServicePlan, planProject } from './private/plan/project';
 import {
   autoScalingOf, balancedContainers, balancesNetwork, checkAutoScaling, checkGracePeriod, requestCountsFor, warnExecWithGivenTaskRole,
 } from './private/plan/service-options';
@@ -177,7 +177,7 @@ export class ComposeFargateProject extends Construct {
     }
     const givenTaskRole = params?.taskRole !== undefined;
     const balancedNames = plan ? checkProjectProps(props, plan.services, propProblems, paramsProblems, givenTaskRole) : new Set<string>();
-    const documentWarnings = [...compose.warnings.filter(x => !honouredByProject(x.path)), ...(params?.warnings ?? [])];
+    const documentWarnings = [...compose.warnings, ...(params?.warnings ?? [])];
     reportProblems(this, documentWarnings, composeProblems, paramsProblems, propProblems);
     const project = plan!;
     const network = params?.network;

@@ -21,6 +21,7 @@ import { warnHostReferences } from './private/plan/names';
 import {
   autoScalingOf, balancedContainers, balancesNetwork, checkAutoScaling, checkGracePeriod, requestCountsFor, warnExecWithGivenTaskRole,
 } from './private/plan/service-options';
+import { singleTaskWarnings } from './private/plan/single-task-warnings';
 import { planTask } from './private/plan/task';
 import { ComposeFargateError, Problems } from './private/problems';
 
@@ -158,7 +159,7 @@ export class ComposeFargateService extends Construct {
     const propProblems = new Problems();
     const behindLoadBalancer = props.loadBalancer !== undefined || (props.existingTargetGroups?.length ?? 0) > 0;
     if (plan) checkServiceProps(props, plan, behindLoadBalancer, propProblems, paramsProblems);
-    reportProblems(this, [...compose.warnings, ...(params?.warnings ?? [])], composeProblems, paramsProblems, propProblems);
+    reportProblems(this, [...singleTaskWarnings(compose), ...(params?.warnings ?? [])], composeProblems, paramsProblems, propProblems);
     const task = plan!;
 
     checkSecurityGroupCount(props.securityGroups);

@@ -2,8 +2,8 @@
  * What the readers of a compose service share: the service being read (its fields so far, the
  * reader that records problems), the context of the file, and the rule of one key.
  */
-import { ComposeModel, EnvVar, ServiceModel } from '../model';
-import { DocPath, quote } from '../problems';
+import { ComposeModel, DeploymentKey, EnvVar, ServiceModel } from '../model';
+import { DocPath, Problems, quote } from '../problems';
 import { Reader } from './read';
 
 /** What the construct does with a compose key. */
@@ -16,6 +16,11 @@ export interface KeyRule {
   readonly ecs: string;
   /** Why a key is warned or refused, or the conditions of its conversion. */
   readonly note: string;
+  /**
+   * For a key one task drops and ComposeFargateProject reads (a deployment key): why one task drops
+   * it, which the single-task plan says in its warning.
+   */
+  readonly oneTask?: string;
   readonly handle?: (svc: ServiceBuilder, value: unknown, at: DocPath) => void;
 }
 
@@ -30,6 +35,8 @@ export interface ServiceBuilder {
   raw: Record<string, unknown>;
   /** Checks that need the whole service read (its environment, all its mounts). */
   deferred: (() => void)[];
+  /** The deployment keys of the file so far (shared by its services). */
+  readonly deploymentKeys: DeploymentKey[];
 }
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -49,6 +56,11 @@ export function setVar(vars: EnvVar[], name: string, value: string): EnvVar[] {
 
 export function set<K extends keyof ServiceModel>(svc: ServiceBuilder, key: K, value: ServiceModel[K] | undefined) {
   if (value !== undefined) (svc.fields as Record<string, unknown>)[key] = value;
+}
+
+/** Note a key whose meaning depends on the deployment model, in document order among the warnings. */
+export function noteDeploymentKey(keys: DeploymentKey[], problems: Problems, key: string, at: DocPath): void {
+  keys.push({ key, path: [...at], warningsBefore: problems.warnings.length });
 }
 
 export function warnIgnored(note: string) {

@@ -4,7 +4,7 @@
  * docs/support.md prints, and the reader that converts it.
  */
 import { readBuild } from './build';
-import { KeyRule, refuse, ServiceBuilder, set, warnIgnored } from './builder';
+import { KeyRule, noteDeploymentKey, refuse, ServiceBuilder, set, warnIgnored } from './builder';
 import {
   commandList, cpus, FARGATE_MAX_NOFILE, memory, readDependsOn, readHealthCheck, readLogging, readLoggingKey, readPlatform, readUlimits,
   setSize,
@@ -31,24 +31,27 @@ function refused(key: string, note: string, message = note, ecs = '-'): KeyRule 
 }
 
 /**
- * A key that one task drops with a warning, and that ComposeFargateProject reads into the model
- * (`field`): the warning stays, and the project drops it where it honours the key.
+ * A deployment key: ComposeFargateProject reads it into the model (`field`), one task drops it
+ * (`oneTask` says why, in the single-task plan's warning). Normalize notes where the file gives it.
  */
 function named<K extends keyof ServiceModel>(
-  key: string, note: string, field: K, read: (svc: ServiceBuilder, value: unknown, at: DocPath) => ServiceModel[K] | undefined,
+  key: string, oneTask: string, field: K, read: (svc: ServiceBuilder, value: unknown, at: DocPath) => ServiceModel[K] | undefined,
 ): KeyRule {
-  const warn = warnIgnored(note);
   return {
     key,
     support: 'warned',
     ecs: '-',
-    note: `${note} (ComposeFargateProject: ${PROJECT_NOTES[key]})`,
+    note: `${oneTask} (ComposeFargateProject: ${PROJECT_NOTES[key]})`,
+    oneTask,
     handle: (svc, value, at) => {
-      warn(svc, value, at);
+      noteDeploymentKey(svc.deploymentKeys, svc.r.problems, key, at);
       set(svc, field, read(svc, value, at));
     },
   };
 }
+
+/** Why one task drops the networks, a service's and the top-level ones. */
+const ONE_TASK_NETWORK = 'the containers of one task share one awsvpc network interface';
 
 const PROJECT_NOTES: Record<string, string> = {
   restart: '"no" makes a one-shot service, run to completion before the services that wait for it',
@@ -243,8 +246,9 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
     note: 'list (START) or map: service_started -> START, service_healthy -> HEALTHY, service_completed_successfully -> SUCCESS',
     handle: (svc, v, at) => set(svc, 'dependsOn', readDependsOn(svc, v, at)),
   },
-  // Harmless to drop in one task: a warning. ComposeFargateProject reads them (names that resolve,
-  // ports other services reach, networks that separate services, one-shot services).
+  // Deployment keys: harmless to drop in one task (the single-task plan warns); ComposeFargateProject
+  // reads them (names that resolve, ports other services reach, networks that separate services,
+  // one-shot services).
   named('restart', 'ECS replaces stopped tasks itself', 'restart', (svc, v, at) => svc.r.string(v, at)),
   named('container_name', 'the container is named after the compose service', 'containerName', (svc, v, at) => svc.r.string(v, at)),
   named('expose', 'containers of one task share localhost; only `ports` are opened in the security group', 'expose', readExpose),
@@ -255,7 +259,7 @@ export const COMPOSE_SERVICE_KEYS: KeyRule[] = [
   warned('stop_signal', 'ECS sends SIGTERM (or the image\'s STOPSIGNAL)'),
   warned('mac_address', 'the task\'s network interface has its own address'),
   warned('pull_policy', 'ECS pulls the image when a task starts'),
-  named('networks', 'the containers of one task share one awsvpc network interface', 'networks', readServiceNetworks),
+  named('networks', ONE_TASK_NETWORK, 'networks', readServiceNetworks),
   warned('oom_score_adj', 'not settable on Fargate'),
   warned('oom_kill_disable', 'not settable on Fargate'),
   warned('mem_swappiness', 'Fargate has no swap'),
@@ -438,7 +442,13 @@ export const COMPOSE_TOP_LEVEL_KEYS: KeyRule[] = [
   { key: 'volumes', support: 'converted', ecs: 'volumes', note: 'named volumes without driver options: task storage in ComposeFargateService (VolumeStorage.EFS: an EFS file system each), EFS file systems the construct makes in ComposeFargateProject (encrypted, an access point each, backed up, retained); ecs-params efs_volumes and the fileSystems prop name existing ones; driver, driver_opts, labels and external without a file system are refused' },
   { key: 'secrets', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: a Secrets Manager secret; `file:`, `content:`, `environment:`: a secret the construct makes with a generated value (a warning says how to set an exact one), or the secrets prop' },
   { key: 'configs', support: 'converted', ecs: 'secrets', note: '`external: true` / `name:`: an SSM parameter; `file:`, `content:`, `environment:` (its value at synth time): put into the image' },
-  { key: 'networks', support: 'warned', ecs: '-', note: 'the containers of one task share one awsvpc network interface (ComposeFargateProject: the networks the services name decide which services reach which, one security group per network); driver, ipam, internal and the other network settings are warned about one by one' },
+  {
+    key: 'networks',
+    support: 'warned',
+    ecs: '-',
+    note: `${ONE_TASK_NETWORK} (ComposeFargateProject: the networks the services name decide which services reach which, one security group per network); driver, ipam, internal and the other network settings are warned about one by one`,
+    oneTask: ONE_TASK_NETWORK,
+  },
   { key: 'include', support: 'refused', ecs: '-', note: 'not read by this version: merge the files with ComposeDefinition.fromFiles([...])' },
   { key: 'models', support: 'refused', ecs: '-', note: 'compose AI models run on the local machine' },
   { key: 'x-*', support: 'converted', ecs: '-', note: 'extension blocks are not read (never a service, in a version 1 file too); the anchors in them are read where they are used; an x-aws-* key that is not one of the Docker ECS keys above is left out with a warning' },

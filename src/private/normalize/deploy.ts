@@ -1,7 +1,7 @@
 /**
  * `deploy:`: resources, replicas, the rolling update's percentages, and the one-shot modes.
  */
-import { ServiceBuilder } from './builder';
+import { noteDeploymentKey, ServiceBuilder } from './builder';
 import { cpus, memory, setSize } from './container';
 import { readAwsAutoscaling } from './docker-ecs';
 import { isPlainObject } from '../load/load';
@@ -125,7 +125,7 @@ export function readDeploy(svc: ServiceBuilder, v: unknown, at: DocPath) {
       // Docker Compose passes a condition it does not map (none, on-failure, any) on as written.
       const condition = value.condition === undefined ? undefined : r.string(value.condition, [...kAt, 'condition'], 'none, on-failure or any');
       if (condition !== undefined) svc.fields.restartCondition = condition;
-      r.problems.warn('ignored-key', kAt, 'ignored on Fargate: ECS replaces stopped tasks itself (ComposeFargateProject: condition none makes a service that runs once)');
+      noteDeploymentKey(svc.deploymentKeys, r.problems, 'deploy.restart_policy', kAt);
       for (const k of Object.keys(value).filter(name => name !== 'condition' && !name.startsWith('x-'))) {
         r.problems.warn('ignored-key', [...kAt, k], 'ignored on Fargate: ECS restarts tasks on its own schedule');
       }

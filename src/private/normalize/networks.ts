@@ -2,9 +2,9 @@
  * How a service is reached: its published ports, exposed ports, links and networks, and the
  * top-level networks.
  */
-import { Mutable, ServiceBuilder, set } from './builder';
+import { Mutable, noteDeploymentKey, ServiceBuilder, set } from './builder';
 import { isPlainObject, isToken } from '../load/load';
-import { PortModel, ServiceModel } from '../model';
+import { DeploymentKey, PortModel, ServiceModel } from '../model';
 import { describePorts, isLoopback, parseLongPort, parsePortRange, parseShortPort, Protocol } from '../ports';
 import { DocPath, formatPath, Problems, quote } from '../problems';
 
@@ -130,8 +130,8 @@ export function readPorts(svc: ServiceBuilder, v: unknown, at: DocPath): void {
 }
 
 /** The top-level networks: ComposeFargateProject honours them (who reaches whom), not their driver settings. */
-export function readTopLevelNetworks(networks: unknown, problems: Problems): void {
-  problems.warn('ignored-key', ['networks'], 'ignored on Fargate: the containers of one task share one awsvpc network interface');
+export function readTopLevelNetworks(networks: unknown, problems: Problems, deploymentKeys: DeploymentKey[]): void {
+  noteDeploymentKey(deploymentKeys, problems, 'networks', ['networks']);
   // ComposeFargateProject honours the networks (who reaches whom), not their driver settings: say which are dropped.
   for (const [network, body] of Object.entries(isPlainObject(networks) ? networks : {})) {
     for (const key of Object.keys(isPlainObject(body) ? body : {}).filter(k => !k.startsWith('x-'))) {

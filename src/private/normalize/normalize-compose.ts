@@ -11,7 +11,7 @@ import { dict, hasKey } from '../dict';
 import { DOCKER_ECS_TOP_LEVEL_KEYS, LOG_RETENTION_DAYS, readAwsServiceKey, unknownAwsKey } from './docker-ecs';
 import { readStoredFiles } from './files';
 import { isPlainObject, isToken } from '../load/load';
-import { ComposeModel, ServiceModel } from '../model';
+import { ComposeModel, DeploymentKey, ServiceModel } from '../model';
 import { readTopLevelNetworks } from './networks';
 import { DocPath, Problems, quote } from '../problems';
 import { Reader } from './read';
@@ -79,7 +79,8 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
       name = undefined;
     }
   }
-  if (doc.networks !== undefined && version !== '1') readTopLevelNetworks(doc.networks, problems);
+  const deploymentKeys: DeploymentKey[] = [];
+  if (doc.networks !== undefined && version !== '1') readTopLevelNetworks(doc.networks, problems, deploymentKeys);
 
   const services: ServiceModel[] = [];
   for (const [svcName, svcRaw] of Object.entries(servicesRaw)) {
@@ -90,7 +91,7 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
     }
     const body = r.map(svcRaw, at, 'a service definition (a mapping)');
     if (!body) continue;
-    const svc = readService(svcName, at, body, fullCtx, r);
+    const svc = readService(svcName, at, body, fullCtx, r, deploymentKeys);
     if (svc) services.push(svc);
   }
   if (services.length === 0 && problems.ok) {
@@ -119,7 +120,7 @@ export function normalizeCompose(raw: unknown, ctx: Omit<ComposeContext, 'versio
       logsRetentionDays = days;
     }
   }
-  return { file: problems.file, version, name, services, volumes, secrets, configs, logsRetentionDays, warnings: problems.warnings };
+  return { file: problems.file, version, name, services, volumes, secrets, configs, logsRetentionDays, warnings: problems.warnings, deploymentKeys };
 }
 
 /** The message for a dependency on a service that is not there (here, and for ecs-params' depends_on in the plan). */
@@ -140,9 +141,11 @@ function checkDependsOn(services: ServiceModel[], names: string[], problems: Pro
   }
 }
 
-function readService(name: string, at: DocPath, body: Record<string, unknown>, ctx: ComposeContext, r: Reader): ServiceModel | undefined {
+function readService(
+  name: string, at: DocPath, body: Record<string, unknown>, ctx: ComposeContext, r: Reader, deploymentKeys: DeploymentKey[],
+): ServiceModel | undefined {
   const svc: ServiceBuilder = {
-    name, at, r, ctx, fields: {}, environment: [], raw: body, deferred: [],
+    name, at, r, ctx, fields: {}, environment: [], raw: body, deferred: [], deploymentKeys,
   };
   for (const [key, value] of Object.entries(body)) {
     const kAt = [...at, key];
