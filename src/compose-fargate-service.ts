@@ -14,6 +14,7 @@ import { balancerPicture } from './private/plan/load-balancing';
 import { portMappingName } from './private/plan/model';
 import { dnsLabel, projectNameOf, warnHostReferences } from './private/plan/names';
 import { checkDeployment, checkServiceConnectNamespace } from './private/plan/service-options';
+import { singleTaskWarnings } from './private/plan/single-task-warnings';
 import { planTask } from './private/plan/task';
 import { Problems } from './private/problems';
 import { buildEcsService } from './resources/ecs-service';
@@ -172,7 +173,7 @@ export class ComposeFargateService extends Construct {
       checkServiceConnectNamespace(props.serviceConnect.namespaceName !== undefined, props.cluster === undefined,
         props.cluster?.defaultCloudMapNamespace !== undefined, propProblems);
     }
-    reportProblems(this, [...compose.warnings, ...(params?.warnings ?? [])], composeProblems, paramsProblems, propProblems);
+    reportProblems(this, [...singleTaskWarnings(compose), ...(params?.warnings ?? [])], composeProblems, paramsProblems, propProblems);
     const [service] = plan!.services;
     const loadBalancing = plan!.loadBalancing!;
 

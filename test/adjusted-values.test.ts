@@ -10,7 +10,7 @@ import * as fc from 'fast-check';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams } from '../src';
-import { ECS_HEALTHCHECK_BOUNDS, FARGATE_STOP_TIMEOUT_BOUNDS } from '../src/private/plan/limits';
+import { ECS_HEALTHCHECK_BOUNDS, FARGATE_STOP_TIMEOUT_BOUNDS } from '../src/private/facts/ecs-limits';
 import { TaskPlan } from '../src/private/plan/model';
 import { planTask } from '../src/private/plan/task';
 import { formatProblem, Problems } from '../src/private/problems';

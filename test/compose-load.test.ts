@@ -12,9 +12,9 @@ import { parseDocument } from 'yaml';
 import { errorOf } from './util';
 import { ComposeDefinition } from '../src';
 import { renderConfig } from '../src/cli/config';
-import { goDuration } from '../src/private/canonical';
-import { goText, parseComposeYaml, reindentQuotedScalars, resolveGoNumber } from '../src/private/compose-yaml';
-import { mergeComposeDocuments } from '../src/private/merge';
+import { goText, parseComposeYaml, reindentQuotedScalars, resolveGoNumber } from '../src/private/load/compose-yaml';
+import { goDuration } from '../src/private/load/go-values';
+import { mergeComposeDocuments } from '../src/private/load/merge';
 import { Problems } from '../src/private/problems';
 
 let dir: string;
@@ -207,6 +207,16 @@ describe('merging files, extends, profiles', () => {
     expect(Object.keys(config(d).services)).toEqual(['app']);
     expect(Object.keys(config(d, { profiles: ['debug'] }).services)).toEqual(['app', 'debug']);
     expect(Object.keys(config(d, {}, { COMPOSE_PROFILES: '*' }).services)).toEqual(['app', 'debug']);
+  });
+
+  test('profiles: [] is no profile: the service is kept, as `docker compose config` keeps it (issue 20)', () => {
+    const text = 'services:\n  app:\n    image: nginx\n    profiles: []\n  debug:\n    image: busybox\n    profiles: [debug]\n';
+    const m = ComposeDefinition.fromYaml(text, { variables: {} })._model;
+    expect(m.services.map(s => s.name)).toEqual(['app']);
+    expect(m.warnings.map(w => w.id)).toEqual(['inactive-profile']);
+    const only = ComposeDefinition.fromYaml('services:\n  app:\n    image: nginx\n    profiles: []\n', { variables: {} })._model;
+    expect(only.services.map(s => s.name)).toEqual(['app']);
+    expect(Object.keys(config(folder('empty-profiles', { 'compose.yml': text })).services)).toEqual(['app']);
   });
 
   test('a top-level x- block is not read (as in Docker Compose, without a word) and never a service, in a version 1 file too (issue 11)', () => {

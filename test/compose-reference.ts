@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { renderConfig } from '../src/cli/config';
-import { COMPOSE_SERVICE_KEYS } from '../src/private/normalize-compose';
+import { COMPOSE_SERVICE_KEYS } from '../src/private/normalize/compose-keys';
 
 export const ROOT = path.join(__dirname, '..');
 export const COMPOSE_VERSION = '2.40.3';

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { composeBinary, fileFlags, fixtureCases, missingBinaryMessage } from './compose-reference';
 import { renderConfig } from '../src/cli/config';
-import { goYamlKeyLess, printComposeJson, printComposeYaml } from '../src/private/compose-print';
+import { goYamlKeyLess, printComposeJson, printComposeYaml } from '../src/private/load/compose-print';
 
 const BINARY = composeBinary();
 const HAVE_BINARY = fs.existsSync(BINARY);

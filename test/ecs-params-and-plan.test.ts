@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ComposeDefinition, EcsParams } from '../src';
 import { errorOf } from './util';
-import { smallestTaskSize } from '../src/private/fargate';
+import { smallestTaskSize } from '../src/private/facts/fargate';
 import { TaskPlan } from '../src/private/plan/model';
 import { planTask } from '../src/private/plan/task';
 import { Problems } from '../src/private/problems';

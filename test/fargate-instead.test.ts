@@ -14,7 +14,8 @@ import { validatedTemplate } from './cfn-validate';
 import { errorOf, warningsWithId, writeFiles } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams } from '../src';
 import { ComposeModel } from '../src/private/model';
-import { ECS_TMPFS_FLAGS, isSecretName } from '../src/private/normalize-compose';
+import { isSecretName } from '../src/private/normalize/environment';
+import { ECS_TMPFS_FLAGS } from '../src/private/normalize/volumes';
 import { formatPath } from '../src/private/problems';
 
 const model = (yaml: string, variables: Record<string, string> = {}): ComposeModel => ComposeDefinition.fromYaml(yaml, { variables })._model;

@@ -12,8 +12,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
 import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
-import { COMPOSE_SERVICE_KEYS } from '../src/private/normalize-compose';
-import { ECS_PARAMS_KEYS } from '../src/private/normalize-ecs-params';
+import { COMPOSE_SERVICE_KEYS } from '../src/private/normalize/compose-keys';
+import { ECS_PARAMS_KEYS } from '../src/private/normalize/ecs-params-keys';
 import { ComposeFargateError } from '../src/private/problems';
 
 const FIXTURES = path.join(__dirname, 'fixtures');

@@ -4,7 +4,7 @@
  * the table), not from the code under test.
  */
 import * as fc from 'fast-check';
-import { imageNamePorts, KNOWN_IMAGES, knownImagePorts, knownPortsRows, parseImageReference } from '../src/private/plan/known-ports';
+import { imageNamePorts, KNOWN_IMAGES, knownImagePorts, knownPortsRows, parseImageReference } from '../src/private/facts/known-ports';
 
 const RUNS = 300;
 const check = (prop: fc.IProperty<any>, numRuns = RUNS) => fc.assert(prop, { numRuns });

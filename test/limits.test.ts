@@ -11,7 +11,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, EcsParams } from '../src';
-import { ECS_QUOTAS, estimateTaskDefinitionBytes } from '../src/private/plan/limits';
+import { ECS_QUOTAS } from '../src/private/facts/ecs-limits';
+import { estimateTaskDefinitionBytes } from '../src/private/plan/limits';
 import { planTask } from '../src/private/plan/task';
 import { formatProblem, Problems } from '../src/private/problems';
 

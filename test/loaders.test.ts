@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { validatedTemplate } from './cfn-validate';
 import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
-import { mergeComposeDocuments } from '../src/private/merge';
+import { mergeComposeDocuments } from '../src/private/load/merge';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

@@ -14,8 +14,9 @@
  */
 import * as path from 'path';
 import { ComposeDefinition } from '../src';
+import { knownImagePorts } from '../src/private/facts/known-ports';
 import { ServiceModel } from '../src/private/model';
-import { knownImagePorts } from '../src/private/plan/known-ports';
+import { singleTaskWarnings } from '../src/private/plan/single-task-warnings';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -37,8 +38,9 @@ function deps(svc: ServiceModel): Array<[string, string]> {
   return svc.dependsOn.map(d => [d.container, d.condition]);
 }
 
+/** The warnings one task has (ComposeFargateService), with this id, by path. */
 function warnings(compose: ComposeDefinition, id: string): string[] {
-  return compose._model.warnings.filter(w => w.id === id).map(w => w.path.join('.'));
+  return singleTaskWarnings(compose._model).filter(w => w.id === id).map(w => w.path.join('.'));
 }
 
 describe('project fixtures load and say what their apps need', () => {

@@ -5,8 +5,8 @@
  * never from the code under test.
  */
 import * as fc from 'fast-check';
-import { parseEnvFile } from '../src/private/dotenv';
-import { interpolate, Lookup } from '../src/private/interpolate';
+import { parseEnvFile } from '../src/private/load/dotenv';
+import { interpolate, Lookup } from '../src/private/load/interpolate';
 import { parseLongPort, parsePortRange, parseShortPort } from '../src/private/ports';
 import { shellSplit } from '../src/private/shell-split';
 import {

@@ -9,7 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { validatedTemplate } from './cfn-validate';
 import { testStack, warningsWithId, writeFiles } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateProjectProps, ComposeFargateService, ComposeFargateServiceProps, VolumeStorage } from '../src';
-import { KNOWN_IMAGES } from '../src/private/plan/known-ports';
+import { KNOWN_IMAGES } from '../src/private/facts/known-ports';
 import { STATEFUL_IMAGES, statefulImage } from '../src/private/plan/stateful';
 
 const APP = [

@@ -3,8 +3,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ComposeDefinition, ComposeFargateService } from '../src';
-import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS } from '../src/private/normalize-compose';
-import { ECS_PARAMS_KEYS } from '../src/private/normalize-ecs-params';
+import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS } from '../src/private/normalize/compose-keys';
+import { ECS_PARAMS_KEYS } from '../src/private/normalize/ecs-params-keys';
 import { renderSupportTable } from '../src/private/support-table';
 
 /** Every service key of the Compose Specification's JSON schema (definitions.service.properties). */
@@ -153,6 +153,6 @@ describe('the table is what the code does', () => {
   });
 
   test('every converted key has a handler, except the ones read before conversion', () => {
-    expect(COMPOSE_SERVICE_KEYS.filter(k => k.support === 'converted' && !k.handle).map(k => k.key).sort()).toEqual(['extends', 'profiles']);
+    expect(COMPOSE_SERVICE_KEYS.filter(k => k.support === 'converted' && !k.handle).map(k => k.key).sort()).toEqual(['env_file', 'extends', 'label_file', 'profiles']);
   });
 });

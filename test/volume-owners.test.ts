@@ -12,8 +12,8 @@ import { validatedTemplate } from './cfn-validate';
 import { warningsWithId, writeFiles } from './util';
 import { ComposeDefinition, ComposeFargateProject, ComposeFargateService, VolumeStorage } from '../src';
 import { builtImage } from '../src/private/dockerfile';
-import { parseImageReference } from '../src/private/plan/known-ports';
-import { KNOWN_IMAGE_USERS, knownImageUser, knownUsersRows } from '../src/private/plan/known-users';
+import { parseImageReference } from '../src/private/facts/known-ports';
+import { KNOWN_IMAGE_USERS, knownImageUser, knownUsersRows } from '../src/private/facts/known-users';
 import { runAsUser } from '../src/private/plan/volume-owners';
 
 const FIXTURES = path.join(__dirname, 'fixtures');

@@ -12,7 +12,7 @@ import * as fc from 'fast-check';
 import { validatedTemplate } from './cfn-validate';
 import { errorOf } from './util';
 import { ComposeDefinition, ComposeFargateService, EcsParams } from '../src';
-import { parseComposeYaml } from '../src/private/compose-yaml';
+import { parseComposeYaml } from '../src/private/load/compose-yaml';
 import { Problems } from '../src/private/problems';
 
 const MANY = path.join(__dirname, 'fixtures', 'yaml-aliases', 'many', 'docker-compose.yml');

@@ -7,10 +7,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ParsedArgs } from './args';
 import { projectNameFromFolder, resolveInputs } from './project';
-import { canonicalCompose, escapeDollars } from '../private/canonical';
-import { loadComposeProject, readComposeFiles } from '../private/compose-load';
-import { printComposeJson, printComposeYaml } from '../private/compose-print';
 import { dict } from '../private/dict';
+import { canonicalCompose, escapeDollars } from '../private/load/canonical';
+import { loadComposeProject, readComposeFiles } from '../private/load/compose-load';
+import { printComposeJson, printComposeYaml } from '../private/load/compose-print';
 import { formatProblem } from '../private/problems';
 
 /** What `config` prints, and the warnings found on the way. */

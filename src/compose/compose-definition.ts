@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { LoadOptions } from '../load-options';
-import { ComposeSource, loadComposeProject, readComposeFiles } from '../private/compose-load';
-import { ComposeYaml, parseComposeYaml } from '../private/compose-yaml';
 import { asData } from '../private/dict';
+import { ComposeSource, loadComposeProject, readComposeFiles } from '../private/load/compose-load';
+import { ComposeYaml, parseComposeYaml } from '../private/load/compose-yaml';
 import { ComposeModel } from '../private/model';
-import { normalizeCompose } from '../private/normalize-compose';
+import { normalizeCompose } from '../private/normalize/normalize-compose';
 import { DocPath, Problems } from '../private/problems';
 
 /**

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { LoadOptions } from '../load-options';
-import { buildVariables, displayName, interpolateTree, parseYaml, readText } from '../private/load';
+import { buildVariables, displayName, interpolateTree, parseYaml, readText } from '../private/load/load';
 import { EcsParamsModel } from '../private/model';
-import { normalizeEcsParams } from '../private/normalize-ecs-params';
+import { normalizeEcsParams } from '../private/normalize/normalize-ecs-params';
 import { Problems } from '../private/problems';
 
 /**

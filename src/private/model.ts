@@ -262,6 +262,21 @@ export interface ComposeModel {
   readonly name?: string;
   readonly services: ServiceModel[];
   readonly warnings: Warning[];
+  /** The keys whose meaning depends on the deployment model, where the file gives them, in document order. */
+  readonly deploymentKeys: DeploymentKey[];
+}
+
+/**
+ * A key one task drops and ComposeFargateProject reads (restart, container_name, expose, links,
+ * hostname, networks, deploy.restart_policy; the top-level networks): what the file gave, not what
+ * becomes of it. `warningsBefore` says where it stands among the model's warnings.
+ */
+export interface DeploymentKey {
+  /** The service key (`restart`, `deploy.restart_policy`), or `networks` at the top level. */
+  readonly key: string;
+  readonly path: DocPath;
+  /** How many of the model's warnings came before it, in document order. */
+  readonly warningsBefore: number;
 }
 
 export interface SecretModel {

@@ -2,10 +2,12 @@
  * The support table (compose / ecs-params key -> ECS field -> what happens), rendered from the
  * tables in code that drive the conversion, so the docs cannot drift from the behaviour.
  */
-import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS, DOCKER_ECS_SERVICE_KEYS, DOCKER_ECS_TOP_LEVEL_KEYS, KeyRule } from './normalize-compose';
-import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize-ecs-params';
-import { knownPortsRows } from './plan/known-ports';
-import { knownUsersRows } from './plan/known-users';
+import { knownPortsRows } from './facts/known-ports';
+import { knownUsersRows } from './facts/known-users';
+import { KeyRule } from './normalize/builder';
+import { COMPOSE_SERVICE_KEYS, COMPOSE_TOP_LEVEL_KEYS } from './normalize/compose-keys';
+import { DOCKER_ECS_SERVICE_KEYS, DOCKER_ECS_TOP_LEVEL_KEYS } from './normalize/docker-ecs';
+import { ECS_PARAMS_KEYS, ParamsKeyRule } from './normalize/ecs-params-keys';
 import { READING_DIFFERENCES } from './reading-differences';
 
 const SUPPORT_WORDS: Record<string, string> = {
@@ -26,7 +28,7 @@ export function renderSupportTable(): string {
   const header = ['| key | ECS field | on Fargate | notes |', '| --- | --- | --- | --- |'];
   const services = [...COMPOSE_SERVICE_KEYS].sort((a, b) => a.key.localeCompare(b.key));
   return [
-    '<!-- Generated from the tables in src/private/normalize-compose.ts, normalize-ecs-params.ts and reading-differences.ts by `npx projen docs:support`. Do not edit. -->',
+    '<!-- Generated from the tables in src/private/normalize/compose-keys.ts, docker-ecs.ts, ecs-params-keys.ts and src/private/reading-differences.ts by `npx projen docs:support`. Do not edit. -->',
     '# What cdk-compose-fargate does with each key',
     '',
     'Every key is converted, ignored with a CDK warning (`cdk-compose-fargate:<id>`, where dropping it is harmless',
@@ -83,7 +85,7 @@ export function renderSupportTable(): string {
     '`expose`s; a service built from a Dockerfile that declares neither, on the ports the Dockerfile',
     '`EXPOSE`s (the built stage and the stages it is FROM, ARG, ENV and build args filled). A service answers',
     'on the ports its image (or the image its Dockerfile starts FROM) is known to listen on (this',
-    'table, from `src/private/plan/known-ports.ts`; the registry does not matter, so mirrors and ECR',
+    'table, from `src/private/facts/known-ports.ts`; the registry does not matter, so mirrors and ECR',
     'pull-through caches resolve too); one that declares none and whose image\'s name is a name of this',
     'table with packaging words around it (`mysql/mysql-server`, `myorg/postgres`) answers on that image\'s',
     'ports, with a `cdk-compose-fargate:image-name-port` warning; else on the ports other services write with its name',
@@ -100,7 +102,7 @@ export function renderSupportTable(): string {
     'containers write as (Docker\'s named volumes take the image\'s ownership; EFS does not): the compose',
     '`user:` (numbers, or `root`, `nobody` and the names of this table\'s users), else the Dockerfile\'s last',
     '`USER` (names its RUN lines create with an id, `useradd -u`, `adduser -u`, or its base image\'s), else',
-    'its base image\'s or its image\'s user from this table (`src/private/plan/known-users.ts`, matched as the',
+    'its base image\'s or its image\'s user from this table (`src/private/facts/known-users.ts`, matched as the',
     'ports table is). Images whose entrypoint starts as root and steps down keep root access to the file',
     'system; the others do not get it. Where no user is known the folder gets mode 777, with a',
     '`cdk-compose-fargate:volume-owner` warning; see the README (Named volumes) for shared volumes.',

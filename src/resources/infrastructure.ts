@@ -9,8 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { ComposeFargateBaseProps } from '../base-props';
 import { VolumeStorage } from '../options';
+import { ECS_QUOTAS, tooMany } from '../private/facts/ecs-limits';
 import { NetworkParamsModel } from '../private/model';
-import { ECS_QUOTAS, tooMany } from '../private/plan/limits';
 import { holdsSensitivePort, IngressPlan, PlanSettings } from '../private/plan/model';
 import { formatProblem, Problems, throwAll, Warning } from '../private/problems';
 

@@ -4,9 +4,9 @@
  * services on a shared compose network, and the order of creation. Pure functions, no CDK.
  */
 import { builtImage } from '../dockerfile';
+import { imageNamePorts, knownImagePorts, NamedImagePorts } from '../facts/known-ports';
 import { ServiceModel } from '../model';
 import { DocPath, formatPath, Problems, quote } from '../problems';
-import { imageNamePorts, knownImagePorts, NamedImagePorts } from './known-ports';
 import { IngressPlan, shortHash } from './model';
 import { HostReference, ServiceName } from './names';
 

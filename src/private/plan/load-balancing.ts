@@ -6,8 +6,8 @@
  * read through their types only.
  */
 import type { ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget } from '../../options';
+import { ECS_QUOTAS } from '../facts/ecs-limits';
 import { DocPath, Problems } from '../problems';
-import { ECS_QUOTAS } from './limits';
 import { ContainerPlan, holdsSensitivePort, TaskPlan } from './model';
 import { balancesNetwork, defaultTargets } from './service-options';
 

@@ -6,7 +6,7 @@
  * Pure data, no CDK: every rule and user error is settled here.
  */
 import { ComposeModel, EcsParamsModel, ServiceModel } from '../model';
-import { DocPath, Problems, quote } from '../problems';
+import { Problems, quote } from '../problems';
 import { creationOrder, planEndpoints, servedPorts } from './connect';
 import { IngressPlan, PlanSettings, portMappingName, PortMappingPlan, TaskPlan } from './model';
 import { findHostReferences, HostReference, isOneShot, serviceNames } from './names';
@@ -65,17 +65,6 @@ export interface ProjectPlanInput extends PlanSettings {
   readonly projectName: string;
   /** The compose services whose options (the services prop) set minHealthyPercent or maxHealthyPercent. */
   readonly percentsGivenFor?: string[];
-}
-
-/** Keys one task ignores with a warning and the project honours: those warnings are dropped. */
-export const PROJECT_HONOURED_KEYS = ['restart', 'container_name', 'expose', 'links', 'hostname', 'networks'];
-
-/** Whether a warning is about a key the project honours (`services.x.networks`, top-level `networks`, `deploy.restart_policy`). */
-export function honouredByProject(path: DocPath): boolean {
-  if (path[0] !== 'services') return path.length === 1 && path[0] === 'networks';
-  // deploy.restart_policy: its condition decides whether a service runs once.
-  if (path.length === 4 && path[2] === 'deploy' && path[3] === 'restart_policy') return true;
-  return path.length === 3 && typeof path[2] === 'string' && PROJECT_HONOURED_KEYS.includes(path[2]);
 }
 
 /**

@@ -6,8 +6,8 @@
  * are read through their types only.
  */
 import type { AutoScalingOptions, LoadBalancerOptions, LoadBalancerTarget } from '../../options';
+import { ECS_QUOTAS, tooMany } from '../facts/ecs-limits';
 import { DocPath, Problems } from '../problems';
-import { ECS_QUOTAS, tooMany } from './limits';
 import { ContainerPlan, TaskPlan } from './model';
 
 /** The load balancer type the props and the compose file choose: the prop, else Docker's x-aws-protocol, else Application. */

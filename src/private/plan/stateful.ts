@@ -13,9 +13,9 @@
  * Pure data and functions: no CDK import.
  */
 import { builtImage } from '../dockerfile';
+import { imageNamePorts, knownImagePorts } from '../facts/known-ports';
 import { ServiceModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
-import { imageNamePorts, knownImagePorts } from './known-ports';
 import { ContainerPlan, VolumePlan } from './model';
 
 /** One row: an image of the known-ports table (by its first repository name) and what it keeps. */

@@ -4,15 +4,15 @@
  * lacks, task size against the containers, dependencies) are made here.
  */
 import { dict } from '../dict';
-import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from '../fargate';
+import {
+  ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
+} from '../facts/ecs-limits';
+import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from '../facts/fargate';
 import { ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, HealthCheckModel, ServiceModel } from '../model';
-import { noServiceToDependOn } from '../normalize-compose';
+import { noServiceToDependOn } from '../normalize/normalize-compose';
 import { describePorts, isLoopback } from '../ports';
 import { DocPath, formatPath, formatProblem, Problems, quote } from '../problems';
-import {
-  checkNetworkLimits, checkTaskDefinitionLimits, ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds,
-  MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
-} from './limits';
+import { checkNetworkLimits, checkTaskDefinitionLimits } from './limits';
 import {
   AWSLOGS_OPTIONS, ContainerPlan, FARGATE_LOG_DRIVERS, FirelensLogGrantPlan, HealthCheckPlan, IngressPlan, LOG_ROUTER_IMAGE,
   LOG_ROUTER_MEMORY_MIB, LogGroupPlan, LogPlan, MAX_EXPANDED_PORT_RANGE, PlanInput, PortMappingPlan, TaskPlan, TmpfsPlan,

@@ -6,9 +6,9 @@
  * planning, no CDK.
  */
 import { builtImage } from '../dockerfile';
+import { COMMON_USERS, knownImageUser } from '../facts/known-users';
 import { ServiceModel } from '../model';
 import { DocPath, Problems, quote } from '../problems';
-import { COMMON_USERS, knownImageUser } from './known-users';
 
 /** The user a container runs as, as far as the files tell. */
 export interface RunAsUser {

@@ -6,7 +6,7 @@
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, ParseOptions, DocumentOptions, SchemaOptions, Node, ScalarTag } from 'yaml';
 import { documentData, reportYamlErrors } from './load';
-import { DocPath, Problems } from './problems';
+import { DocPath, Problems } from '../problems';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

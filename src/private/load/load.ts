@@ -6,10 +6,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, parseDocument, visit as visitYaml, YAMLError } from 'yaml';
-import { asData, dict } from './dict';
+import { asData, dict } from '../dict';
 import { parseEnvFile } from './dotenv';
 import { interpolate, Lookup } from './interpolate';
-import { DocPath, Problems } from './problems';
+import { DocPath, Problems } from '../problems';
 
 export interface SourceOptions {
   readonly variables?: { [name: string]: string };

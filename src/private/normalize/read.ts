@@ -2,9 +2,9 @@
  * Typed reads of raw document values. Each records a problem (with the path and the value it
  * got) and returns undefined when the value has the wrong shape, so collection goes on.
  */
-import { isPlainObject, isToken } from './load';
-import { DocPath, Problems, quote } from './problems';
-import { Parsed } from './units';
+import { isPlainObject, isToken } from '../load/load';
+import { DocPath, Problems, quote } from '../problems';
+import { Parsed } from '../units';
 
 export class Reader {
   constructor(public readonly problems: Problems) {}

@@ -6,7 +6,7 @@
  * types, as far as compose files fill them.
  */
 import { Document, visit } from 'yaml';
-import { dict } from './dict';
+import { dict } from '../dict';
 import { isPlainObject } from './load';
 
 interface StructShape {

@@ -15,9 +15,9 @@
  * - a later file's `null` keeps the earlier value.
  */
 import { goText } from './compose-yaml';
-import { dict, dictOf, hasKey, ownValue } from './dict';
+import { dict, dictOf, hasKey, ownValue } from '../dict';
 import { isPlainObject } from './load';
-import { parseShortPort } from './ports';
+import { parseShortPort } from '../ports';
 
 type Merger = (base: unknown, over: unknown, path: string) => unknown;
 
