@@ -113,11 +113,17 @@ describe('errors that concern the whole project', () => {
     expect(errors).toEqual(['docker-compose.yml: services.backend: answers to the name "backend" (service), which is also a name of api (container_name): in one namespace a name reaches one service']);
   });
 
-  test('a project name that makes no ECS service name: an error per service, with the name', () => {
-    const { plan, errors } = project(composeFixture('project-three-tier'), { projectName: 'shop.v2' });
+  test('a project name that makes no ECS service name with a service\'s: an error per service, with the name', () => {
+    // 250 characters are a family; with "-proxy" or "-backend" they are more than the 255 ECS takes, with "-db" not.
+    const name = 'shop'.repeat(62) + 'v2';
+    const { plan, errors } = project(composeFixture('project-three-tier'), { projectName: name });
     expect(plan).toBeUndefined();
-    expect(errors).toEqual(['proxy', 'backend', 'db'].map(s =>
-      `docker-compose.yml: services.${s}: the ECS service and task family "shop.v2-${s}" (project name and service name) must be 1 to 255 letters, digits, dashes and underscores`));
+    expect(errors).toEqual(['proxy', 'backend'].map(s =>
+      `docker-compose.yml: services.${s}: the ECS service and task family "${name}-${s}" (project name and service name) must be 1 to 255 letters, digits, dashes and underscores`));
+  });
+
+  test('a project name that is no family itself is left to the construct, which refuses it at projectName', () => {
+    expect(project(composeFixture('project-three-tier'), { projectName: 'shop.v2' }).errors).toEqual([]);
   });
 
   test('ecs-params written for one task: a service the compose file lacks and service discovery are errors there, the task size a warning', () => {
