@@ -279,6 +279,11 @@ export interface PlanInput extends PlanSettings {
   readonly runOnce?: string[];
   /** The task is one compose service's (ComposeFargateProject), not the whole file's. */
   readonly perService?: boolean;
+  /**
+   * Ports a container listens on for the other services that reach it by name (ComposeFargateProject):
+   * a port mapping each, unless one of its published ports covers it.
+   */
+  readonly served?: { readonly service: string; readonly ports: number[] };
   /** CPU units and MiB the task needs besides its containers (the Service Connect proxy). */
   readonly reserved?: { readonly cpu: number; readonly memoryMiB: number };
 }

@@ -8,7 +8,7 @@
 import { ComposeModel, EcsParamsModel, ServiceModel } from '../model';
 import { Problems, quote } from '../problems';
 import { creationOrder, planEndpoints, servedPorts } from './connect';
-import { IngressPlan, PlanSettings, portMappingName, PortMappingPlan, TaskPlan } from './model';
+import { IngressPlan, PlanSettings, portMappingName, TaskPlan } from './model';
 import { findHostReferences, HostReference, isOneShot, serviceNames } from './names';
 import { planTask } from './task';
 import { planVolumeOwners, VolumeOwnerPlan } from './volume-owners';
@@ -128,6 +128,8 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
   const standaloneTasks: StandaloneTaskPlan[] = [];
   const mains = compose.services.filter(s => !oneShots.has(s.name));
   const waitedFor = new Set(mains.flatMap(m => groupOf(m, compose, oneShots).slice(1).map(s => s.name)));
+  // The ports each service serves, and the names and ports it answers at.
+  const served = new Map(mains.map(s => [s.name, servedPorts(s, references, composeProblems)]));
   const planGroup = (main: ServiceModel, group: ServiceModel[], standalone = false): TaskPlan | undefined => {
     const inGroup = new Set(group.map(s => s.name));
     const family = `${input.projectName}-${main.name}`;
@@ -159,14 +161,14 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       existingSecrets: input.existingSecrets,
       percentsGiven: input.percentsGiven === true || (input.percentsGivenFor ?? []).includes(main.name),
       runOnce: group.filter(g => g !== main && oneShots.has(g.name)).map(g => g.name),
+      // The main container also listens on the ports other services reach it on.
+      served: standalone ? undefined : { service: main.name, ports: served.get(main.name)!.endpoints },
       reserved: standalone ? undefined : SERVICE_CONNECT_PROXY,
       perService: true,
     }, composeProblems, paramsProblems);
     return task;
   };
 
-  // The ports each service serves, and the names and ports it answers at.
-  const served = new Map(mains.map(s => [s.name, servedPorts(s, references, composeProblems)]));
   const endpoints = planEndpoints(mains.map(s => ({ name: s.name, path: s.path, ports: served.get(s.name)!.endpoints })), names, composeProblems);
   // depends_on (of the service and its one-shots), links, volumes_from and the names it uses order creation.
   const groups = new Map(mains.map(m => [m.name, groupOf(m, compose, oneShots)]));
@@ -181,16 +183,9 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
 
   for (const main of mains) {
     const group = groups.get(main.name)!;
-    const planned = planGroup(main, group);
-    if (!planned) continue;
-    // The main container also listens on the ports other services reach it on.
-    const ports = served.get(main.name)!.endpoints;
-    const mainPlan = planned.containers.find(c => c.name === main.name)!;
-    const extra: PortMappingPlan[] = ports
-      .filter(p => !mainPlan.portMappings.some(m => m.protocol === 'tcp' && m.containerPort <= p && p <= m.containerPortEnd))
-      .map(p => ({ containerPort: p, containerPortEnd: p, protocol: 'tcp', exposed: true }));
-    const mappings = [...mainPlan.portMappings, ...extra];
-    const task: TaskPlan = { ...planned, containers: planned.containers.map(c => (c.name === main.name ? { ...c, portMappings: mappings } : c)) };
+    const task = planGroup(main, group);
+    if (!task) continue;
+    const mappings = task.containers.find(c => c.name === main.name)!.portMappings;
     const own: ConnectEndpointPlan[] = [];
     for (const e of endpoints.get(main.name)!) {
       const mapping = mappings.find(m => m.protocol === 'tcp' && m.containerPort === e.port && m.containerPortEnd === e.port);

@@ -302,6 +302,34 @@ function containerCpu(svc: ServiceModel, p: EcsServiceParamsModel | undefined, p
   return svc.cpu;
 }
 
+/** The port mappings of a service's published ports: a range becomes one mapping per port, as ecs-cli did; a very long one stays a containerPortRange. */
+function portMappingsOf(svc: ServiceModel): PortMappingPlan[] {
+  return svc.ports.flatMap(port => {
+    const count = port.containerPortEnd - port.containerPort + 1;
+    const single = (n: number): PortMappingPlan => ({
+      containerPort: n,
+      containerPortEnd: n,
+      protocol: port.protocol,
+      name: count === 1 ? port.name : undefined,
+      appProtocol: port.appProtocol,
+      hostPort: hostPortOf(port, n),
+    });
+    if (count === 1) return [single(port.containerPort)];
+    return count > MAX_EXPANDED_PORT_RANGE
+      ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name, hostPort: undefined }]
+      : Array.from({ length: count }, (_, k) => single(port.containerPort + k));
+  });
+}
+
+/** The ports the other services reach it on that no published TCP port covers: mapped, not published. */
+function servedMappings(svc: ServiceModel, served: PlanInput['served']): PortMappingPlan[] {
+  if (served?.service !== svc.name) return [];
+  const published = portMappingsOf(svc);
+  return served.ports
+    .filter(p => !published.some(m => m.protocol === 'tcp' && m.containerPort <= p && p <= m.containerPortEnd))
+    .map(p => ({ containerPort: p, containerPortEnd: p, protocol: 'tcp', exposed: true }));
+}
+
 /**
  * Build the task plan. Problems go to the collector of the document they are in; the caller
  * throws them together.
@@ -379,23 +407,9 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       cpu: containerCpu(svc, p, composeProblems),
       memoryLimitMiB,
       memoryReservationMiB,
-      // A range becomes one mapping per port, as ecs-cli did; a very long one stays a containerPortRange.
-      portMappings: svc.ports.flatMap(port => {
-        const count = port.containerPortEnd - port.containerPort + 1;
-        const single = (n: number): PortMappingPlan => ({
-          containerPort: n,
-          containerPortEnd: n,
-          protocol: port.protocol,
-          name: count === 1 ? port.name : undefined,
-          appProtocol: port.appProtocol,
-          hostPort: hostPortOf(port, n),
-        });
-        if (count === 1) return [single(port.containerPort)];
-        return count > MAX_EXPANDED_PORT_RANGE
-          ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name, hostPort: undefined }]
-          : Array.from({ length: count }, (_, k) => single(port.containerPort + k));
-      }),
+      portMappings: [...portMappingsOf(svc), ...servedMappings(svc, input.served)],
       environment: svc.environment,
+
       secrets: p?.secrets ?? [],
       command: svc.command,
       entryPoint: svc.entryPoint,
