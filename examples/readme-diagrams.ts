@@ -1,16 +1,16 @@
 /**
  * The README's pictures: the diagrams (`cdk-compose-fargate diagram`) of the tutorial and of the
  * project example. Run `npx projen docs:diagrams` to write them into the README's ```mermaid blocks,
- * in order; test/diagram.test.ts fails when they drift.
+ * in order; test/cli/diagram.test.ts fails when they drift.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { ComposeFargateProject, ComposeFargateService } from '../src';
 import { buildProjectApp } from './project/app';
 import { buildTutorialApp } from './tutorial/app';
 // In your own app: import { ... } from 'cdk-compose-fargate';
-import { ComposeFargateProject, ComposeFargateService } from '../src';
 import { renderMermaid } from '../src/private/plan/diagram';
 
 function diagramOf(app: App, stack: string): string {

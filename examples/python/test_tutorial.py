@@ -1,5 +1,5 @@
 """The Python tutorial app, checked as its users meet it: the freshly built wheel, aws-cdk-lib,
-constructs and jsii from PyPI. It asserts the same facts as test/tutorial.test.ts, on the templates
+constructs and jsii from PyPI. It asserts the same facts as test/constructs/tutorial.test.ts, on the templates
 that ``app.py`` writes, and that a bad compose file fails with the path-addressed message.
 
 Run (CI: ``npx projen examples:python``): ``pytest examples/python``. The templates go to

@@ -1,6 +1,6 @@
 /**
  * Where the library reads a compose file differently from Docker Compose, on purpose. The
- * differential test (test/compose-differential.test.ts) allows exactly these, and docs/support.md
+ * differential test (test/load/compose-differential.test.ts) allows exactly these, and docs/support.md
  * lists them (rendered by support-table.ts).
  */
 export interface ReadingDifference {

@@ -37,7 +37,7 @@ export interface KnownImage {
 const FPM = (ports: readonly number[] = [9000]): KnownTagVariant => ({ tag: /fpm/i, tags: 'tags with `fpm`', ports });
 
 /**
- * The table. Add a row with the source you checked; `test/known-ports.test.ts` keeps the names
+ * The table. Add a row with the source you checked; `test/plan/known-ports.test.ts` keeps the names
  * unique and well formed.
  */
 export const KNOWN_IMAGES: readonly KnownImage[] = [

@@ -48,7 +48,7 @@ export interface KnownImageUserRow {
 const ALPINE = /alpine/i;
 
 /**
- * The table. Add a row with the source you checked; `test/volume-owners.test.ts` keeps the names
+ * The table. Add a row with the source you checked; `test/plan/volume-owners.test.ts` keeps the names
  * unique and well formed.
  */
 export const KNOWN_IMAGE_USERS: readonly KnownImageUserRow[] = [

@@ -30,7 +30,7 @@ export interface StatefulImage {
  * The table: every image of the known-ports table that holds its data in a directory a second
  * server must not open at the same time. Lookups go through the known-ports table, so mirrors,
  * registries and Bitnami's copies count (`public.ecr.aws/docker/library/postgres`, `bitnamilegacy/mysql`).
- * `test/stateful.test.ts` checks that each name is a row of that table.
+ * `test/plan/stateful.test.ts` checks that each name is a row of that table.
  */
 export const STATEFUL_IMAGES: readonly StatefulImage[] = [
   { image: 'postgres', kind: 'a database' },

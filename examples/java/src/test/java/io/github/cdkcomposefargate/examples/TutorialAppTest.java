@@ -26,7 +26,7 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
  * The Java tutorial app, checked as its users meet it: the freshly built artifact and aws-cdk-lib from
- * Maven Central. It asserts the same facts as test/tutorial.test.ts, on the templates that the app's
+ * Maven Central. It asserts the same facts as test/constructs/tutorial.test.ts, on the templates that the app's
  * {@code main} writes (to $CDK_OUTDIR, which the surefire configuration sets to target/cdk.out), and
  * that a bad compose file fails with the path-addressed message.
  */
