@@ -3,24 +3,21 @@
  * builds resources from the plan. Cross-document checks (ecs-params naming a service compose
  * lacks, task size against the containers, dependencies) are made here.
  */
-import { dict } from '../dict';
 import {
   ECS_HEALTHCHECK_BOUNDS, ECS_HEALTHCHECK_DEFAULTS, FARGATE_STOP_TIMEOUT_BOUNDS, intoBounds, MIN_CONTAINER_MEMORY_MIB, tooLittleMemory,
 } from '../facts/ecs-limits';
-import { allowedMemory, describeMemory, FARGATE_CPU_VALUES, smallestTaskSize } from '../facts/fargate';
 import { ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsModel, HealthCheckModel, ServiceModel } from '../model';
 import { noServiceToDependOn } from '../normalize/normalize-compose';
-import { describePorts, isLoopback } from '../ports';
+import { isLoopback } from '../ports';
 import { DocPath, formatPath, formatProblem, Problems, quote } from '../problems';
+import { portMappingsOf, servedMappings, warnHostPorts } from './container-ports';
 import { checkNetworkLimits, checkTaskDefinitionLimits } from './limits';
-import {
-  AWSLOGS_OPTIONS, ContainerPlan, FARGATE_LOG_DRIVERS, FirelensLogGrantPlan, HealthCheckPlan, IngressPlan, LOG_ROUTER_IMAGE,
-  LOG_ROUTER_MEMORY_MIB, LogGroupPlan, LogPlan, MAX_EXPANDED_PORT_RANGE, PlanInput, PortMappingPlan, TaskPlan, TmpfsPlan,
-} from './model';
+import { planLogging, planLogRouter } from './logging';
+import { ContainerPlan, HealthCheckPlan, IngressPlan, LogGroupPlan, PlanInput, TaskPlan } from './model';
 import { statefulDeployment } from './stateful';
+import { containerCpu, planTaskSize, planTmpfs, warnDefaultTaskSize } from './task-size';
 import { EfsMountPlan, planVolumeOwners, runAsUser } from './volume-owners';
 import { planFileInit, planVolumes } from './volumes';
-
 
 /**
  * The container's health check: ecs-params overrides compose field by field; each timing the
@@ -71,57 +68,6 @@ function mergeHealthCheck(
   };
 }
 
-function planLogging(
-  svc: ServiceModel, problems: Problems, groups: Map<string, LogGroupPlan>, stackRegion: string | undefined, createGroups: boolean,
-): LogPlan {
-  const newGroup = (name: string | undefined): string => {
-    const key = name ?? `container:${svc.name}`;
-    const g = groups.get(key);
-    if (g) g.containers.push(svc.name);
-    else groups.set(key, { key, name, containers: [svc.name] });
-    return key;
-  };
-  const logging = svc.logging;
-  if (!logging || !FARGATE_LOG_DRIVERS.includes(logging.driver)) {
-    if (logging) {
-      problems.warn('log-driver', [...logging.path, 'driver'], `the ${quote(logging.driver)} log driver is not available on Fargate (allowed: ${FARGATE_LOG_DRIVERS.join(', ')}): the container logs to CloudWatch Logs (awslogs) instead`);
-    }
-    return { kind: 'awslogs', group: newGroup(undefined), streamPrefix: svc.name, options: {} };
-  }
-  if (logging.driver !== 'awslogs') {
-    return { kind: 'driver', driver: logging.driver, options: logging.options };
-  }
-  const options = dict<string>();
-  for (const [k, v] of Object.entries(logging.options)) {
-    if (!AWSLOGS_OPTIONS.includes(k)) {
-      problems.error([...logging.path, 'options', k], `unknown awslogs option: allowed are ${AWSLOGS_OPTIONS.join(', ')}`);
-    } else if (!['awslogs-group', 'awslogs-region', 'awslogs-stream-prefix'].includes(k)) {
-      options[k] = v;
-    }
-  }
-  const name = logging.options['awslogs-group'];
-  if (name !== undefined && !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name) && !name.includes('${Token[')) {
-    problems.error([...logging.path, 'options', 'awslogs-group'], `${quote(name)} is not a valid log group name: use letters, digits and . - _ / # (up to 512)`);
-  }
-  // Logs go where the log group is: a group the construct creates is in the stack's region, so the
-  // containers log there; a group that exists already (createLogGroups: false) is where the file says.
-  let region: string | undefined = logging.options['awslogs-region'];
-  if (region !== undefined && (createGroups || name === undefined) && region !== stackRegion) {
-    problems.warn('log-region', [...logging.path, 'options', 'awslogs-region'],
-      `${quote(region)} is not used: the construct creates the log group in the stack's region${stackRegion !== undefined ? ` (${stackRegion})` : ''}, and the containers log there; `
-      + `to log to a group that exists in ${region}, set createLogGroups: false`);
-    region = undefined;
-  }
-  return {
-    kind: 'awslogs',
-    group: newGroup(name),
-    groupName: name,
-    region,
-    streamPrefix: logging.options['awslogs-stream-prefix'] ?? svc.name,
-    options,
-  };
-}
-
 /** The place of a path as a problem names it: `docker-compose.yml: services.web.ports[0]`. */
 export function placeOf(problems: Problems, at: DocPath): string {
   return formatProblem({ file: problems.file, path: at, message: '' });
@@ -129,100 +75,6 @@ export function placeOf(problems: Problems, at: DocPath): string {
 
 function pathOf(problems: Problems, at: DocPath): string {
   return `${problems.file ? `${problems.file} ` : ''}${formatPath(at)}`;
-}
-
-/** Resolve the task size: ecs-params when given (validated), else the smallest that fits. */
-function planTaskSize(
-  containers: ContainerPlan[], params: EcsParamsModel | undefined, paramsProblems: Problems, reserved = { cpu: 0, memoryMiB: 0 },
-): { cpu: number; memory: number } | undefined {
-  // The containers' needs, at least the smallest Fargate size (what ecs-cli gave a task), plus what the task reserves.
-  const cpuNeed = containers.reduce((s, c) => s + (c.cpu ?? 0), 0) + reserved.cpu;
-  const memNeed = containers.reduce((s, c) => s + (c.memoryReservationMiB ?? c.memoryLimitMiB ?? 0), 0) + reserved.memoryMiB;
-  const maxLimit = containers.reduce((m, c) => Math.max(m, c.memoryLimitMiB ?? 0, c.memoryReservationMiB ?? 0), 0);
-  const minMemory = Math.max(512 + reserved.memoryMiB, memNeed, maxLimit);
-  const cpuAt: DocPath = ['task_definition', 'task_size', 'cpu_limit'];
-  const memAt: DocPath = ['task_definition', 'task_size', 'mem_limit'];
-  const cpu = params?.taskCpu;
-  const mem = params?.taskMemoryMiB;
-  let ok = true;
-  if (cpu !== undefined && !allowedMemory(cpu)) {
-    paramsProblems.error(cpuAt, `Fargate does not offer ${cpu} CPU units: allowed are ${FARGATE_CPU_VALUES.join(', ')}`);
-    ok = false;
-  }
-  if (cpu !== undefined && mem !== undefined && ok) {
-    const allowed = allowedMemory(cpu)!;
-    if (!allowed.includes(mem)) {
-      paramsProblems.error(memAt, `Fargate does not offer ${mem} MiB with ${cpu} CPU units: allowed memory for cpu ${cpu} is ${describeMemory(allowed)} MiB`);
-      ok = false;
-    }
-  }
-  if (mem !== undefined && cpu === undefined && !smallestTaskSize(0, 0, undefined, mem)) {
-    paramsProblems.error(memAt, `Fargate does not offer ${mem} MiB at any CPU size: allowed are 512, 1024, 2048 (cpu 256) up to 122880 (cpu 16384)`);
-    ok = false;
-  }
-  if (!ok) return undefined;
-  if (cpu !== undefined && cpuNeed > cpu) {
-    paramsProblems.error(cpuAt, `${cpu} CPU units is less than the ${cpuNeed} the containers declare (${containers.filter(c => c.cpu).map(c => `${c.name}: ${c.cpu}`).join(', ')})`);
-    ok = false;
-  }
-  if (mem !== undefined && memNeed > mem) {
-    paramsProblems.error(memAt, `${mem} MiB is less than the ${memNeed} MiB the containers reserve (${containers.filter(c => c.memoryReservationMiB ?? c.memoryLimitMiB).map(c => `${c.name}: ${c.memoryReservationMiB ?? c.memoryLimitMiB}`).join(', ')})`);
-    ok = false;
-  } else if (mem !== undefined && maxLimit > mem) {
-    const c = containers.find(x => (x.memoryLimitMiB ?? 0) === maxLimit)!;
-    paramsProblems.error(memAt, `${mem} MiB is less than the ${maxLimit} MiB memory limit of container ${c.name}`);
-    ok = false;
-  }
-  if (!ok) return undefined;
-  const size = smallestTaskSize(Math.max(256 + reserved.cpu, cpuNeed), minMemory, cpu, mem);
-  if (!size) {
-    const at = cpu !== undefined ? cpuAt : mem !== undefined ? memAt : ['task_definition', 'task_size'];
-    paramsProblems.error(at, `no Fargate task size fits the containers (${cpuNeed} CPU units, ${minMemory} MiB)${cpu !== undefined ? ` with cpu ${cpu} (allowed memory ${describeMemory(allowedMemory(cpu)!)} MiB)` : ''}: the largest is 16384 CPU units with 122880 MiB`);
-    return undefined;
-  }
-  return size;
-}
-
-/**
- * A task whose containers name no size (cpus, mem_limit, deploy.resources, ecs-params cpu_shares,
- * mem_limit or task_size) gets the smallest Fargate size that holds it: said, with how to choose one.
- */
-function warnDefaultTaskSize(input: PlanInput, containers: ContainerPlan[], size: { cpu: number; memory: number }, problems: Problems) {
-  const sized = containers.some(c => !c.addedLogRouter
-    && (c.cpu !== undefined || c.memoryLimitMiB !== undefined || c.memoryReservationMiB !== undefined));
-  if (sized || input.ecsParams?.taskCpu !== undefined || input.ecsParams?.taskMemoryMiB !== undefined) return;
-  const services = input.compose.services;
-  const at = input.perService ? services[0].path : input.compose.version === '1' ? [] : ['services'];
-  const proxy = input.reserved && (input.reserved.cpu > 0 || input.reserved.memoryMiB > 0)
-    ? `, the smallest Fargate size that also holds the Service Connect proxy (${input.reserved.cpu} CPU units, ${input.reserved.memoryMiB} MiB)` : ', the smallest Fargate size';
-  const how = input.perService
-    ? 'give the service deploy.resources.limits (cpus, memory), or cpus and mem_limit (ComposeFargateProject sizes each task for its containers)'
-    : 'give ecs-params task_definition.task_size (cpu_limit, mem_limit), or the services deploy.resources.limits (cpus, memory) or cpus and mem_limit';
-  problems.warn('task-size', at, `no container ${input.perService ? 'of this service ' : ''}sets a CPU or memory size: the task gets ${size.cpu} CPU units (${size.cpu / 1024} vCPU) and ${size.memory} MiB${proxy}; to size it, ${how}`);
-}
-
-/**
- * A service's tmpfs mounts, sized as ECS needs (MiB, at least 1): the size given, at most the task's
- * memory (a tmpfs holds its files in it); a percentage of the task's memory; without one, half the
- * task's memory, as the kernel sizes a tmpfs on a machine of that memory.
- */
-function planTmpfs(svc: ServiceModel, taskMemoryMiB: number, problems: Problems): TmpfsPlan[] {
-  return svc.tmpfs.map(t => {
-    let sizeMiB: number;
-    if (t.size === undefined) {
-      sizeMiB = Math.max(1, Math.floor(taskMemoryMiB / 2));
-      problems.warn('tmpfs-size', t.path, `the tmpfs at ${t.target} gives no size: it may hold ${sizeMiB} MiB, half the task's ${taskMemoryMiB} MiB, as the kernel sizes a tmpfs (its files use the container's memory); give size= (\`${t.target}:size=64m\`) to choose`);
-    } else if ('percent' in t.size) {
-      sizeMiB = Math.max(1, Math.floor(taskMemoryMiB * t.size.percent / 100));
-    } else {
-      sizeMiB = Math.ceil(t.size.bytes / (1024 * 1024));
-      if (sizeMiB > taskMemoryMiB) {
-        problems.warn('adjusted-value', t.path, `the tmpfs at ${t.target} asks for ${sizeMiB} MiB, more than the task's ${taskMemoryMiB} MiB of memory that holds its files: ${taskMemoryMiB} MiB is used`);
-        sizeMiB = taskMemoryMiB;
-      }
-    }
-    return { containerPath: t.target, sizeMiB, mountOptions: t.options };
-  });
 }
 
 function checkDependencies(containers: ContainerPlan[], sources: Map<string, { problems: Problems; at: DocPath }[]>) {
@@ -266,68 +118,6 @@ function checkDependencies(containers: ContainerPlan[], sources: Map<string, { p
       break;
     }
   }
-}
-
-/**
- * The host port a container port is published on, when it differs: a host range maps port by port
- * onto a container range of its length; with one container port, its first port stands.
- */
-function hostPortOf(port: ServiceModel['ports'][number], containerPort: number): number | undefined {
-  if (port.hostPort === undefined) return undefined;
-  const sameLength = port.hostPortEnd! - port.hostPort === port.containerPortEnd - port.containerPort;
-  const host = port.hostPort + (sameLength ? containerPort - port.containerPort : 0);
-  return host === containerPort ? undefined : host;
-}
-
-/** What a published host port means on Fargate, said once per port entry whose host port differs. */
-function warnHostPorts(svc: ServiceModel, problems: Problems) {
-  for (const port of svc.ports) {
-    if (port.hostPort === undefined || (port.hostPort === port.containerPort && port.hostPortEnd === port.containerPortEnd)) continue;
-    const many = port.containerPortEnd > port.containerPort;
-    const container = describePorts(port.containerPort, port.containerPortEnd);
-    const host = describePorts(port.hostPort, port.hostPortEnd!);
-    problems.warn('host-port', port.path,
-      `publishes container port${many ? 's' : ''} ${container}/${port.protocol} on host port${port.hostPortEnd! > port.hostPort ? 's' : ''} ${host}: a Fargate task has no host ports, so the task opens the container port${many ? 's' : ''}, ${container} (port mapping and security group), and clients reach ${many ? 'them' : 'it'} there; with a load balancer, ${host} is the default listener port of ${many ? 'their targets' : 'its target'}`);
-  }
-}
-
-/** The container's CPU units: ecs-params' when given, else compose's, which may not exceed the largest Fargate task. */
-function containerCpu(svc: ServiceModel, p: EcsServiceParamsModel | undefined, problems: Problems): number | undefined {
-  if (p?.cpu !== undefined) return p.cpu;
-  const max = Math.max(...FARGATE_CPU_VALUES);
-  if (svc.cpu !== undefined && svc.cpu > max) {
-    problems.error(svc.sizePaths.cpu ?? svc.path, `${svc.cpu} CPU units is more than the largest Fargate task has (${max}, 16 vCPU)`);
-    return undefined;
-  }
-  return svc.cpu;
-}
-
-/** The port mappings of a service's published ports: a range becomes one mapping per port, as ecs-cli did; a very long one stays a containerPortRange. */
-function portMappingsOf(svc: ServiceModel): PortMappingPlan[] {
-  return svc.ports.flatMap(port => {
-    const count = port.containerPortEnd - port.containerPort + 1;
-    const single = (n: number): PortMappingPlan => ({
-      containerPort: n,
-      containerPortEnd: n,
-      protocol: port.protocol,
-      name: count === 1 ? port.name : undefined,
-      appProtocol: port.appProtocol,
-      hostPort: hostPortOf(port, n),
-    });
-    if (count === 1) return [single(port.containerPort)];
-    return count > MAX_EXPANDED_PORT_RANGE
-      ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name, hostPort: undefined }]
-      : Array.from({ length: count }, (_, k) => single(port.containerPort + k));
-  });
-}
-
-/** The ports the other services reach it on that no published TCP port covers: mapped, not published. */
-function servedMappings(svc: ServiceModel, served: PlanInput['served']): PortMappingPlan[] {
-  if (served?.service !== svc.name) return [];
-  const published = portMappingsOf(svc);
-  return served.ports
-    .filter(p => !published.some(m => m.protocol === 'tcp' && m.containerPort <= p && p <= m.containerPortEnd))
-    .map(p => ({ containerPort: p, containerPortEnd: p, protocol: 'tcp', exposed: true }));
 }
 
 /**
@@ -568,80 +358,6 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     portProtocols: [...new Set(compose.services.flatMap(x => x.ports.flatMap(pt => (pt.awsProtocol ? [pt.awsProtocol] : []))))],
     firelensLogGrants,
   };
-}
-
-/**
- * awsfirelens logging needs a FireLens log router in the task. When no service is one (ecs-params
- * firelens_configuration), the plan adds one, as Compose-X does: AWS for Fluent Bit, essential,
- * logging to a log group of its own (so its own problems are visible), and the awsfirelens
- * containers start after it. Returns the log groups the router writes to for CloudWatch outputs.
- */
-function planLogRouter(
-  compose: ComposeModel, params: EcsParamsModel | undefined, containers: ContainerPlan[], groups: Map<string, LogGroupPlan>, problems: Problems,
-): FirelensLogGrantPlan[] {
-  const users = compose.services.filter(svc => svc.logging?.driver === 'awsfirelens');
-  if (users.length === 0) return [];
-  const grants = users.flatMap(svc => firelensLogGrant(svc.logging!.options));
-  const inTask = new Set(compose.services.map(x => x.name));
-  if ((params?.services ?? []).some(p => p.firelens && inTask.has(p.name))) return grants;
-  let name = 'log_router';
-  for (let i = 2; containers.some(c => c.name === name); i++) name = `log_router_${i}`;
-  const key = `container:${name}`;
-  groups.set(key, { key, containers: [name] });
-  containers.push({
-    name,
-    mountPoints: [],
-    volumesFrom: [],
-    capAdd: [],
-    capDrop: [],
-    sysctls: [],
-    tmpfs: [],
-    firelens: { type: 'fluentbit', options: { 'enable-ecs-log-metadata': 'true' } },
-    addedLogRouter: true,
-    logSecretOptions: [],
-    image: LOG_ROUTER_IMAGE,
-    projectFiles: [],
-    essential: true,
-    memoryReservationMiB: LOG_ROUTER_MEMORY_MIB,
-    portMappings: [],
-    environment: [],
-    secrets: [],
-    dockerLabels: {},
-    ulimits: [],
-    logging: { kind: 'awslogs', group: key, streamPrefix: name, options: {} },
-    dependsOn: [],
-  });
-  for (const c of containers) {
-    if (users.some(u => u.name === c.name) && !c.dependsOn.some(d => d.container === name)) c.dependsOn.push({ container: name, condition: 'START' });
-  }
-  const names = users.map(u => u.name).join(', ');
-  problems.warn('log-router-added', [...users[0].logging!.path, 'driver'],
-    `the awsfirelens log driver sends the logs of ${names} through a FireLens log router, and no service is one: a container ${name} (${LOG_ROUTER_IMAGE}, ${LOG_ROUTER_MEMORY_MIB} MiB reserved) is added to the task, logging to a log group of its own; to run your own router, give one service firelens_configuration in ecs-params`);
-  return grants;
-}
-
-/** What the task role needs for the CloudWatch Logs output of awsfirelens options, when they name one. */
-function firelensLogGrant(options: Record<string, string>): FirelensLogGrantPlan[] {
-  // Fluent Bit reads its keys in any case.
-  const opt = (key: string) => Object.entries(options).find(([k]) => k.toLowerCase() === key)?.[1];
-  const output = opt('name');
-  if (output !== 'cloudwatch' && output !== 'cloudwatch_logs') return [];
-  const group = opt('log_group_name');
-  if (group === undefined || group === '') return [];
-  const yes = (v: string | undefined) => v !== undefined && /^(true|on|yes)$/i.test(v);
-  const retention = opt('log_retention_days');
-  return [{
-    logGroupName: group.replace(/\$\([^)]*\)/g, '*'),
-    region: opt('region'),
-    actions: [
-      ...(yes(opt('auto_create_group')) ? ['logs:CreateLogGroup'] : []),
-      'logs:CreateLogStream',
-      // The Go plugin (cloudwatch) looks its streams up; the C one (cloudwatch_logs) does not.
-      ...(output === 'cloudwatch' ? ['logs:DescribeLogStreams'] : []),
-      'logs:PutLogEvents',
-      ...(retention !== undefined && Number(retention) > 0 ? ['logs:PutRetentionPolicy'] : []),
-    ],
-  }];
 }
 
 /** Settings ECS applies to the whole task: one value each. */
