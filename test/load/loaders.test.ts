@@ -5,6 +5,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ComposeDefinition, ComposeFargateService, EcsParams } from '../../src';
 import { mergeComposeDocuments } from '../../src/private/load/merge';
 import { validatedTemplate } from '../cfn-validate';
+import { errorOf } from '../util';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
@@ -82,6 +83,14 @@ describe('ComposeDefinition.fromFiles: docker compose -f a -f b', () => {
   test('errors in a file name that file', () => {
     expect(() => ComposeDefinition.fromFiles([files[0], path.join(FIXTURES, 'merge', 'missing.yml')], { variables: {} }))
       .toThrow(/^missing\.yml: file not found \(looked for \/.*\/merge\/missing\.yml\)$/);
+  });
+
+  test('a file name with a line break: the path it looked for is quoted, the problem stays one line', () => {
+    const yaml = 'services:\n  web:\n    image: nginx\n    env_file: ["bad\\nname.env"]\n';
+    const message = errorOf(() => ComposeDefinition.fromYaml(yaml, { variables: {}, projectDirectory: FIXTURES }));
+    expect(message.split('\n')).toEqual([
+      `services.web.env_file[0]: env_file "bad\\nname.env": file not found (looked for ${JSON.stringify(path.join(FIXTURES, 'bad\nname.env'))})`,
+    ]);
   });
 
   test('docker-compose.override.yml is not read implicitly', () => {

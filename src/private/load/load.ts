@@ -158,7 +158,9 @@ export function readText(file: string, problems: Problems, where: DocPath, what:
     if (where.length > 0) problems.error(where, message);
     else problems.errorAt('', message);
   };
-  const lookedFor = path.resolve(file) !== shown ? ` (looked for ${path.resolve(file)})` : '';
+  const resolved = path.resolve(file);
+  // A path with a line break or another control character is shown quoted: a problem is one line.
+  const lookedFor = resolved !== shown ? ` (looked for ${/[\u0000-\u001f\u007f]/.test(resolved) ? JSON.stringify(resolved) : resolved})` : '';
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) {

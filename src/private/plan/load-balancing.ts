@@ -9,7 +9,23 @@ import type { ExistingTargetGroup, LoadBalancerOptions, LoadBalancerTarget } fro
 import { ECS_QUOTAS } from '../facts/ecs-limits';
 import { DocPath, Problems } from '../problems';
 import { ContainerPlan, holdsSensitivePort, TaskPlan } from './model';
-import { balancesNetwork, defaultTargets } from './service-options';
+
+/** The load balancer type the props and the compose file choose: the prop, else Docker's x-aws-protocol, else Application. */
+export function balancesNetwork(options: LoadBalancerOptions, protocols: string[]): boolean {
+  // LoadBalancerType is an enum of the public API (not imported here: the plan has no CDK at run time).
+  if (options.loadBalancerType !== undefined) return String(options.loadBalancerType) === 'NETWORK';
+  return protocols.length > 0 && protocols.every(p => p === 'tcp' || p === 'udp' || p === 'tls');
+}
+
+/**
+ * The targets a load balancer without a `targets` list gets: every single port published over TCP
+ * (any protocol for a Network Load Balancer) by the containers it may name.
+ */
+export function defaultTargets(containers: ContainerPlan[], network: boolean): Pick<LoadBalancerTarget, 'service' | 'containerPort'>[] {
+  return containers.flatMap(c => c.portMappings
+    .filter(p => !p.exposed && p.containerPort === p.containerPortEnd && (network || p.protocol === 'tcp'))
+    .map(p => ({ service: c.name, containerPort: p.containerPort })));
+}
 
 /** An ECS service a load balancer may send traffic to. */
 export interface BalanceableService {

@@ -5,35 +5,10 @@
  * (`services.web.autoScaling.maxCapacity` for a project's per-service options). Pure: the props
  * are read through their types only.
  */
-import type { AutoScalingOptions, LoadBalancerOptions, LoadBalancerTarget } from '../../options';
+import type { AutoScalingOptions, LoadBalancerOptions } from '../../options';
 import { ECS_QUOTAS, tooMany } from '../facts/ecs-limits';
 import { DocPath, Problems } from '../problems';
-import { ContainerPlan, TaskPlan } from './model';
-
-/** The load balancer type the props and the compose file choose: the prop, else Docker's x-aws-protocol, else Application. */
-export function balancesNetwork(options: LoadBalancerOptions, protocols: string[]): boolean {
-  // LoadBalancerType is an enum of the public API (not imported here: the plan has no CDK at run time).
-  if (options.loadBalancerType !== undefined) return String(options.loadBalancerType) === 'NETWORK';
-  return protocols.length > 0 && protocols.every(p => p === 'tcp' || p === 'udp' || p === 'tls');
-}
-
-/**
- * The targets a load balancer without a `targets` list gets: every single port published over TCP
- * (any protocol for a Network Load Balancer) by the containers it may name.
- */
-export function defaultTargets(containers: ContainerPlan[], network: boolean): Pick<LoadBalancerTarget, 'service' | 'containerPort'>[] {
-  return containers.flatMap(c => c.portMappings
-    .filter(p => !p.exposed && p.containerPort === p.containerPortEnd && (network || p.protocol === 'tcp'))
-    .map(p => ({ service: c.name, containerPort: p.containerPort })));
-}
-
-/** The containers a load balancer sends traffic to: its targets, else the default ones (defaultTargets). */
-export function balancedContainers(options: LoadBalancerOptions | undefined, tasks: TaskPlan[], targetable: (name: string) => boolean): Set<string> {
-  if (!options) return new Set();
-  const network = balancesNetwork(options, [...new Set(tasks.flatMap(t => t.portProtocols))]);
-  const given = options.targets ?? defaultTargets(tasks.flatMap(t => t.containers).filter(c => targetable(c.name)), network);
-  return new Set(given.map(t => t.service));
-}
+import { TaskPlan } from './model';
 
 /** Auto scaling: capacities, utilization targets, request counts (they need an Application Load Balancer target) and schedules. */
 export function checkAutoScaling(
