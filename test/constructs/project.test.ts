@@ -476,3 +476,16 @@ describe('what a review of real files found', () => {
     }
   });
 });
+
+describe('volumes_from another service', () => {
+  test('the other service\'s named volume is mounted from the EFS file system both tasks share; the task definition takes volumes from no container it lacks', () => {
+    const { template } = project('plan/volumes-from');
+    const web = containers(template, 'App-web').find(c => c.Name === 'web');
+    expect(web.VolumesFrom).toBeUndefined();
+    expect(web.MountPoints).toEqual([{ ContainerPath: '/srv/site', ReadOnly: true, SourceVolume: 'site' }]);
+    const fileSystems = Object.keys(byLogicalId(template, 'AWS::EFS::FileSystem'));
+    expect(fileSystems).toHaveLength(1);
+    const volumes = Object.values(byLogicalId(template, 'AWS::ECS::TaskDefinition')).map(r => r.Properties.Volumes[0].EFSVolumeConfiguration.FilesystemId);
+    expect(volumes).toEqual([{ Ref: fileSystems[0] }, { Ref: fileSystems[0] }]);
+  });
+});

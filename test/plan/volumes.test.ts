@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import { composeFixture, ecsService, FIXTURES, paramsFixture, project, task } from './plan-util';
+import { TaskPlan } from '../../src/private/plan/model';
 import { planVolumeOwners } from '../../src/private/plan/volume-owners';
 import { Problems } from '../../src/private/problems';
 
@@ -147,5 +148,36 @@ describe('who owns a volume\'s folder, decided over its mounts', () => {
     expect(planVolumeOwners([mount('a', true, user(1000, 1000)), mount('b', true, user(undefined))], problems))
       .toEqual([{ volume: 'v', uid: 0, gid: 0, permissions: '777' }]);
     expect(problems.warnings.map(w => [w.id, w.path.join('.')])).toEqual([['volume-owner', 'services.b.volumes.0']]);
+  });
+});
+
+describe('volumes_from another service', () => {
+  const mounts = (plan: TaskPlan, name: string) => {
+    const c = plan.containers.find(x => x.name === name)!;
+    return { mounts: c.mountPoints.map(m => `${m.volume}:${m.containerPath}${m.readOnly ? ':ro' : ''}`), volumesFrom: c.volumesFrom };
+  };
+
+  test('one task: ECS shares the other container\'s volumes (volumesFrom), as compose does', () => {
+    const { plan, errors } = task(composeFixture('plan/volumes-from'));
+    expect(errors).toEqual([]);
+    expect(mounts(plan!, 'web')).toEqual({ mounts: [], volumesFrom: [{ container: 'builder', readOnly: true }] });
+  });
+
+  test('a project: each service has its own task, so its named volumes are mounted directly, from the EFS file system both share', () => {
+    const { plan, errors } = project(composeFixture('plan/volumes-from'));
+    expect(errors).toEqual([]);
+    expect(mounts(ecsService(plan, 'web').task, 'web')).toEqual({ mounts: ['site:/srv/site:ro'], volumesFrom: [] });
+    expect(mounts(ecsService(plan, 'builder').task, 'builder')).toEqual({ mounts: ['site:/srv/site'], volumesFrom: [] });
+    expect(ecsService(plan, 'web').task.volumes).toEqual([{ name: 'site', managedEfs: { volume: 'site', existing: false } }]);
+    // The builder writes the folder; web only reads it.
+    expect(plan!.volumeOwners.map(o => o.volume)).toEqual(['site']);
+  });
+
+  test('a project: an anonymous volume lives in its own task only: refused at the volumes_from entry', () => {
+    const { plan, errors } = project(composeFixture('plan/volumes-from/anonymous.yml'));
+    expect(plan).toBeUndefined();
+    expect(errors).toEqual([
+      'anonymous.yml: services.web.volumes_from[0]: builder runs in a task of its own (an ECS service each), and its /srv/site is an anonymous volume, which only the containers of one task share: make it a named volume (EFS, which the project\'s tasks share), or mount it in web yourself',
+    ]);
   });
 });

@@ -6,7 +6,7 @@
 import { createHash } from 'crypto';
 import {
   BuildModel, ComposeModel, DependencyCondition, EcsParamsModel, EfsVolumeModel, EnvVar, NetworkParamsModel, SecretModel,
-  ServiceDiscoveryModel, UlimitModel,
+  ServiceDiscoveryModel, ServiceModel, UlimitModel,
 } from '../model';
 import { Protocol } from '../ports';
 import { DocPath } from '../problems';
@@ -284,6 +284,11 @@ export interface PlanInput extends PlanSettings {
    * a port mapping each, unless one of its published ports covers it.
    */
   readonly served?: { readonly service: string; readonly ports: number[] };
+  /**
+   * The compose services of the file that run in other tasks (ComposeFargateProject): `volumes_from`
+   * one of them mounts its named volumes, which the project's tasks share on EFS.
+   */
+  readonly otherServices?: ServiceModel[];
   /** CPU units and MiB the task needs besides its containers (the Service Connect proxy). */
   readonly reserved?: { readonly cpu: number; readonly memoryMiB: number };
 }

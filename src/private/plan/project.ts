@@ -161,6 +161,7 @@ export function planProject(input: ProjectPlanInput, composeProblems: Problems, 
       existingSecrets: input.existingSecrets,
       percentsGiven: input.percentsGiven === true || (input.percentsGivenFor ?? []).includes(main.name),
       runOnce: group.filter(g => g !== main && oneShots.has(g.name)).map(g => g.name),
+      otherServices: compose.services.filter(s => !inGroup.has(s.name)),
       // The main container also listens on the ports other services reach it on.
       served: standalone ? undefined : { service: main.name, ports: served.get(main.name)!.endpoints },
       reserved: standalone ? undefined : SERVICE_CONNECT_PROXY,

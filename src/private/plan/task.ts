@@ -182,7 +182,9 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
     return {
       name: svc.name,
       mountPoints: [],
-      volumesFrom: svc.volumesFrom.map(v => ({ container: v.container, readOnly: v.readOnly })),
+      // Only from a container of this task: another service's volumes are mounted directly (planVolumes).
+      volumesFrom: svc.volumesFrom.filter(v => compose.services.some(x => x.name === v.container))
+        .map(v => ({ container: v.container, readOnly: v.readOnly })),
       capAdd: svc.capAdd,
       capDrop: svc.capDrop,
       sysctls: svc.sysctls.map(x => ({ name: x.name, value: x.value })),

@@ -107,7 +107,7 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
     const shielding = (m: MountModel) => !readOnlyRoot && m.bind === undefined && m.source === undefined
       ? projectFolders.find(b => containerPath(m.target) !== containerPath(b.target) && within(containerPath(b.target), containerPath(m.target)))
       : undefined;
-    for (const m of svc.volumes) {
+    for (const m of [...svc.volumes, ...borrowedMounts(svc, input, efs, existing, problems)]) {
       let name: string;
       const shielded = shielding(m);
       if (shielded) {
@@ -169,14 +169,42 @@ export function planVolumes(input: PlanInput, containers: ContainerPlan[], probl
     for (const v of svc.volumesFrom) {
       if (v.container === svc.name) {
         problems.error(v.path, `${svc.name} cannot take volumes from itself`);
-      } else if (!compose.services.some(x => x.name === v.container)) {
-        problems.error(v.path, `no service ${quote(v.container)} to take volumes from: the services are ${compose.services.map(x => x.name).join(', ')}`);
+      } else if (![...compose.services, ...input.otherServices ?? []].some(x => x.name === v.container)) {
+        const all = [...compose.services, ...input.otherServices ?? []].map(x => x.name);
+        problems.error(v.path, `no service ${quote(v.container)} to take volumes from: the services are ${all.join(', ')}`);
       }
     }
   }
   // ecs-params EFS volumes that no service mounts are still part of the task (as ecs-cli did).
   for (const v of efs.values()) add({ name: v.name, efs: v });
   return volumes;
+}
+
+/**
+ * `volumes_from` a service that runs in a task of its own (ComposeFargateProject): ECS shares volumes
+ * only between the containers of one task, so its named volumes are mounted here directly (the
+ * project's tasks share them on EFS), read-only when either side says so. What lives in its task only
+ * (an anonymous volume, project files, task storage) cannot be shared: an error says which.
+ */
+function borrowedMounts(
+  svc: ServiceModel, input: PlanInput, efs: Map<string, unknown>, existing: Set<string>, problems: Problems,
+): MountModel[] {
+  const out: MountModel[] = [];
+  for (const v of svc.volumesFrom) {
+    const other = input.otherServices?.find(x => x.name === v.container);
+    if (!other) continue;
+    for (const m of other.volumes) {
+      const shared = m.source !== undefined && !m.bind && (input.volumeStorage === 'efs' || efs.has(m.source) || existing.has(m.source));
+      if (shared) {
+        out.push({ ...m, readOnly: m.readOnly || v.readOnly, path: v.path });
+      } else {
+        const what = m.bind ? `the project files ${m.bind.relative}` : m.source === undefined ? 'an anonymous volume' : `the volume ${quote(m.source)}, task storage (volumeStorage: TASK)`;
+        problems.error(v.path, `${other.name} runs in a task of its own (an ECS service each), and its ${m.target} is ${what}, which only the containers of one task share: `
+          + `make it a named volume (EFS, which the project's tasks share)${m.source !== undefined ? ', or leave volumeStorage at EFS' : ''}, or mount it in ${svc.name} yourself`);
+      }
+    }
+  }
+  return out;
 }
 
 /** Endings of the files a project mounts over an image's (configuration, scripts, certificates). */
