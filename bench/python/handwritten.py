@@ -2,8 +2,8 @@
 resources ComposeFargateService makes, the values of the files written into the code (the
 tutorial), or built in a loop from the same data the generated compose file was written from.
 The same app as bench/apps/handwritten.ts: same stack name, same construct ids, so the benchmark
-checks that it synthesizes the construct's template. The `project` kind (ComposeFargateProject of
-the generated services) has no Node.js counterpart.
+checks that it synthesizes the construct's template; the `project` kind is its ComposeFargateProject
+case (the generated services, a task and an ECS service each).
 """
 from harness import start_app
 
@@ -11,7 +11,7 @@ marks, case, outdir = start_app()
 
 import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_logs as logs  # noqa: E402
-from aws_cdk import aws_servicediscovery as servicediscovery  # noqa: E402
+from aws_cdk import aws_servicediscovery as servicediscovery, custom_resources as cr  # noqa: E402
 from constructs import Construct  # noqa: E402
 marks.mark("aws-cdk-lib")
 marks.mark("library")  # no library of ours
@@ -47,17 +47,61 @@ def execution_role_of(scope):
     )
 
 
-def foundation(scope, project, ports):
-    """VPC, cluster, security group, execution role, task definition: one task for all containers."""
-    vpc, cluster = vpc_and_cluster(scope)
-    security_group = security_group_of(scope, vpc, f"{project}: published ports of the compose file", ports)
-    task_definition = ecs.FargateTaskDefinition(scope, "TaskDefinition",
-        family=project,
-        cpu=256,
-        memory_limit_mib=512,
-        execution_role=execution_role_of(scope),
+def task_definition_of(scope, family, cpu, memory_limit_mib, execution_role):
+    """A Fargate task definition for x86-64 Linux (the images are built or pulled for it)."""
+    return ecs.FargateTaskDefinition(scope, "TaskDefinition",
+        family=family,
+        cpu=cpu,
+        memory_limit_mib=memory_limit_mib,
+        execution_role=execution_role,
+        runtime_platform=ecs.RuntimePlatform(operating_system_family=ecs.OperatingSystemFamily.LINUX,
+                                             cpu_architecture=ecs.CpuArchitecture.X86_64),
     )
-    return cluster, security_group, task_definition
+
+
+def foundation(scope, project):
+    """VPC, cluster, execution role, task definition: one task for all containers (its security
+    group comes after the containers, in the construct's order)."""
+    vpc, cluster = vpc_and_cluster(scope)
+    execution_role = execution_role_of(scope)
+    task_definition = task_definition_of(scope, project, 256, 512, execution_role)
+    return vpc, cluster, task_definition, execution_role
+
+
+def single_task_group(scope, vpc, project, ports):
+    return security_group_of(scope, vpc, f"{project}: published ports of the compose file", ports)
+
+
+def named_log_group(scope, id, log_group_name, retention_in_days):
+    """A log group of a fixed name, created if it is missing and kept on delete: CreateLogGroup (an
+    existing group is fine) and PutRetentionPolicy from aws-cdk-lib's AwsCustomResource function."""
+    group = Construct(scope, id)
+
+    def arn(name):
+        return stack.format_arn(service="logs", resource="log-group", resource_name=name, arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)
+    resources = [arn(log_group_name), arn(f"{log_group_name}:*")]
+
+    def call(action, parameters, ignore=None):
+        return cr.AwsSdkCall(service="CloudWatchLogs", action=action, parameters=parameters,
+                             physical_resource_id=cr.PhysicalResourceId.of(log_group_name), ignore_error_codes_matching=ignore)
+    create = cr.AwsCustomResource(group, "Create",
+        resource_type="Custom::LogGroup",
+        on_create=call("CreateLogGroup", {"logGroupName": log_group_name}, "ResourceAlreadyExistsException"),
+        on_update=call("CreateLogGroup", {"logGroupName": log_group_name}, "ResourceAlreadyExistsException"),
+        policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(actions=["logs:CreateLogGroup"], resources=resources)]),
+        install_latest_aws_sdk=False,
+    )
+    retention = cr.AwsCustomResource(group, "Retention",
+        resource_type="Custom::LogGroupRetention",
+        on_create=call("PutRetentionPolicy", {"logGroupName": log_group_name, "retentionInDays": retention_in_days}),
+        on_update=call("PutRetentionPolicy", {"logGroupName": log_group_name, "retentionInDays": retention_in_days}),
+        policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(actions=["logs:PutRetentionPolicy"], resources=resources)]),
+        install_latest_aws_sdk=False,
+    )
+    retention.node.add_dependency(create)
+    # The shared function's role is ordered by the GetAtt already: its DependsOn goes (validator W3005).
+    stack.node.find_child("AWS679f53fac002430cb0da5b7982bd2287").node.default_child.add_deletion_override("DependsOn")
+    return group, logs.LogGroup.from_log_group_name(group, "Group", log_group_name)
 
 
 def service(scope, name, cluster, security_group, task_definition):
@@ -109,13 +153,8 @@ def project_of(scope, project, services):
     for s in services:
         name, port = s["name"], s["port"]
         child = Construct(scope, name)
-        execution_role = execution_role_of(child)
-        task_definition = ecs.FargateTaskDefinition(child, "TaskDefinition",
-            family=f"{project}-{name}",
-            cpu=512,  # room for the Service Connect proxy
-            memory_limit_mib=1024,
-            execution_role=execution_role,
-        )
+        # Room for the Service Connect proxy: 256 CPU units and 64 MiB on top of the container.
+        task_definition = task_definition_of(child, f"{project}-{name}", 512, 1024, execution_role_of(child))
         log_group = logs.LogGroup(child, f"{name}LogGroup", retention=logs.RetentionDays.ONE_MONTH)
         port_mapping_name = f"{name}-{port}"
         generated_container(task_definition, s, log_group, port_mapping_name)
@@ -131,9 +170,10 @@ scope = Construct(stack, case["scope"])
 if case["kind"] == "project":
     project_of(scope, case["project"], case["services"])
 elif case["scenario"] == "tutorial":
-    cluster, security_group, task_definition = foundation(scope, "tutorial", [80])
-    log_group = logs.LogGroup(scope, "webLogGroup", log_group_name="tutorial", retention=logs.RetentionDays.ONE_MONTH)
-    task_definition.node.add_dependency(log_group)
+    vpc, cluster, task_definition, execution_role = foundation(scope, "tutorial")
+    ready, log_group = named_log_group(scope, "webLogGroup", "tutorial", 30)
+    task_definition.node.add_dependency(ready)
+    log_group.grant_write(execution_role)
     task_definition.add_container("web",
         container_name="web",
         image=ecs.ContainerImage.from_registry("amazon/amazon-ecs-sample"),
@@ -144,13 +184,13 @@ elif case["scenario"] == "tutorial":
             options={"awslogs-group": "tutorial", "awslogs-region": stack.region, "awslogs-stream-prefix": "web"},
         ),
     )
-    service(scope, "tutorial", cluster, security_group, task_definition)
+    service(scope, "tutorial", cluster, single_task_group(scope, vpc, "tutorial", [80]), task_definition)
 else:
     services = case["services"]
-    cluster, security_group, task_definition = foundation(scope, case["project"], [s["port"] for s in services])
+    vpc, cluster, task_definition, _ = foundation(scope, case["project"])
     for s in services:
         generated_container(task_definition, s, logs.LogGroup(scope, f"{s['name']}LogGroup", retention=logs.RetentionDays.ONE_MONTH))
-    service(scope, case["project"], cluster, security_group, task_definition)
+    service(scope, case["project"], cluster, single_task_group(scope, vpc, case["project"], [s["port"] for s in services]), task_definition)
 marks.mark("built")
 app.synth()
 marks.report()
