@@ -229,14 +229,13 @@ export class ComposeFargateService extends Construct {
       this.scalableTaskCount = addAutoScaling(this.service, service.autoScaling, balancing.requestTargetGroups.get(service.key));
     }
 
-    const behindLoadBalancer = props.loadBalancer !== undefined || (props.existingTargetGroups?.length ?? 0) > 0;
     this._diagram = diagramOf({
       model: 'task',
       services: [{ name: this.projectName, serviceName: this.projectName, task: service.task }],
       compose,
       references,
       balancer: balancerPicture(loadBalancing),
-      closed: props.securityGroups !== undefined || (params?.network?.securityGroups.length ?? 0) > 0 || behindLoadBalancer,
+      closed: props.securityGroups !== undefined || (params?.network?.securityGroups.length ?? 0) > 0 || plan!.behindLoadBalancer,
     });
   }
 

@@ -30,9 +30,13 @@ export function warnHostPorts(svc: ServiceModel, problems: Problems) {
   }
 }
 
-/** The port mappings of a service's published ports: a range becomes one mapping per port, as ecs-cli did; a very long one stays a containerPortRange. */
-export function portMappingsOf(svc: ServiceModel): PortMappingPlan[] {
-  return svc.ports.flatMap(port => {
+/**
+ * A container's port mappings: its published ports (a range one mapping a port, as ecs-cli did; a very
+ * long one stays a containerPortRange), then the ports the other services reach it on that no published
+ * TCP port covers (mapped, not published).
+ */
+export function portMappingsOf(svc: ServiceModel, served: PlanInput['served']): PortMappingPlan[] {
+  const published = svc.ports.flatMap(port => {
     const count = port.containerPortEnd - port.containerPort + 1;
     const single = (n: number): PortMappingPlan => ({
       containerPort: n,
@@ -47,13 +51,9 @@ export function portMappingsOf(svc: ServiceModel): PortMappingPlan[] {
       ? [{ ...single(port.containerPort), containerPortEnd: port.containerPortEnd, name: port.name, hostPort: undefined }]
       : Array.from({ length: count }, (_, k) => single(port.containerPort + k));
   });
-}
-
-/** The ports the other services reach it on that no published TCP port covers: mapped, not published. */
-export function servedMappings(svc: ServiceModel, served: PlanInput['served']): PortMappingPlan[] {
-  if (served?.service !== svc.name) return [];
-  const published = portMappingsOf(svc);
-  return served.ports
+  if (served?.service !== svc.name) return published;
+  const reached = served.ports
     .filter(p => !published.some(m => m.protocol === 'tcp' && m.containerPort <= p && p <= m.containerPortEnd))
-    .map(p => ({ containerPort: p, containerPortEnd: p, protocol: 'tcp', exposed: true }));
+    .map((p): PortMappingPlan => ({ containerPort: p, containerPortEnd: p, protocol: 'tcp', exposed: true }));
+  return [...published, ...reached];
 }

@@ -77,6 +77,8 @@ export interface EcsServicesInput {
 
 export interface EcsServicesPlan {
   readonly services: EcsServicePlan[];
+  /** A load balancer or target groups made elsewhere send the traffic: no port is open to the internet. */
+  readonly behindLoadBalancer: boolean;
   readonly loadBalancing?: LoadBalancingPlan;
 }
 
@@ -159,5 +161,5 @@ export function planEcsServices(
     seen.add(key);
     problems.error(e.path, e.message);
   }
-  return problems.errors.length > before ? undefined : { services, loadBalancing };
+  return problems.errors.length > before ? undefined : { services, loadBalancing, behindLoadBalancer };
 }

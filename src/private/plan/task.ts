@@ -10,7 +10,7 @@ import { ComposeModel, DependencyCondition, EcsParamsModel, EcsServiceParamsMode
 import { noServiceToDependOn } from '../normalize/normalize-compose';
 import { isLoopback } from '../ports';
 import { DocPath, formatPath, formatProblem, Problems, quote } from '../problems';
-import { portMappingsOf, servedMappings, warnHostPorts } from './container-ports';
+import { portMappingsOf, warnHostPorts } from './container-ports';
 import { checkNetworkLimits, checkTaskDefinitionLimits } from './limits';
 import { planLogging, planLogRouter } from './logging';
 import { ContainerPlan, HealthCheckPlan, IngressPlan, LogGroupPlan, PlanInput, TaskPlan } from './model';
@@ -199,7 +199,7 @@ export function planTask(input: PlanInput, composeProblems: Problems, paramsProb
       cpu: containerCpu(svc, p, composeProblems),
       memoryLimitMiB,
       memoryReservationMiB,
-      portMappings: [...portMappingsOf(svc), ...servedMappings(svc, input.served)],
+      portMappings: portMappingsOf(svc, input.served),
       environment: svc.environment,
 
       secrets: p?.secrets ?? [],
